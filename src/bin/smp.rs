@@ -1,0 +1,184 @@
+//! `smp`: the command-line front door of the engine.
+//!
+//! `smp render --input IN.(png|jpg) --mask MASK.png --out OUT.png [settings]`
+//! renders exactly what the browser's export gives for the same photo, area
+//! and settings.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use image::{DynamicImage, ImageFormat};
+use smp_visualiser::{render_photo, ErrorCode, Mask, Rgba8Image, Settings, SmpError, SETTINGS};
+
+fn usage() -> String {
+    let mut s = String::from(
+        "smp — scalp micropigmentation simulation\n\n\
+         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n\n\
+         The mask has the photo's size; its alpha (or its grey level when it has\n\
+         no alpha) is the treatment weight, 0 = untouched, 255 = full density.\n\nSettings:\n",
+    );
+    for spec in SETTINGS {
+        let unit = if spec.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", spec.unit)
+        };
+        let default = if spec.name == "pxPerMm" {
+            "estimated from the photo".to_string()
+        } else {
+            format!("{}", spec.default)
+        };
+        s.push_str(&format!(
+            "  --{:<18} {}–{}{unit} (default {default})\n      {}\n",
+            spec.flag, spec.min, spec.max, spec.help
+        ));
+    }
+    s
+}
+
+fn io_error(code: ErrorCode, message: String) -> SmpError {
+    SmpError::new(code, message)
+}
+
+fn open(path: &PathBuf) -> Result<DynamicImage, SmpError> {
+    let reader = image::ImageReader::open(path)
+        .map_err(|e| {
+            io_error(
+                ErrorCode::BadImage,
+                format!("Cannot read {}: {e}.", path.display()),
+            )
+        })?
+        .with_guessed_format()
+        .map_err(|e| {
+            io_error(
+                ErrorCode::BadImage,
+                format!("Cannot read {}: {e}.", path.display()),
+            )
+        })?;
+    let (w, h) = reader.into_dimensions().map_err(|e| {
+        io_error(
+            ErrorCode::BadImage,
+            format!("{} is not a readable image: {e}.", path.display()),
+        )
+    })?;
+    // Refuse huge images from their header, before decoding a single pixel.
+    smp_visualiser::raster::check_size(w, h)?;
+    image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| {
+            io_error(
+                ErrorCode::BadImage,
+                format!("Cannot read {}: {e}.", path.display()),
+            )
+        })?
+        .decode()
+        .map_err(|e| {
+            io_error(
+                ErrorCode::BadImage,
+                format!("{} is not a readable image: {e}.", path.display()),
+            )
+        })
+}
+
+fn mask_from(img: &DynamicImage) -> Result<Mask, SmpError> {
+    let weights = if img.color().has_alpha() {
+        img.to_rgba8().pixels().map(|p| p.0[3]).collect()
+    } else {
+        img.to_luma8().into_raw()
+    };
+    Mask::new(img.width(), img.height(), weights)
+}
+
+struct RenderArgs {
+    input: PathBuf,
+    mask: PathBuf,
+    out: PathBuf,
+    settings: Settings,
+}
+
+fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
+    use lexopt::prelude::*;
+    let (mut input, mut mask, mut out) = (None, None, None);
+    let mut settings = Settings::default();
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("input") => input = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("mask") => mask = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("out") => out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long(flag) if smp_visualiser::settings::spec(flag).is_some() => {
+                let flag = flag.to_string();
+                let raw = parser.value().map_err(|e| e.to_string())?;
+                let raw = raw.to_string_lossy();
+                let value: f64 = raw
+                    .parse()
+                    .map_err(|_| format!("--{flag} needs a number, not \"{raw}\""))?;
+                settings.set(&flag, value).map_err(|e| e.message)?;
+            }
+            Short('h') | Long("help") => return Err(usage()),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(RenderArgs {
+        input: input.ok_or("--input is required")?,
+        mask: mask.ok_or("--mask is required")?,
+        out: out.ok_or("--out is required")?,
+        settings,
+    })
+}
+
+fn run_render(args: RenderArgs) -> Result<(), SmpError> {
+    let photo = open(&args.input)?.to_rgba8();
+    let (w, h) = photo.dimensions();
+    let photo = Rgba8Image::new(w, h, photo.into_raw())?;
+    let mask = mask_from(&open(&args.mask)?)?;
+    let result = render_photo(photo, mask, &args.settings)?;
+    let format = ImageFormat::from_path(&args.out).unwrap_or(ImageFormat::Png);
+    let buffer = image::RgbaImage::from_raw(result.width, result.height, result.pixels)
+        .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Result buffer has the wrong size."))?;
+    let saved = match format {
+        ImageFormat::Jpeg => DynamicImage::ImageRgba8(buffer)
+            .to_rgb8()
+            .save_with_format(&args.out, format),
+        _ => buffer.save_with_format(&args.out, ImageFormat::Png),
+    };
+    saved.map_err(|e| {
+        SmpError::new(
+            ErrorCode::BadImage,
+            format!("Cannot write {}: {e}.", args.out.display()),
+        )
+    })
+}
+
+fn main() -> ExitCode {
+    let mut parser = lexopt::Parser::from_env();
+    let command = match parser.next() {
+        Ok(Some(lexopt::Arg::Value(v))) => v.to_string_lossy().into_owned(),
+        Ok(Some(lexopt::Arg::Long("help"))) | Ok(Some(lexopt::Arg::Short('h'))) => {
+            print!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{}", usage());
+            return ExitCode::from(2);
+        }
+    };
+    match command.as_str() {
+        "render" => match parse_render(&mut parser) {
+            Ok(args) => match run_render(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        other => {
+            eprintln!("error: unknown command \"{other}\"\n\n{}", usage());
+            ExitCode::from(2)
+        }
+    }
+}

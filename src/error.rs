@@ -1,0 +1,85 @@
+//! Errors as values: a stable machine-readable code plus a sentence for people.
+//!
+//! Every failure of the engine crosses the wasm boundary and the command line
+//! as one of these, never as a panic, so the page can show the message and keep
+//! working with what it had.
+
+use std::fmt;
+
+/// What went wrong, as a stable code that scripts and tests can match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A setting's value is not a finite number or is outside its range.
+    InvalidSetting,
+    /// A setting name the engine does not know.
+    UnknownSetting,
+    /// The mask does not have the same size as the photo.
+    MaskSizeMismatch,
+    /// The photo has no pixels, or its pixel buffer does not match its size.
+    BadImage,
+    /// The photo is larger than the engine accepts.
+    ImageTooLarge,
+    /// Memory for the photo or its result could not be reserved.
+    OutOfMemory,
+    /// An operation needs a photo and none is loaded.
+    NoImage,
+    /// A brush stroke with coordinates or a size that are not usable.
+    InvalidStroke,
+}
+
+impl ErrorCode {
+    /// The code as the kebab-case string used in `smp-error` events and by the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidSetting => "invalid-setting",
+            ErrorCode::UnknownSetting => "unknown-setting",
+            ErrorCode::MaskSizeMismatch => "mask-size-mismatch",
+            ErrorCode::BadImage => "bad-image",
+            ErrorCode::ImageTooLarge => "image-too-large",
+            ErrorCode::OutOfMemory => "out-of-memory",
+            ErrorCode::NoImage => "no-image",
+            ErrorCode::InvalidStroke => "invalid-stroke",
+        }
+    }
+}
+
+/// An engine error: a stable [`ErrorCode`] and a human message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmpError {
+    /// Stable code for scripts.
+    pub code: ErrorCode,
+    /// One plain sentence for people.
+    pub message: String,
+}
+
+impl SmpError {
+    /// Makes an error from a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        SmpError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SmpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code.as_str())
+    }
+}
+
+impl std::error::Error for SmpError {}
+
+/// Reserves a zeroed buffer, turning an allocation failure into an error
+/// value instead of an abort (in wasm an abort would kill the engine for good).
+pub fn try_zeroed<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>, SmpError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| {
+        SmpError::new(
+            ErrorCode::OutOfMemory,
+            format!("Not enough memory for the {what}; try a smaller photo."),
+        )
+    })?;
+    v.resize(len, T::default());
+    Ok(v)
+}

@@ -1,0 +1,26 @@
+//! smp-visualiser: a scalp micropigmentation (SMP) simulation engine.
+//!
+//! The core is plain Rust with no web types, compiled natively (for the `smp`
+//! command line and the tests) and to wasm32 (for the browser). [`wasm`] is
+//! the one thin module that exposes it to JavaScript. Both front doors drive
+//! the same [`Engine`], so they produce the same pixels.
+
+#![warn(missing_docs)]
+
+pub mod brush;
+pub mod color;
+pub mod engine;
+pub mod error;
+pub mod placement;
+pub mod raster;
+pub mod render;
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use brush::{DirtyRect, Stroke};
+pub use engine::{render_photo, Engine, DEFAULT_PREVIEW_SIDE_PX};
+pub use error::{ErrorCode, SmpError};
+pub use raster::{Mask, Rgba8Image};
+pub use settings::{Settings, SETTINGS};

@@ -1,0 +1,313 @@
+//! Plain pixel buffers shared by the native and the wasm builds: a photo in
+//! RGBA8 and a treatment mask of weights, plus the area-average resampling
+//! that makes the live preview from the full-resolution data.
+
+use crate::error::{try_zeroed, ErrorCode, SmpError};
+
+/// Largest photo the engine accepts, in pixels (about 50 megapixels).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Largest side the engine accepts, in pixels.
+pub const MAX_SIDE_PX: u32 = 20_000;
+
+/// Checks a photo size against the engine's limits.
+pub fn check_size(width: u32, height: u32) -> Result<(), SmpError> {
+    if width == 0 || height == 0 {
+        return Err(SmpError::new(
+            ErrorCode::BadImage,
+            "The photo has no pixels.",
+        ));
+    }
+    if width > MAX_SIDE_PX || height > MAX_SIDE_PX || width as u64 * height as u64 > MAX_PIXELS {
+        return Err(SmpError::new(
+            ErrorCode::ImageTooLarge,
+            format!(
+                "The photo is {width}×{height} pixels; the largest accepted is {} megapixels with no side over {MAX_SIDE_PX} pixels.",
+                MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A photo as straight (not premultiplied) 8-bit RGBA, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rgba8Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height * 4` bytes.
+    pub pixels: Vec<u8>,
+}
+
+impl Rgba8Image {
+    /// Wraps a buffer after checking that its length matches the size.
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, SmpError> {
+        check_size(width, height)?;
+        let expected = width as usize * height as usize * 4;
+        if pixels.len() != expected {
+            return Err(SmpError::new(
+                ErrorCode::BadImage,
+                format!(
+                    "The pixel buffer has {} bytes; a {width}×{height} RGBA photo needs {expected}.",
+                    pixels.len()
+                ),
+            ));
+        }
+        Ok(Rgba8Image {
+            width,
+            height,
+            pixels,
+        })
+    }
+
+    /// A photo of one colour, for tests and examples.
+    pub fn filled(width: u32, height: u32, rgba: [u8; 4]) -> Result<Self, SmpError> {
+        check_size(width, height)?;
+        let n = width as usize * height as usize;
+        let mut pixels = try_zeroed::<u8>(n * 4, "photo")?;
+        for px in pixels.chunks_exact_mut(4) {
+            px.copy_from_slice(&rgba);
+        }
+        Ok(Rgba8Image {
+            width,
+            height,
+            pixels,
+        })
+    }
+
+    /// The same photo reduced by area averaging so that neither side exceeds
+    /// `max_side` (returned unchanged in size when it already fits).
+    pub fn downscaled_to_fit(&self, max_side: u32) -> Result<Rgba8Image, SmpError> {
+        let (w, h) = fit_size(self.width, self.height, max_side);
+        let pixels = resample_area(&self.pixels, self.width, self.height, 4, w, h)?;
+        Ok(Rgba8Image {
+            width: w,
+            height: h,
+            pixels,
+        })
+    }
+}
+
+/// Where pigment may go and how strongly: one weight 0–255 per pixel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mask {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height` weights; 0 = untouched, 255 = full density.
+    pub weights: Vec<u8>,
+}
+
+impl Mask {
+    /// An empty mask (no area) of the given size.
+    pub fn empty(width: u32, height: u32) -> Result<Self, SmpError> {
+        Ok(Mask {
+            width,
+            height,
+            weights: try_zeroed(width as usize * height as usize, "treatment area")?,
+        })
+    }
+
+    /// Wraps weights after checking that they match the size.
+    pub fn new(width: u32, height: u32, weights: Vec<u8>) -> Result<Self, SmpError> {
+        if weights.len() != width as usize * height as usize {
+            return Err(SmpError::new(
+                ErrorCode::MaskSizeMismatch,
+                format!(
+                    "The area has {} values; a {width}×{height} photo needs {}.",
+                    weights.len(),
+                    width as usize * height as usize
+                ),
+            ));
+        }
+        Ok(Mask {
+            width,
+            height,
+            weights,
+        })
+    }
+
+    /// Weight at a pixel, 0 outside the mask.
+    pub fn at(&self, x: i64, y: i64) -> u8 {
+        if x < 0 || y < 0 || x >= self.width as i64 || y >= self.height as i64 {
+            0
+        } else {
+            self.weights[y as usize * self.width as usize + x as usize]
+        }
+    }
+
+    /// True when no pixel has any weight.
+    pub fn is_empty(&self) -> bool {
+        self.weights.iter().all(|&w| w == 0)
+    }
+
+    /// The mask reduced to `width`×`height` by area averaging; any pixel that
+    /// touches some weight keeps at least weight 1, so the reduced mask never
+    /// forbids pigment that the full-resolution mask allows.
+    pub fn resampled(&self, width: u32, height: u32) -> Result<Mask, SmpError> {
+        let mut weights = resample_area(&self.weights, self.width, self.height, 1, width, height)?;
+        if width != self.width || height != self.height {
+            let any = resample_any(&self.weights, self.width, self.height, width, height)?;
+            for (w, a) in weights.iter_mut().zip(any) {
+                if a && *w == 0 {
+                    *w = 1;
+                }
+            }
+        }
+        Ok(Mask {
+            width,
+            height,
+            weights,
+        })
+    }
+}
+
+/// The largest size with the same aspect that fits in `max_side`.
+pub fn fit_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= max_side || max_side == 0 {
+        return (width, height);
+    }
+    let s = max_side as f64 / long as f64;
+    let w = ((width as f64 * s).round() as u32).max(1);
+    let h = ((height as f64 * s).round() as u32).max(1);
+    (w, h)
+}
+
+/// For each output sample along one axis: the source samples it covers and
+/// their weights (fractions of the output sample's footprint).
+fn area_weights(src: u32, dst: u32) -> Vec<Vec<(u32, f32)>> {
+    let scale = src as f64 / dst as f64;
+    (0..dst)
+        .map(|i| {
+            let a = i as f64 * scale;
+            let b = (i + 1) as f64 * scale;
+            let mut taps = Vec::new();
+            let mut s = a.floor() as u32;
+            while (s as f64) < b && s < src {
+                let lo = a.max(s as f64);
+                let hi = b.min(s as f64 + 1.0);
+                if hi > lo {
+                    taps.push((s, ((hi - lo) / scale) as f32));
+                }
+                s += 1;
+            }
+            taps
+        })
+        .collect()
+}
+
+/// Area-average resampling of an interleaved 8-bit buffer (separable box filter
+/// over each output pixel's exact footprint). Hand-written: the `image` crate
+/// is not in the wasm build, and this is the one filter the preview needs.
+pub fn resample_area(
+    src: &[u8],
+    sw: u32,
+    sh: u32,
+    channels: usize,
+    dw: u32,
+    dh: u32,
+) -> Result<Vec<u8>, SmpError> {
+    if (sw, sh) == (dw, dh) {
+        let mut out = try_zeroed::<u8>(src.len(), "preview")?;
+        out.copy_from_slice(src);
+        return Ok(out);
+    }
+    let xw = area_weights(sw, dw);
+    let yw = area_weights(sh, dh);
+    // Horizontal pass into f32 rows, then vertical pass into the output.
+    let mut tmp = try_zeroed::<f32>(dw as usize * sh as usize * channels, "preview")?;
+    for y in 0..sh as usize {
+        let row = &src[y * sw as usize * channels..(y + 1) * sw as usize * channels];
+        let out = &mut tmp[y * dw as usize * channels..(y + 1) * dw as usize * channels];
+        for (x, taps) in xw.iter().enumerate() {
+            for c in 0..channels {
+                let mut acc = 0.0f32;
+                for &(s, w) in taps {
+                    acc += row[s as usize * channels + c] as f32 * w;
+                }
+                out[x * channels + c] = acc;
+            }
+        }
+    }
+    let mut out = try_zeroed::<u8>(dw as usize * dh as usize * channels, "preview")?;
+    let stride = dw as usize * channels;
+    for (y, taps) in yw.iter().enumerate() {
+        let dst = &mut out[y * stride..(y + 1) * stride];
+        for (i, d) in dst.iter_mut().enumerate() {
+            let mut acc = 0.0f32;
+            for &(s, w) in taps {
+                acc += tmp[s as usize * stride + i] * w;
+            }
+            *d = (acc + 0.5).clamp(0.0, 255.0) as u8;
+        }
+    }
+    Ok(out)
+}
+
+/// For each output pixel: does any source pixel under it have a non-zero value?
+fn resample_any(src: &[u8], sw: u32, sh: u32, dw: u32, dh: u32) -> Result<Vec<bool>, SmpError> {
+    let xw = area_weights(sw, dw);
+    let yw = area_weights(sh, dh);
+    let mut out = try_zeroed::<bool>(dw as usize * dh as usize, "preview")?;
+    for (y, ytaps) in yw.iter().enumerate() {
+        for (x, xtaps) in xw.iter().enumerate() {
+            out[y * dw as usize + x] = ytaps.iter().any(|&(sy, _)| {
+                xtaps
+                    .iter()
+                    .any(|&(sx, _)| src[sy as usize * sw as usize + sx as usize] != 0)
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halving_averages_blocks_exactly() {
+        // 4×2 grey image, halved to 2×1: each output is the mean of a 2×2 block.
+        let src = [0u8, 100, 200, 200, 100, 200, 200, 255];
+        let out = resample_area(&src, 4, 2, 1, 2, 1).unwrap();
+        assert_eq!(out, vec![100, 214]);
+    }
+
+    #[test]
+    fn fit_size_keeps_aspect() {
+        assert_eq!(fit_size(4000, 3000, 1600), (1600, 1200));
+        assert_eq!(fit_size(261, 261, 1600), (261, 261));
+    }
+
+    #[test]
+    fn reduced_mask_keeps_every_allowed_pixel() {
+        let mut m = Mask::empty(10, 10).unwrap();
+        m.weights[55] = 1; // a single faint pixel
+        let small = m.resampled(3, 3).unwrap();
+        assert_eq!(small.weights.iter().filter(|&&w| w > 0).count(), 1);
+    }
+
+    #[test]
+    fn sizes_are_checked() {
+        assert_eq!(check_size(0, 5).unwrap_err().code, ErrorCode::BadImage);
+        assert_eq!(
+            check_size(20_001, 5).unwrap_err().code,
+            ErrorCode::ImageTooLarge
+        );
+        assert_eq!(
+            check_size(10_000, 10_000).unwrap_err().code,
+            ErrorCode::ImageTooLarge
+        );
+        assert_eq!(
+            Rgba8Image::new(2, 2, vec![0; 15]).unwrap_err().code,
+            ErrorCode::BadImage
+        );
+        assert_eq!(
+            Mask::new(2, 2, vec![0; 3]).unwrap_err().code,
+            ErrorCode::MaskSizeMismatch
+        );
+    }
+}

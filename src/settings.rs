@@ -1,0 +1,303 @@
+//! The user's settings, in the units technicians use, with their ranges.
+//!
+//! One table ([`SETTINGS`]) is the single source of names, ranges, defaults
+//! and units: the engine validates with it, the CLI derives its flags from it
+//! and the page builds its sliders from it (through the wasm module).
+
+use crate::error::{ErrorCode, SmpError};
+
+/// Largest density the engine places dots for, in dots per cm².
+pub const MAX_DENSITY_PER_CM2: f64 = 200.0;
+
+/// How a photo of a head is assumed to be framed until the scale is given:
+/// its shorter side spans about this many millimetres (a head is ~160 mm wide).
+pub const ASSUMED_SHORT_SIDE_MM: f64 = 200.0;
+
+/// Describes one setting: its names, unit, range and default.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingSpec {
+    /// Name in scripts and `el.settings` (camelCase, unit in the name).
+    pub name: &'static str,
+    /// Flag of the `smp` command line, without the leading dashes.
+    pub flag: &'static str,
+    /// Label for people.
+    pub label: &'static str,
+    /// Unit for people ("" where the value has none).
+    pub unit: &'static str,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+    /// Step of a slider for it.
+    pub step: f64,
+    /// Default value (for `pxPerMm`, the value used before a photo is loaded).
+    pub default: f64,
+    /// Whether only whole numbers are accepted.
+    pub integer: bool,
+    /// One sentence on what it does.
+    pub help: &'static str,
+}
+
+/// Every setting the engine knows, in display order.
+pub const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        name: "densityPerCm2",
+        flag: "density-per-cm2",
+        label: "Density",
+        unit: "dots/cm²",
+        min: 10.0,
+        max: MAX_DENSITY_PER_CM2,
+        step: 1.0,
+        default: 80.0,
+        integer: false,
+        help: "Pigment dots per square centimetre where the area is fully painted (a full look is about 60–100).",
+    },
+    SettingSpec {
+        name: "dotDiameterMm",
+        flag: "dot-diameter-mm",
+        label: "Dot size",
+        unit: "mm",
+        min: 0.1,
+        max: 1.0,
+        step: 0.01,
+        default: 0.3,
+        integer: false,
+        help: "Diameter of one healed impression (real work: about 0.2–0.5 mm).",
+    },
+    SettingSpec {
+        name: "shade",
+        flag: "shade",
+        label: "Shade",
+        unit: "",
+        min: 0.0,
+        max: 1.0,
+        step: 0.01,
+        default: 0.5,
+        integer: false,
+        help: "How dark the pigment is, from barely there (0) to the darkest carbon grey (1).",
+    },
+    SettingSpec {
+        name: "softness",
+        flag: "softness",
+        label: "Softness",
+        unit: "",
+        min: 0.0,
+        max: 1.0,
+        step: 0.01,
+        default: 0.35,
+        integer: false,
+        help: "How much each dot's edge is blurred by light scattering in the skin.",
+    },
+    SettingSpec {
+        name: "seed",
+        flag: "seed",
+        label: "Pattern",
+        unit: "",
+        min: 0.0,
+        max: 4_294_967_295.0,
+        step: 1.0,
+        default: 1.0,
+        integer: true,
+        help: "Picks one of many equally good dot patterns; the same seed gives the same dots.",
+    },
+    SettingSpec {
+        name: "pxPerMm",
+        flag: "px-per-mm",
+        label: "Scale",
+        unit: "px/mm",
+        min: 1.0,
+        max: 50.0,
+        step: 0.1,
+        default: 10.0,
+        integer: false,
+        help: "Photo pixels per millimetre of scalp; estimated from the photo's size until given.",
+    },
+];
+
+/// Looks a setting up by its script name or its CLI flag.
+pub fn spec(name: &str) -> Option<&'static SettingSpec> {
+    SETTINGS.iter().find(|s| s.name == name || s.flag == name)
+}
+
+/// The scale assumed for a photo of `width`×`height` pixels until the user
+/// calibrates it: the shorter side spans [`ASSUMED_SHORT_SIDE_MM`].
+pub fn estimate_px_per_mm(width: u32, height: u32) -> f64 {
+    let short = width.min(height) as f64;
+    let spec = spec("pxPerMm").expect("pxPerMm is in the table");
+    (short / ASSUMED_SHORT_SIDE_MM).clamp(spec.min, spec.max)
+}
+
+/// The settings of one render.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Dots per cm² where the mask weight is full.
+    pub density_per_cm2: f64,
+    /// Diameter of one dot in mm.
+    pub dot_diameter_mm: f64,
+    /// Darkness of the pigment, 0–1.
+    pub shade: f64,
+    /// Edge blur of each dot, 0–1.
+    pub softness: f64,
+    /// Chooses the dot pattern.
+    pub seed: u32,
+    /// Scale given by the user; `None` means estimate it from the photo.
+    pub px_per_mm: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let d = |name| spec(name).expect("known setting").default;
+        Settings {
+            density_per_cm2: d("densityPerCm2"),
+            dot_diameter_mm: d("dotDiameterMm"),
+            shade: d("shade"),
+            softness: d("softness"),
+            seed: d("seed") as u32,
+            px_per_mm: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks one value against its setting's range without changing anything.
+    pub fn check(name: &str, value: f64) -> Result<&'static SettingSpec, SmpError> {
+        let spec = spec(name).ok_or_else(|| {
+            let known: Vec<_> = SETTINGS.iter().map(|s| s.name).collect();
+            SmpError::new(
+                ErrorCode::UnknownSetting,
+                format!(
+                    "Unknown setting \"{name}\"; known settings: {}.",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        if !value.is_finite() {
+            return Err(SmpError::new(
+                ErrorCode::InvalidSetting,
+                format!("{} must be a number, not {value}.", spec.name),
+            ));
+        }
+        if value < spec.min || value > spec.max {
+            return Err(SmpError::new(
+                ErrorCode::InvalidSetting,
+                format!(
+                    "{} must be between {} and {}{}; got {value}.",
+                    spec.name,
+                    spec.min,
+                    spec.max,
+                    if spec.unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", spec.unit)
+                    }
+                ),
+            ));
+        }
+        if spec.integer && value.fract() != 0.0 {
+            return Err(SmpError::new(
+                ErrorCode::InvalidSetting,
+                format!("{} must be a whole number; got {value}.", spec.name),
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// Sets one value by name after checking it.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), SmpError> {
+        let spec = Self::check(name, value)?;
+        match spec.name {
+            "densityPerCm2" => self.density_per_cm2 = value,
+            "dotDiameterMm" => self.dot_diameter_mm = value,
+            "shade" => self.shade = value,
+            "softness" => self.softness = value,
+            "seed" => self.seed = value as u32,
+            "pxPerMm" => self.px_per_mm = Some(value),
+            other => unreachable!("setting {other} is in the table but not handled"),
+        }
+        Ok(())
+    }
+
+    /// Sets several values at once: either all are valid and applied, or none is.
+    pub fn set_many(&mut self, pairs: &[(&str, f64)]) -> Result<(), SmpError> {
+        let mut next = *self;
+        for (name, value) in pairs {
+            next.set(name, *value)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The value of a setting by name, with `pxPerMm` resolved for a photo of
+    /// the given size.
+    pub fn get(&self, name: &str, width: u32, height: u32) -> Option<f64> {
+        Some(match spec(name)?.name {
+            "densityPerCm2" => self.density_per_cm2,
+            "dotDiameterMm" => self.dot_diameter_mm,
+            "shade" => self.shade,
+            "softness" => self.softness,
+            "seed" => self.seed as f64,
+            "pxPerMm" => self.px_per_mm_for(width, height),
+            _ => return None,
+        })
+    }
+
+    /// The scale in effect for a photo of the given size: the user's value, or
+    /// the estimate. With no photo (0×0) it is the table's default.
+    pub fn px_per_mm_for(&self, width: u32, height: u32) -> f64 {
+        match self.px_per_mm {
+            Some(v) => v,
+            None if width == 0 || height == 0 => spec("pxPerMm").expect("known").default,
+            None => estimate_px_per_mm(width, height),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_inside_their_ranges() {
+        for s in SETTINGS {
+            assert!(s.min <= s.default && s.default <= s.max, "{}", s.name);
+            Settings::check(s.name, s.default).unwrap();
+        }
+    }
+
+    #[test]
+    fn rejects_bad_values_with_codes() {
+        let mut s = Settings::default();
+        let e = s.set("densityPerCm2", f64::NAN).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidSetting);
+        let e = s.set("densityPerCm2", f64::INFINITY).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidSetting);
+        let e = s.set("dotDiameterMm", -1.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidSetting);
+        assert!(e.message.contains("between 0.1 and 1"), "{}", e.message);
+        let e = s.set("seed", 1.5).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidSetting);
+        let e = s.set("colour", 1.0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::UnknownSetting);
+        assert_eq!(s, Settings::default(), "a rejected value changes nothing");
+    }
+
+    #[test]
+    fn set_many_is_all_or_nothing() {
+        let mut s = Settings::default();
+        let e = s.set_many(&[("shade", 0.9), ("densityPerCm2", 1e9)]);
+        assert!(e.is_err());
+        assert_eq!(s.shade, Settings::default().shade);
+        s.set_many(&[("shade", 0.9), ("density-per-cm2", 120.0)])
+            .unwrap();
+        assert_eq!((s.shade, s.density_per_cm2), (0.9, 120.0));
+    }
+
+    #[test]
+    fn scale_is_estimated_until_given() {
+        let mut s = Settings::default();
+        assert_eq!(s.px_per_mm_for(3000, 4000), 15.0);
+        assert_eq!(s.px_per_mm_for(100, 100), 1.0, "clamped to the range");
+        s.set("pxPerMm", 7.5).unwrap();
+        assert_eq!(s.px_per_mm_for(3000, 4000), 7.5);
+    }
+}

@@ -1,0 +1,196 @@
+//! The wasm boundary: a thin handle around [`Engine`] for JavaScript.
+//!
+//! Long-lived data (photo, area, results) stays in Rust; JavaScript reads
+//! results through views on wasm memory at `*_ptr()`, which it must rebuild
+//! after every call (any call may grow memory and detach old views). Errors
+//! come back as JS `Error`s with a stable `code` property, never as panics.
+
+use wasm_bindgen::prelude::*;
+
+use crate::engine::Engine as Core;
+use crate::error::{ErrorCode, SmpError};
+use crate::raster::{Mask, Rgba8Image};
+use crate::settings::SETTINGS;
+use crate::Stroke;
+
+/// Installs the panic hook so a bug shows a readable message in the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js(e: SmpError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    err.into()
+}
+
+/// The settings table as JSON: name, label, unit, min, max, step, default, help.
+#[wasm_bindgen(js_name = settingsSchema)]
+pub fn settings_schema() -> String {
+    let rows: Vec<String> = SETTINGS
+        .iter()
+        .map(|s| {
+            format!(
+                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?}}}",
+                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
+/// One engine: a photo, its area, its settings.
+#[wasm_bindgen]
+pub struct Engine {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A new engine with default settings and no photo.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Engine {
+        Engine { core: Core::new() }
+    }
+
+    /// Loads a photo from straight RGBA bytes; starts an empty area.
+    #[wasm_bindgen(js_name = loadImage)]
+    pub fn load_image(
+        &mut self,
+        rgba: Vec<u8>,
+        width: u32,
+        height: u32,
+        preview_side_px: u32,
+    ) -> Result<(), JsValue> {
+        let photo = Rgba8Image::new(width, height, rgba).map_err(to_js)?;
+        self.core.load_image(photo, preview_side_px).map_err(to_js)
+    }
+
+    /// Applies settings by name; all or none.
+    #[wasm_bindgen(js_name = setSettings)]
+    pub fn set_settings(&mut self, names: Vec<String>, values: Vec<f64>) -> Result<(), JsValue> {
+        if names.len() != values.len() {
+            return Err(to_js(SmpError::new(
+                ErrorCode::InvalidSetting,
+                "Each setting needs one value.",
+            )));
+        }
+        let pairs: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
+        self.core.set_settings(&pairs).map_err(to_js)
+    }
+
+    /// A setting's value (NaN for an unknown name).
+    pub fn setting(&self, name: &str) -> f64 {
+        self.core.setting(name).unwrap_or(f64::NAN)
+    }
+
+    /// Width of the full photo.
+    pub fn width(&self) -> u32 {
+        self.core.size().0
+    }
+
+    /// Height of the full photo.
+    pub fn height(&self) -> u32 {
+        self.core.size().1
+    }
+
+    /// Width of the preview.
+    #[wasm_bindgen(js_name = previewWidth)]
+    pub fn preview_width(&self) -> u32 {
+        self.core.preview_size().0
+    }
+
+    /// Height of the preview.
+    #[wasm_bindgen(js_name = previewHeight)]
+    pub fn preview_height(&self) -> u32 {
+        self.core.preview_size().1
+    }
+
+    /// Replaces the area with per-pixel weights (full size, one byte each).
+    #[wasm_bindgen(js_name = setMask)]
+    pub fn set_mask(&mut self, weights: Vec<u8>) -> Result<(), JsValue> {
+        let (w, h) = self.core.size();
+        let mask = Mask::new(w, h, weights).map_err(to_js)?;
+        self.core.set_mask(mask).map_err(to_js)
+    }
+
+    /// Clears the area.
+    #[wasm_bindgen(js_name = clearMask)]
+    pub fn clear_mask(&mut self) -> Result<(), JsValue> {
+        self.core.clear_mask().map_err(to_js)
+    }
+
+    /// Paints (or erases) a segment in full-size pixels; returns whether
+    /// anything inside the photo was touched. Flat numbers rather than an
+    /// object: this is called for every pointer move.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paint(
+        &mut self,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        radius_px: f64,
+        hardness: f64,
+        erase: bool,
+    ) -> Result<bool, JsValue> {
+        let stroke = Stroke {
+            x0,
+            y0,
+            x1,
+            y1,
+            radius_px,
+            hardness,
+            erase,
+        };
+        Ok(self.core.paint(&stroke).map_err(to_js)?.is_some())
+    }
+
+    /// Copies out the full-size area weights.
+    pub fn mask(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.core.mask().map_err(to_js)?.weights.clone())
+    }
+
+    /// Pointer to the preview-size area weights (one byte per pixel).
+    #[wasm_bindgen(js_name = previewMaskPtr)]
+    pub fn preview_mask_ptr(&mut self) -> Result<*const u8, JsValue> {
+        Ok(self.core.preview_mask().map_err(to_js)?.weights.as_ptr())
+    }
+
+    /// Pointer to the untouched preview photo (RGBA).
+    #[wasm_bindgen(js_name = previewBeforePtr)]
+    pub fn preview_before_ptr(&self) -> Result<*const u8, JsValue> {
+        Ok(self.core.preview_before().map_err(to_js)?.pixels.as_ptr())
+    }
+
+    /// Pointer to the untouched full photo (RGBA).
+    #[wasm_bindgen(js_name = beforePtr)]
+    pub fn before_ptr(&self) -> Result<*const u8, JsValue> {
+        Ok(self.core.before().map_err(to_js)?.pixels.as_ptr())
+    }
+
+    /// Renders the preview; returns a pointer to its RGBA pixels.
+    #[wasm_bindgen(js_name = renderPreview)]
+    pub fn render_preview(&mut self) -> Result<*const u8, JsValue> {
+        Ok(self.core.render_preview().map_err(to_js)?.as_ptr())
+    }
+
+    /// Renders the full-size result; returns a pointer to its RGBA pixels.
+    #[wasm_bindgen(js_name = renderFull)]
+    pub fn render_full(&mut self) -> Result<*const u8, JsValue> {
+        Ok(self.core.render_full().map_err(to_js)?.as_ptr())
+    }
+
+    /// Frees the full-size result after an export.
+    #[wasm_bindgen(js_name = releaseFull)]
+    pub fn release_full(&mut self) {
+        self.core.release_full();
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,59 @@
+// Shared set-up for the browser tests: one static server on a free port and
+// headless Debian Chromium driven by playwright-core. Any console error or
+// page error fails the test that caused it.
+import { chromium } from 'playwright-core';
+import { serve } from '../tools/serve.mjs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT = join(ROOT, 'tests', 'out');
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Starts the server and the browser; returns helpers and a `close()`. */
+export async function startBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run 'make test', which installs it.`);
+  if (!existsSync(join(ROOT, 'www', 'pkg', 'smp_visualiser_bg.wasm'))) throw new Error("www/pkg is missing: run 'make build' first.");
+  const server = await serve(join(ROOT, 'www'), 0);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+
+  /** A fresh page on `path` with error tracking; `page.errors` collects them. */
+  async function open(path = '', { viewport = { width: 1100, height: 900 }, ...ctxOptions } = {}) {
+    const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOptions });
+    const page = await context.newPage();
+    page.errors = [];
+    page.requests = [];
+    page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+    page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => page.requests.push(r.url()));
+    await page.goto(base + path);
+    return page;
+  }
+
+  return {
+    base,
+    open,
+    async close() {
+      await browser.close();
+      await new Promise((ok) => server.close(ok));
+    },
+  };
+}
+
+/** Waits for the element on the page to be ready. */
+export async function ready(page) {
+  await page.waitForFunction(() => customElements.get('smp-visualiser'));
+  await page.evaluate(() => document.querySelector('smp-visualiser').ready);
+}
+
+/** Fails with the collected errors, if any. */
+export function assertNoErrors(assert, page) {
+  assert.deepEqual(page.errors, [], `the page reported errors:\n${page.errors.join('\n')}`);
+}

@@ -1,0 +1,784 @@
+// <smp-visualiser>: the product. A framework-free custom element that shows
+// scalp micropigmentation on the user's own photo, before and after.
+//
+// The page only hosts it. Pixel work happens in the Rust engine (wasm); this
+// file decodes photos with the browser, turns pointer and slider input into
+// engine calls, and draws the engine's buffers into canvases. Nothing is sent
+// anywhere: the photo never leaves the device.
+
+import init, { Engine, settingsSchema } from './pkg/smp_visualiser.js';
+
+/** Longest side of the live preview, in pixels (export is always full size). */
+const PREVIEW_SIDE_PX = 1600;
+/** Limits shared with the engine (src/raster.rs): refuse before decoding. */
+const MAX_PIXELS = 50_000_000;
+const MAX_SIDE_PX = 20_000;
+const EXPORT_TYPES = ['image/png', 'image/jpeg'];
+const EXPORT_LAYOUTS = ['after', 'before', 'side-by-side'];
+
+/** An error with a stable `code` for scripts and a `message` for people. */
+export class SmpError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'SmpError';
+    this.code = code;
+  }
+}
+
+let wasmReady;
+/** Loads the wasm module once per page, relative to this file's own URL. */
+function loadWasm() {
+  wasmReady ??= init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
+  return wasmReady;
+}
+
+/** Converts an engine exception (a JS Error with `code`) to an SmpError. */
+function asSmpError(e, fallbackCode = 'internal') {
+  if (e instanceof SmpError) return e;
+  return new SmpError(e?.code ?? fallbackCode, e?.message ?? String(e));
+}
+
+// ---------------------------------------------------------------------------
+// Reading image files: sniff the format and size from the header first, so a
+// truncated file or a "decompression bomb" is refused before any decoding.
+
+function u32be(b, i) {
+  return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+}
+
+function pngInfo(head, tail) {
+  if (head.length < 24) return { truncated: true };
+  const ihdr = String.fromCharCode(...head.subarray(12, 16));
+  if (ihdr !== 'IHDR') return { broken: true };
+  const iend = String.fromCharCode(...tail.subarray(Math.max(0, tail.length - 8), tail.length - 4));
+  return { width: u32be(head, 16), height: u32be(head, 20), truncated: iend !== 'IEND' };
+}
+
+function jpegInfo(head, tail) {
+  let end = tail.length;
+  while (end > 2 && tail[end - 1] === 0) end--; // some cameras pad after the end marker
+  const hasEoi = tail.subarray(Math.max(0, end - 64), end).some((v, i, a) => v === 0xff && a[i + 1] === 0xd9);
+  let i = 2;
+  while (i + 9 < head.length) {
+    if (head[i] !== 0xff) { i++; continue; }
+    const marker = head[i + 1];
+    if (marker === 0xff) { i++; continue; }
+    const len = (head[i + 2] << 8) | head[i + 3];
+    const isSof = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+    if (isSof) {
+      return { height: (head[i + 5] << 8) | head[i + 6], width: (head[i + 7] << 8) | head[i + 8], truncated: !hasEoi };
+    }
+    i += 2 + len;
+  }
+  return { truncated: !hasEoi };
+}
+
+/** What the header says: `{ type, width?, height?, truncated? }`. */
+async function sniff(blob) {
+  const head = new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer());
+  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - 1024)).arrayBuffer());
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return { type: 'png', ...pngInfo(head, tail) };
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { type: 'jpeg', ...jpegInfo(head, tail) };
+  return { type: 'other' };
+}
+
+function checkSize(width, height) {
+  if (width > MAX_SIDE_PX || height > MAX_SIDE_PX || width * height > MAX_PIXELS) {
+    throw new SmpError(
+      'image-too-large',
+      `This photo is ${width}×${height} pixels, larger than the ${MAX_PIXELS / 1e6} megapixels this tool can hold. Please use a smaller photo.`,
+    );
+  }
+}
+
+/** Decodes a photo with the browser (EXIF orientation applied) to RGBA. */
+async function decodePhoto(blob) {
+  if (!(blob instanceof Blob)) throw new SmpError('not-a-file', 'Please choose a photo file.');
+  if (blob.size === 0) throw new SmpError('empty-file', 'This file is empty. Please choose a photo.');
+  const info = await sniff(blob);
+  if (info.broken) throw new SmpError('not-an-image', 'This file is damaged and cannot be read as a photo.');
+  if (info.width && info.height) checkSize(info.width, info.height);
+  if (info.truncated) {
+    throw new SmpError('truncated-file', 'This photo file is incomplete (it may not have finished downloading). Please choose it again or use another photo.');
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch {
+    throw new SmpError('not-an-image', 'This file is not a photo this browser can read. Please choose a JPEG or PNG photo.');
+  }
+  try {
+    checkSize(bitmap.width, bitmap.height);
+    const canvas = document.createElement('canvas');
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new SmpError('out-of-memory', 'The browser could not make room for this photo. Please use a smaller photo.');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { width: bitmap.width, height: bitmap.height, rgba: new Uint8Array(data.data.buffer) };
+  } finally {
+    bitmap.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+// Styles go in a constructed sheet (adoptedStyleSheets), which a strict
+// Content-Security-Policy allows without 'unsafe-inline'.
+const STYLES = new CSSStyleSheet();
+STYLES.replaceSync(`
+  :host {
+    --smp-accent: #0b6e6e;
+    --smp-accent-text: #ffffff;
+    --smp-text: #1d2327;
+    --smp-muted: #4d5a61;
+    --smp-surface: #ffffff;
+    --smp-border: #c9d1d5;
+    --smp-area: 255, 140, 0;
+    display: block;
+    box-sizing: border-box;
+    color: var(--smp-text);
+    background: var(--smp-surface);
+    font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    container-type: inline-size;
+  }
+  :host([hidden]) { display: none; }
+  *, *::before, *::after { box-sizing: inherit; }
+  [hidden] { display: none !important; }
+  .app { display: grid; gap: 12px; padding: 12px; }
+  h2 { font-size: 1.25rem; margin: 0; }
+  p { margin: 0; }
+  .steps { display: flex; gap: 8px; margin: 0; padding: 0; list-style: none; font-size: 0.9rem; color: var(--smp-muted); flex-wrap: wrap; }
+  .steps li { padding: 2px 10px; border-radius: 999px; border: 1px solid var(--smp-border); }
+  .steps li[aria-current="step"] { background: var(--smp-accent); color: var(--smp-accent-text); border-color: var(--smp-accent); }
+  .start { display: grid; gap: 12px; justify-items: center; text-align: center; padding: 28px 12px; border: 2px dashed var(--smp-border); border-radius: 12px; }
+  .start.dragging, .stage.dragging { border-color: var(--smp-accent); background: color-mix(in srgb, var(--smp-accent) 8%, transparent); }
+  button, .button {
+    font: inherit; cursor: pointer; border-radius: 8px; padding: 10px 16px; min-height: 44px;
+    border: 1px solid var(--smp-accent); background: var(--smp-surface); color: var(--smp-accent);
+    display: inline-flex; align-items: center; justify-content: center; gap: 6px;
+  }
+  button.primary, .button.primary { background: var(--smp-accent); color: var(--smp-accent-text); }
+  button[aria-pressed="true"] { background: var(--smp-accent); color: var(--smp-accent-text); }
+  button:focus-visible, .button:focus-within, input:focus-visible, select:focus-visible, .handle:focus-visible {
+    outline: 3px solid var(--smp-accent); outline-offset: 2px;
+  }
+  .file { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+  .hint { color: var(--smp-muted); font-size: 0.95rem; }
+  .stage {
+    --split: 0.5;
+    position: relative; width: min(100%, calc(72vh * var(--aspect, 1.333))); margin: 0 auto;
+    aspect-ratio: var(--aspect, 1.333); touch-action: none; user-select: none; -webkit-user-select: none;
+    border-radius: 8px; overflow: hidden; background: #222; border: 2px solid transparent;
+  }
+  .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; image-rendering: auto; }
+  .stage .after { clip-path: inset(0 0 0 calc(var(--split) * 100%)); }
+  .stage .overlay { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); pointer-events: none; }
+  .stage .label {
+    position: absolute; top: 8px; padding: 2px 8px; border-radius: 4px; font-size: 0.8rem;
+    background: rgba(0, 0, 0, 0.6); color: #fff; pointer-events: none;
+  }
+  .stage .label.before { left: 8px; }
+  .stage .label.after-label { right: 8px; }
+  .divider { position: absolute; top: 0; bottom: 0; left: calc(var(--split) * 100%); width: 0; pointer-events: none; }
+  .divider::before { content: ""; position: absolute; top: 0; bottom: 0; left: -1px; width: 2px; background: #fff; box-shadow: 0 0 3px rgba(0,0,0,0.6); }
+  .handle {
+    position: absolute; top: 50%; left: 0; width: 44px; height: 44px; transform: translate(-50%, -50%);
+    border-radius: 50%; background: #fff; border: 2px solid var(--smp-accent); pointer-events: auto;
+    cursor: ew-resize; display: grid; place-items: center; color: var(--smp-accent); font-size: 18px; touch-action: none;
+  }
+  .tools, .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+  .controls { display: grid; gap: 10px 16px; grid-template-columns: 1fr; }
+  @container (min-width: 640px) { .controls { grid-template-columns: 1fr 1fr; } }
+  .control { display: grid; gap: 2px; }
+  .control .row { display: flex; justify-content: space-between; gap: 8px; font-size: 0.95rem; }
+  .control output { font-variant-numeric: tabular-nums; color: var(--smp-muted); }
+  input[type="range"] { width: 100%; accent-color: var(--smp-accent); min-height: 32px; }
+  label.inline { display: inline-flex; align-items: center; gap: 6px; }
+  select { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid var(--smp-border); padding: 0 8px; background: var(--smp-surface); color: var(--smp-text); }
+  .privacy { font-size: 0.85rem; color: var(--smp-muted); }
+  .status { min-height: 1.4em; font-size: 0.95rem; }
+  .status.error { color: #a4000f; font-weight: 600; }
+`);
+
+const TEMPLATE = document.createElement('template');
+TEMPLATE.innerHTML = `
+<div class="app" part="app">
+  <ol class="steps" aria-label="Steps">
+    <li data-step="photo" aria-current="step">1. Photo</li>
+    <li data-step="area">2. Area</li>
+    <li data-step="result">3. Result</li>
+  </ol>
+  <section class="start" part="start">
+    <h2>See scalp micropigmentation on your own photo</h2>
+    <p class="hint">Take or choose a clear photo of the scalp. Then paint over the thin or bald area.</p>
+    <label class="button primary">Choose a photo<input class="file" type="file" accept="image/*" aria-label="Choose a photo"></label>
+    <p class="hint">or drop a photo here, or paste one.</p>
+  </section>
+  <div class="work" hidden>
+    <p class="hint step-hint"></p>
+    <div class="stage" part="stage">
+      <canvas class="before" aria-hidden="true"></canvas>
+      <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas>
+      <canvas class="overlay" aria-hidden="true"></canvas>
+      <span class="label before">Before</span>
+      <span class="label after-label">After</span>
+      <div class="divider">
+        <div class="handle" role="slider" tabindex="0" aria-label="Before and after divider"
+             aria-valuemin="0" aria-valuemax="100" aria-valuenow="50" aria-valuetext="50% before">&#x2194;</div>
+      </div>
+    </div>
+    <div class="tools" role="toolbar" aria-label="Area tools">
+      <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint area</button>
+      <button type="button" class="tool" data-tool="erase" aria-pressed="false">Erase</button>
+      <label class="inline">Brush <input class="brush" type="range" min="8" max="160" step="1" value="48" aria-label="Brush size"></label>
+      <label class="inline"><input class="show-area" type="checkbox" checked> Show area</label>
+      <button type="button" class="clear">Clear area</button>
+    </div>
+    <div class="controls"></div>
+    <div class="actions">
+      <label class="inline">Save
+        <select class="layout" aria-label="What to save">
+          <option value="after">After only</option>
+          <option value="side-by-side">Before and after</option>
+        </select>
+      </label>
+      <button type="button" class="primary download">Download image</button>
+      <button type="button" class="new-photo">New photo</button>
+    </div>
+  </div>
+  <p class="status" role="status" aria-live="polite"></p>
+  <p class="privacy">Your photo stays on this device: nothing is uploaded.</p>
+</div>`;
+
+/** The `<smp-visualiser>` element. */
+export class SmpVisualiser extends HTMLElement {
+  #engine = null;
+  #memory = null;
+  #schema = [];
+  #readyResolve;
+  #readyReject;
+  #tool = 'paint';
+  #split = 0.5;
+  #frameRequested = false;
+  #changePending = false;
+  #painting = null;
+  #hasArea = false;
+  #onPaste = (e) => this.#handlePaste(e);
+
+  constructor() {
+    super();
+    /** Resolves once the engine is loaded. */
+    this.ready = new Promise((ok, fail) => {
+      this.#readyResolve = ok;
+      this.#readyReject = fail;
+    });
+    this.ready.catch(() => {}); // reported through smp-error as well
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [STYLES];
+    root.appendChild(TEMPLATE.content.cloneNode(true));
+    this.#wireUi();
+  }
+
+  connectedCallback() {
+    document.addEventListener('paste', this.#onPaste);
+    if (!this.#engine) this.#start();
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener('paste', this.#onPaste);
+  }
+
+  async #start() {
+    try {
+      const wasm = await loadWasm();
+      this.#memory = wasm.memory;
+      this.#schema = JSON.parse(settingsSchema());
+      this.#engine = new Engine();
+      this.#buildControls();
+      this.#readyResolve();
+      this.dispatchEvent(new CustomEvent('smp-ready', { bubbles: true, composed: true }));
+    } catch (e) {
+      const err = new SmpError('engine-unavailable', 'The visualiser could not start in this browser.');
+      this.#readyReject(err);
+      this.#report(err);
+    }
+  }
+
+  // ---- public API ---------------------------------------------------------
+
+  /** Every setting as a plain number, units in the names. */
+  get settings() {
+    const out = {};
+    for (const s of this.#schema) out[s.name] = this.#engine.setting(s.name);
+    return out;
+  }
+
+  /** Position of the before/after divider, 0 (all after) … 1 (all before). */
+  get comparePosition() {
+    return this.#split;
+  }
+
+  set comparePosition(v) {
+    const n = Number(v);
+    if (!Number.isFinite(n)) return;
+    this.#setSplit(n);
+  }
+
+  /** Decodes and shows a photo; starts a new, empty area; keeps the settings. */
+  async loadImage(file) {
+    await this.ready;
+    try {
+      const photo = await decodePhoto(file);
+      try {
+        this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX);
+      } catch (e) {
+        throw asSmpError(e);
+      }
+      this.#hasArea = false;
+      this.#showPhoto();
+      this.#renderNow();
+      this.#status('Photo loaded. Now paint over the thin or bald area.');
+      return { width: photo.width, height: photo.height };
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** Sets the treatment area (ImageData of the photo's size, alpha = weight), or clears it with null. */
+  async setMask(imageData) {
+    await this.ready;
+    try {
+      this.#requireImage();
+      if (imageData === null || imageData === undefined) {
+        this.#engine.clearMask();
+        this.#hasArea = false;
+      } else {
+        if (!(imageData instanceof ImageData)) throw new SmpError('invalid-mask', 'The area must be an ImageData or null.');
+        const w = this.#engine.width();
+        const h = this.#engine.height();
+        if (imageData.width !== w || imageData.height !== h) {
+          throw new SmpError('mask-size-mismatch', `The area is ${imageData.width}×${imageData.height} but the photo is ${w}×${h}; they must be the same size.`);
+        }
+        const src = imageData.data;
+        const weights = new Uint8Array(w * h);
+        for (let i = 0; i < weights.length; i++) weights[i] = src[i * 4 + 3];
+        try {
+          this.#engine.setMask(weights);
+        } catch (e) {
+          throw asSmpError(e);
+        }
+        this.#hasArea = weights.some((v) => v > 0);
+      }
+      this.#renderNow();
+      this.#updateStep();
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** The treatment area as ImageData of the photo's size (alpha = weight). */
+  getMask() {
+    if (!this.#engine || this.#engine.width() === 0) return null;
+    const weights = this.#engine.mask();
+    const data = new ImageData(this.#engine.width(), this.#engine.height());
+    for (let i = 0; i < weights.length; i++) {
+      data.data[i * 4] = 255;
+      data.data[i * 4 + 1] = 255;
+      data.data[i * 4 + 2] = 255;
+      data.data[i * 4 + 3] = weights[i];
+    }
+    return data;
+  }
+
+  /** Merges, validates and applies settings; resolves once the frame is drawn. */
+  async setSettings(partial) {
+    await this.ready;
+    try {
+      if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+        throw new SmpError('invalid-setting', 'Settings must be an object such as { densityPerCm2: 80 }.');
+      }
+      const names = [];
+      const values = [];
+      for (const [name, value] of Object.entries(partial)) {
+        if (!this.#schema.some((s) => s.name === name)) {
+          throw new SmpError('unknown-setting', `Unknown setting "${name}"; known settings: ${this.#schema.map((s) => s.name).join(', ')}.`);
+        }
+        if (typeof value !== 'number') throw new SmpError('invalid-setting', `${name} must be a number, not ${JSON.stringify(value)}.`);
+        names.push(name);
+        values.push(value);
+      }
+      try {
+        this.#engine.setSettings(names, Float64Array.from(values));
+      } catch (e) {
+        throw asSmpError(e);
+      }
+      this.#syncControls();
+      if (this.#engine.width() > 0) this.#renderNow();
+      this.#emitChange();
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** The photo (before, after, or both side by side) at full resolution, as a Blob. */
+  async exportImage({ type = 'image/png', layout = 'after', quality = 0.92 } = {}) {
+    await this.ready;
+    try {
+      this.#requireImage();
+      if (!EXPORT_TYPES.includes(type)) throw new SmpError('invalid-export', `type must be one of ${EXPORT_TYPES.join(', ')}.`);
+      if (!EXPORT_LAYOUTS.includes(layout)) throw new SmpError('invalid-export', `layout must be one of ${EXPORT_LAYOUTS.join(', ')}.`);
+      const w = this.#engine.width();
+      const h = this.#engine.height();
+      const canvas = document.createElement('canvas');
+      canvas.width = layout === 'side-by-side' ? w * 2 : w;
+      canvas.height = h;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new SmpError('out-of-memory', 'The browser could not make room for the full-size image.');
+      if (layout !== 'after') ctx.putImageData(this.#view(this.#engine.beforePtr(), w, h), 0, 0);
+      if (layout !== 'before') {
+        let ptr;
+        try {
+          ptr = this.#engine.renderFull();
+        } catch (e) {
+          throw asSmpError(e);
+        }
+        ctx.putImageData(this.#view(ptr, w, h), layout === 'side-by-side' ? w : 0, 0);
+        this.#engine.releaseFull();
+      }
+      if (layout === 'side-by-side') drawLabels(ctx, w, h);
+      const blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));
+      if (!blob) throw new SmpError('export-failed', 'The image could not be saved; the photo may be too large for this browser.');
+      return blob;
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------
+
+  /** An ImageData over wasm memory; valid only until the next engine call. */
+  #view(ptr, w, h) {
+    return new ImageData(new Uint8ClampedArray(this.#memory.buffer, ptr, w * h * 4), w, h);
+  }
+
+  #$(sel) {
+    return this.shadowRoot.querySelector(sel);
+  }
+
+  #requireImage() {
+    if (!this.#engine || this.#engine.width() === 0) throw new SmpError('no-image', 'Choose a photo first.');
+  }
+
+  #showPhoto() {
+    const pw = this.#engine.previewWidth();
+    const ph = this.#engine.previewHeight();
+    for (const sel of ['.before', '.after', '.overlay']) {
+      const c = this.#$(sel);
+      c.width = pw;
+      c.height = ph;
+    }
+    this.#$('.stage').style.setProperty('--aspect', String(this.#engine.width() / this.#engine.height()));
+    this.#$('.before').getContext('2d').putImageData(this.#view(this.#engine.previewBeforePtr(), pw, ph), 0, 0);
+    this.#$('.start').hidden = true;
+    this.#$('.work').hidden = false;
+    this.#syncControls();
+    this.#updateStep();
+  }
+
+  /** Draws the after-view and the area overlay now (synchronously). */
+  #renderNow() {
+    if (!this.#engine || this.#engine.width() === 0) return;
+    const pw = this.#engine.previewWidth();
+    const ph = this.#engine.previewHeight();
+    let ptr;
+    try {
+      ptr = this.#engine.renderPreview();
+    } catch (e) {
+      this.#report(asSmpError(e));
+      return;
+    }
+    this.#$('.after').getContext('2d').putImageData(this.#view(ptr, pw, ph), 0, 0);
+    this.#drawOverlay(pw, ph);
+  }
+
+  #drawOverlay(pw, ph) {
+    const overlay = this.#$('.overlay');
+    const ctx = overlay.getContext('2d');
+    if (!this.#$('.show-area').checked) {
+      ctx.clearRect(0, 0, pw, ph);
+      return;
+    }
+    const weights = new Uint8Array(this.#memory.buffer, this.#engine.previewMaskPtr(), pw * ph);
+    const tint = new ImageData(pw, ph);
+    const [r, g, b] = getComputedStyle(this).getPropertyValue('--smp-area').split(',').map(Number);
+    const d = tint.data;
+    for (let i = 0; i < weights.length; i++) {
+      const a = weights[i];
+      if (a === 0) continue;
+      d[i * 4] = r;
+      d[i * 4 + 1] = g;
+      d[i * 4 + 2] = b;
+      d[i * 4 + 3] = (a * 115) >> 8;
+    }
+    ctx.putImageData(tint, 0, 0);
+  }
+
+  /** Renders at most once per animation frame while input keeps coming. */
+  #scheduleRender(changed) {
+    this.#changePending ||= changed;
+    if (this.#frameRequested) return;
+    this.#frameRequested = true;
+    requestAnimationFrame(() => {
+      this.#frameRequested = false;
+      this.#renderNow();
+      if (this.#changePending) {
+        this.#changePending = false;
+        this.#emitChange();
+      }
+    });
+  }
+
+  #emitChange() {
+    this.dispatchEvent(new CustomEvent('smp-change', { bubbles: true, composed: true, detail: { settings: this.settings } }));
+  }
+
+  #report(err) {
+    this.#status(err.message, true);
+    this.dispatchEvent(new CustomEvent('smp-error', { bubbles: true, composed: true, detail: { code: err.code, message: err.message } }));
+    return err;
+  }
+
+  #status(text, isError = false) {
+    const s = this.#$('.status');
+    s.textContent = text;
+    s.classList.toggle('error', isError);
+  }
+
+  #updateStep() {
+    const step = !this.#engine || this.#engine.width() === 0 ? 'photo' : this.#hasArea ? 'result' : 'area';
+    for (const li of this.shadowRoot.querySelectorAll('.steps li')) {
+      if (li.dataset.step === step) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    }
+    this.#$('.step-hint').textContent =
+      step === 'area'
+        ? 'Paint over the thin or bald area with your finger or mouse.'
+        : 'Drag the divider to compare before and after. Adjust the look below, then download your image.';
+  }
+
+  // ---- controls -------------------------------------------------------------
+
+  #buildControls() {
+    const box = this.#$('.controls');
+    box.replaceChildren();
+    // Seed and scale are for scripts and technicians; the first flow shows the look.
+    for (const s of this.#schema.filter((s) => ['densityPerCm2', 'dotDiameterMm', 'shade', 'softness'].includes(s.name))) {
+      const wrap = document.createElement('div');
+      wrap.className = 'control';
+      const id = `smp-${s.name}`;
+      const row = document.createElement('div');
+      row.className = 'row';
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = s.label;
+      const out = document.createElement('output');
+      out.htmlFor = id;
+      row.append(label, out);
+      const input = document.createElement('input');
+      Object.assign(input, { type: 'range', id, min: s.min, max: s.max, step: s.step });
+      input.dataset.setting = s.name;
+      input.title = s.help;
+      input.addEventListener('input', () => {
+        try {
+          this.#engine.setSettings([s.name], Float64Array.of(Number(input.value)));
+        } catch (e) {
+          this.#report(asSmpError(e));
+          return;
+        }
+        this.#syncControls();
+        this.#scheduleRender(true);
+      });
+      wrap.append(row, input);
+      box.append(wrap);
+    }
+    this.#syncControls();
+  }
+
+  #syncControls() {
+    const values = this.settings;
+    for (const input of this.shadowRoot.querySelectorAll('input[data-setting]')) {
+      const s = this.#schema.find((x) => x.name === input.dataset.setting);
+      const v = values[s.name];
+      input.value = String(v);
+      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${s.unit}` : ''}`;
+      input.parentElement.querySelector('output').textContent = text;
+      input.setAttribute('aria-valuetext', text);
+    }
+  }
+
+  #setSplit(v) {
+    this.#split = Math.min(1, Math.max(0, v));
+    this.#$('.stage').style.setProperty('--split', String(this.#split));
+    const pct = Math.round(this.#split * 100);
+    const handle = this.#$('.handle');
+    handle.setAttribute('aria-valuenow', String(pct));
+    handle.setAttribute('aria-valuetext', `${pct}% before`);
+  }
+
+  #imagePoint(e) {
+    const rect = this.#$('.stage').getBoundingClientRect();
+    const w = this.#engine.width();
+    return {
+      x: ((e.clientX - rect.left) / rect.width) * w,
+      y: ((e.clientY - rect.top) / rect.height) * this.#engine.height(),
+      scale: w / rect.width,
+    };
+  }
+
+  #paintTo(e) {
+    const p = this.#imagePoint(e);
+    const last = this.#painting.last ?? p;
+    const radius = (Number(this.#$('.brush').value) / 2) * p.scale;
+    try {
+      this.#engine.paint(last.x, last.y, p.x, p.y, radius, 0.5, this.#tool === 'erase');
+    } catch (err) {
+      this.#report(asSmpError(err));
+    }
+    this.#painting.last = p;
+    this.#scheduleRender(false);
+  }
+
+  #wireUi() {
+    const $ = (s) => this.#$(s);
+    const fileInput = $('.file');
+    fileInput.addEventListener('change', () => {
+      const file = fileInput.files?.[0];
+      fileInput.value = '';
+      if (file) this.loadImage(file).catch(() => {});
+    });
+    for (const zone of [$('.start'), $('.stage')]) {
+      zone.addEventListener('dragover', (e) => {
+        if ([...(e.dataTransfer?.types ?? [])].includes('Files')) {
+          e.preventDefault();
+          zone.classList.add('dragging');
+        }
+      });
+      zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+      zone.addEventListener('drop', (e) => {
+        zone.classList.remove('dragging');
+        const file = e.dataTransfer?.files?.[0];
+        if (!file) return;
+        e.preventDefault();
+        this.loadImage(file).catch(() => {});
+      });
+    }
+    for (const b of this.shadowRoot.querySelectorAll('.tool')) {
+      b.addEventListener('click', () => {
+        this.#tool = b.dataset.tool;
+        for (const o of this.shadowRoot.querySelectorAll('.tool')) o.setAttribute('aria-pressed', String(o === b));
+      });
+    }
+    $('.show-area').addEventListener('change', () => this.#scheduleRender(false));
+    $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
+    $('.new-photo').addEventListener('click', () => fileInput.click());
+    $('.download').addEventListener('click', () => this.#download());
+
+    const stage = $('.stage');
+    const handle = $('.handle');
+    stage.addEventListener('pointerdown', (e) => {
+      if (!this.#engine || this.#engine.width() === 0 || e.button > 0) return;
+      e.preventDefault();
+      stage.setPointerCapture(e.pointerId);
+      if (handle.contains(e.composedPath()[0])) {
+        this.#painting = { divider: true };
+        handle.focus();
+        return;
+      }
+      this.#painting = { last: null };
+      this.#paintTo(e);
+    });
+    stage.addEventListener('pointermove', (e) => {
+      if (!this.#painting) return;
+      if (this.#painting.divider) {
+        const rect = stage.getBoundingClientRect();
+        this.#setSplit((e.clientX - rect.left) / rect.width);
+      } else {
+        for (const ev of e.getCoalescedEvents?.() ?? [e]) this.#paintTo(ev);
+      }
+    });
+    const end = () => {
+      if (this.#painting && !this.#painting.divider) {
+        this.#hasArea = this.#engine.mask().some((v) => v > 0);
+        this.#updateStep();
+        this.#status('');
+      }
+      this.#painting = null;
+    };
+    stage.addEventListener('pointerup', end);
+    stage.addEventListener('pointercancel', end);
+    handle.addEventListener('keydown', (e) => {
+      const big = e.shiftKey ? 0.1 : 0.02;
+      const moves = {
+        ArrowLeft: this.#split - big,
+        ArrowDown: this.#split - big,
+        ArrowRight: this.#split + big,
+        ArrowUp: this.#split + big,
+        PageDown: this.#split - 0.1,
+        PageUp: this.#split + 0.1,
+        Home: 0,
+        End: 1,
+      };
+      if (e.key in moves) {
+        e.preventDefault();
+        this.#setSplit(moves[e.key]);
+      }
+    });
+  }
+
+  #handlePaste(e) {
+    // Only the element the user is working in (or the only one) takes a paste.
+    const mine = this.matches(':focus-within') || document.querySelector('smp-visualiser') === this;
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    if (!mine || !file) return;
+    e.preventDefault();
+    this.loadImage(file).catch(() => {});
+  }
+
+  async #download() {
+    const layout = this.#$('.layout').value;
+    try {
+      this.#status('Preparing your image…');
+      const blob = await this.exportImage({ type: 'image/png', layout });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = layout === 'after' ? 'smp-after.png' : 'smp-before-after.png';
+      this.shadowRoot.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      this.#status('Image saved to your downloads.');
+    } catch {
+      // already reported by exportImage
+    }
+  }
+}
+
+/** "Before" / "After" labels for the side-by-side export, sized to the photo. */
+function drawLabels(ctx, w, h) {
+  const size = Math.max(12, Math.round(Math.min(w, h) * 0.045));
+  ctx.font = `600 ${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const [text, x] of [['Before', 0], ['After', w]]) {
+    const pad = Math.round(size * 0.4);
+    const tw = ctx.measureText(text).width;
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
+    ctx.fillRect(x + pad, pad, tw + pad * 2, size + pad * 2);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(text, x + pad * 2, pad * 2);
+  }
+}
+
+if (!customElements.get('smp-visualiser')) customElements.define('smp-visualiser', SmpVisualiser);
