@@ -16,6 +16,9 @@ use crate::settings::{Settings, MAX_DENSITY_PER_CM2};
 /// Relative absorbance per channel (R, G, B): carbon seen through skin.
 const PIGMENT_CAST: [f32; 3] = [1.12, 1.0, 0.86];
 
+/// Most absorbance overlapping dots can reach, as a multiple of one dot's.
+const SATURATION: f32 = 1.4;
+
 /// Optical density at a dot's centre for a shade of 0–1.
 fn shade_density(shade: f64) -> f32 {
     (0.1 + 1.9 * shade) as f32
@@ -85,11 +88,19 @@ pub fn render(
         );
     }
 
+    // Where dots overlap, absorbance beyond one full dot saturates softly
+    // toward SATURATION × a dot's density: skin holds only so much pigment,
+    // so a cluster reads as a slightly darker spot, never a black blob.
+    let linear_limit = base_density * 1.15;
+    let headroom = linear_limit * (SATURATION - 1.0);
     let mask = &frame.mask.weights;
     for (i, px) in out.chunks_exact_mut(4).enumerate() {
-        let a = absorbance[i];
+        let mut a = absorbance[i];
         if a <= 0.0 || mask[i] == 0 {
             continue;
+        }
+        if a > linear_limit {
+            a = linear_limit + headroom * (1.0 - libm::expf(-(a - linear_limit) / headroom));
         }
         for c in 0..3 {
             let lin = transfer.linear(px[c]);

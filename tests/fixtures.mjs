@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { OUT } from './helpers.mjs';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -102,6 +103,7 @@ export function makeFixtures() {
   const huge = Buffer.from(png(1, 1, Buffer.from([0, 0, 0, 255])));
   huge.writeUInt32BE(30000, 16);
   huge.writeUInt32BE(30000, 20);
+  huge.writeUInt32BE(crc32(huge.subarray(12, 29)), 29); // keep the header valid
   writeFileSync(f('huge.png'), huge);
   return {
     skin: f('skin.png'), mask: f('mask.png'), portrait: f('portrait-exif6.jpg'),

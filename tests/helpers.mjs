@@ -27,6 +27,13 @@ export async function startBrowser() {
   /** A fresh page on `path` with error tracking; `page.errors` collects them. */
   async function open(path = '', { viewport = { width: 1100, height: 900 }, ...ctxOptions } = {}) {
     const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOptions });
+    // Record the element's events from the very start (they bubble and are composed).
+    await context.addInitScript(() => {
+      window.__smpEvents = [];
+      for (const type of ['smp-ready', 'smp-change', 'smp-error']) {
+        document.addEventListener(type, (e) => window.__smpEvents.push({ type, detail: e.detail ?? null }));
+      }
+    });
     const page = await context.newPage();
     page.errors = [];
     page.requests = [];
@@ -56,4 +63,22 @@ export async function ready(page) {
 /** Fails with the collected errors, if any. */
 export function assertNoErrors(assert, page) {
   assert.deepEqual(page.errors, [], `the page reported errors:\n${page.errors.join('\n')}`);
+}
+
+/** The element's events recorded so far, optionally of one type. */
+export function events(page, type) {
+  return page.evaluate((t) => window.__smpEvents.filter((e) => !t || e.type === t), type);
+}
+
+/** Sends a file's bytes into the page as a Blob bound to `window[name]`. */
+export async function blobInPage(page, bytes, name, type = 'application/octet-stream') {
+  await page.evaluate(
+    ({ b64, name, type }) => {
+      const bin = atob(b64);
+      const arr = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) arr[i] = bin.charCodeAt(i);
+      window[name] = new Blob([arr], { type });
+    },
+    { b64: Buffer.from(bytes).toString('base64'), name, type },
+  );
 }

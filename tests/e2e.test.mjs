@@ -1,0 +1,286 @@
+// The first user flow through the real page, as a person does it: choose a
+// photo, paint the area, move a slider, compare, download. Then the checks a
+// person cannot make: pixels changed inside the painted area and nowhere else.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { startBrowser, ready, assertNoErrors, events, blobInPage } from './helpers.mjs';
+import { makeFixtures } from './fixtures.mjs';
+
+let browser;
+let fx;
+before(async () => {
+  fx = makeFixtures();
+  browser = await startBrowser();
+});
+after(async () => browser?.close());
+
+const el = 'smp-visualiser';
+
+test('photo → paint → slider → compare → download, pixels change only where painted', async () => {
+  const page = await browser.open();
+  await ready(page);
+  assert.equal((await events(page, 'smp-ready')).length, 1);
+
+  // 1. Choose a photo with the file picker.
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  assert.equal(await page.locator(`${el} .start`).isVisible(), false);
+  const stepHint = await page.locator(`${el} .step-hint`).textContent();
+  assert.match(stepHint, /paint/i);
+
+  // 2. Paint a stroke across the middle of the photo with the mouse.
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  const at = (fx0, fy0) => [stage.x + stage.width * fx0, stage.y + stage.height * fy0];
+  await page.mouse.move(...at(0.25, 0.45));
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(...at(0.25 + 0.04 * i, 0.45 + 0.01 * i));
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+
+  // 3. Move the density slider: settings change, smp-change fires, output shows it.
+  await page.locator(`${el} input[data-setting=densityPerCm2]`).fill('150');
+  await page.waitForFunction(() => window.__smpEvents.some((e) => e.type === 'smp-change' && e.detail.settings.densityPerCm2 === 150));
+  assert.match(await page.locator(`${el} .control output`).first().textContent(), /150 dots\/cm²/);
+
+  // 4. Compare: drag the divider, then use the keyboard on it.
+  const handle = page.locator(`${el} .handle`);
+  const hb = await handle.boundingBox();
+  await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + stage.width * 0.2, hb.y + hb.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const afterDrag = await page.evaluate(() => document.querySelector('smp-visualiser').comparePosition);
+  assert.ok(Math.abs(afterDrag - 0.2) < 0.02, `divider at ${afterDrag}`);
+  await handle.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await handle.getAttribute('aria-valuenow'), '22');
+  await page.keyboard.press('End');
+  assert.equal(await handle.getAttribute('aria-valuenow'), '100');
+  await page.keyboard.press('Home');
+  assert.equal(await handle.getAttribute('aria-valuenow'), '0');
+  // Dragging the divider must not have painted.
+  const maskBefore = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
+
+  // 5. Download the after-image and check its pixels against the photo.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`${el} button.download`).click()]);
+  const after = PNG.sync.read(readFileSync(await download.path()));
+  const original = PNG.sync.read(readFileSync(fx.skin));
+  assert.equal(after.width, original.width, 'full resolution');
+  assert.equal(after.height, original.height);
+  const maskAlpha = await page.evaluate(() => Array.from(document.querySelector('smp-visualiser').getMask().data.filter((_, i) => i % 4 === 3)));
+  assert.equal(maskAlpha.filter((v) => v > 0).length, maskBefore);
+  let changedInside = 0;
+  let changedOutside = 0;
+  for (let i = 0; i < maskAlpha.length; i++) {
+    const diff = [0, 1, 2].some((c) => after.data[i * 4 + c] !== original.data[i * 4 + c]);
+    if (!diff) continue;
+    if (maskAlpha[i] > 0) changedInside++;
+    else changedOutside++;
+  }
+  assert.equal(changedOutside, 0, 'no pixel outside the painted area changed');
+  assert.ok(changedInside > 1500, `only ${changedInside} pixels changed inside`);
+  // The painted area itself lies along the stroke, not everywhere.
+  const { W, H } = fx.size;
+  for (let i = 0; i < maskAlpha.length; i++) {
+    if (maskAlpha[i] === 0) continue;
+    const x = (i % W) / W;
+    const y = Math.floor(i / W) / H;
+    assert.ok(x > 0.15 && x < 0.85 && y > 0.3 && y < 0.7, `painted pixel at ${x.toFixed(2)},${y.toFixed(2)}`);
+  }
+  assertNoErrors(assert, page);
+});
+
+test('eraser and clear remove the area; the step guide follows', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  const cx = stage.x + stage.width * 0.3;
+  const cy = stage.y + stage.height * 0.5;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 60, cy, { steps: 6 });
+  await page.mouse.up();
+  // Total weight of the area (a soft eraser edge may leave faint fringes).
+  const count = () => page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.reduce((sum, v, i) => (i % 4 === 3 ? sum + v / 255 : sum), 0));
+  const painted = await count();
+  assert.ok(painted > 500);
+  assert.equal(await page.locator(`${el} .steps li[aria-current=step]`).textContent(), '3. Result');
+  await page.locator(`${el} .tool[data-tool=erase]`).click();
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 60, cy, { steps: 6 });
+  await page.mouse.up();
+  const left = await count();
+  assert.ok(left < painted / 3, `the eraser removed most of the stroke (${left} of ${painted})`);
+  await page.locator(`${el} button.clear`).click();
+  await page.waitForFunction(() => !document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  assert.equal(await page.locator(`${el} .steps li[aria-current=step]`).textContent(), '2. Area');
+  assertNoErrors(assert, page);
+});
+
+test('portrait JPEG with EXIF orientation 6 is shown upright', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.portrait);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const px = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const blob = await v.exportImage({ layout: 'before' });
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bmp, 0, 0);
+    const at = (x, y) => Array.from(ctx.getImageData(x, y, 1, 1).data);
+    return { w: bmp.width, h: bmp.height, topRight: at(bmp.width - 10, 10), topLeft: at(10, 10) };
+  });
+  assert.deepEqual([px.w, px.h], [360, 480], 'rotated to portrait');
+  assert.ok(px.topRight[0] > 180 && px.topRight[1] < 80, `red block top-right: ${px.topRight}`);
+  assert.ok(px.topLeft[1] > 100, `skin top-left: ${px.topLeft}`);
+  assertNoErrors(assert, page);
+});
+
+test('scripting API: settings, setMask/getMask, exports, paste', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await blobInPage(page, readFileSync(fx.skin), 'photo', 'image/png');
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const errorCode = async (p) => p.then(() => 'resolved', (e) => `${e.code}:${e instanceof Error}`);
+    const out = {};
+    out.beforeLoad = await errorCode(v.exportImage());
+    out.size = await v.loadImage(window.photo);
+    const s = v.settings;
+    out.settingsAreNumbers = Object.values(s).every((x) => typeof x === 'number' && Number.isFinite(x));
+    out.keys = Object.keys(s).sort();
+    out.estimatedScale = s.pxPerMm;
+    out.bad = {
+      range: await errorCode(v.setSettings({ densityPerCm2: 5000 })),
+      nan: await errorCode(v.setSettings({ shade: NaN })),
+      string: await errorCode(v.setSettings({ shade: '0.5' })),
+      unknown: await errorCode(v.setSettings({ colour: 1 })),
+      notObject: await errorCode(v.setSettings(42)),
+      maskSize: await errorCode(v.setMask(new ImageData(3, 3))),
+      exportType: await errorCode(v.exportImage({ type: 'image/gif' })),
+      exportLayout: await errorCode(v.exportImage({ layout: 'diagonal' })),
+    };
+    const changes = window.__smpEvents.filter((e) => e.type === 'smp-change').length;
+    await v.setSettings({ densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, pxPerMm: 6 });
+    out.changeFired = window.__smpEvents.filter((e) => e.type === 'smp-change').length === changes + 1;
+    out.applied = v.settings;
+    const mask = new ImageData(640, 480);
+    for (let y = 100; y < 300; y++) for (let x = 100; x < 400; x++) mask.data[(y * 640 + x) * 4 + 3] = 255;
+    await v.setMask(mask);
+    const back = v.getMask();
+    out.maskRoundTrip = back.width === 640 && back.data.every((val, i) => i % 4 !== 3 || val === mask.data[i]);
+    const sizes = {};
+    for (const layout of ['after', 'before', 'side-by-side']) {
+      for (const type of ['image/png', 'image/jpeg']) {
+        const b = await v.exportImage({ type, layout });
+        const bmp = await createImageBitmap(b);
+        sizes[`${layout} ${type}`] = `${b.type} ${bmp.width}x${bmp.height}`;
+      }
+    }
+    out.sizes = sizes;
+    // A paste with an image loads it (here the same photo again: the area starts empty).
+    const dt = new DataTransfer();
+    dt.items.add(new File([window.photo], 'pasted.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+    await new Promise((ok) => setTimeout(ok, 300));
+    out.areaAfterPaste = v.getMask().data.some((val, i) => i % 4 === 3 && val > 0);
+    out.settingsKeptAfterPaste = v.settings.densityPerCm2 === 120;
+    out.errorEvents = window.__smpEvents.filter((e) => e.type === 'smp-error').map((e) => e.detail.code);
+    return out;
+  });
+  assert.equal(r.beforeLoad, 'no-image:true');
+  assert.deepEqual(r.size, { width: 640, height: 480 });
+  assert.equal(r.settingsAreNumbers, true);
+  assert.deepEqual(r.keys, ['densityPerCm2', 'dotDiameterMm', 'pxPerMm', 'seed', 'shade', 'softness']);
+  assert.equal(r.estimatedScale, 2.4, 'scale estimated from a 480-px short side');
+  assert.deepEqual(r.bad, {
+    range: 'invalid-setting:true',
+    nan: 'invalid-setting:true',
+    string: 'invalid-setting:true',
+    unknown: 'unknown-setting:true',
+    notObject: 'invalid-setting:true',
+    maskSize: 'mask-size-mismatch:true',
+    exportType: 'invalid-export:true',
+    exportLayout: 'invalid-export:true',
+  });
+  assert.equal(r.changeFired, true);
+  assert.deepEqual(r.applied, { densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, softness: 0.35, seed: 1, pxPerMm: 6 });
+  assert.equal(r.maskRoundTrip, true);
+  assert.deepEqual(r.sizes, {
+    'after image/png': 'image/png 640x480',
+    'after image/jpeg': 'image/jpeg 640x480',
+    'before image/png': 'image/png 640x480',
+    'before image/jpeg': 'image/jpeg 640x480',
+    'side-by-side image/png': 'image/png 1280x480',
+    'side-by-side image/jpeg': 'image/jpeg 1280x480',
+  });
+  assert.equal(r.areaAfterPaste, false, 'a new photo starts a new area');
+  assert.equal(r.settingsKeptAfterPaste, true);
+  assert.deepEqual(r.errorEvents, ['no-image', 'invalid-setting', 'invalid-setting', 'invalid-setting', 'unknown-setting', 'invalid-setting', 'mask-size-mismatch', 'invalid-export', 'invalid-export']);
+  assertNoErrors(assert, page);
+});
+
+test('bad files give a clear message and keep the photo and area', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const m = new ImageData(640, 480);
+    m.data.fill(255);
+    await v.setMask(m);
+  });
+  const cases = [
+    [fx.empty, 'empty-file', /empty/i],
+    [fx.text, 'not-an-image', /not a photo/i],
+    [fx.truncatedPng, 'truncated-file', /incomplete/i],
+    [fx.truncatedJpg, 'truncated-file', /incomplete/i],
+    [fx.huge, 'image-too-large', /larger than/i],
+  ];
+  for (const [file, code, message] of cases) {
+    const n = (await events(page, 'smp-error')).length;
+    await page.locator(`${el} input[type=file]`).setInputFiles(file);
+    await page.waitForFunction((k) => window.__smpEvents.filter((e) => e.type === 'smp-error').length > k, n);
+    const last = (await events(page, 'smp-error')).at(-1).detail;
+    assert.equal(last.code, code, file);
+    assert.match(last.message, message);
+    assert.match(await page.locator(`${el} .status`).textContent(), message, 'the message is shown on the page');
+    const kept = await page.evaluate(() => {
+      const v = document.querySelector('smp-visualiser');
+      const m = v.getMask();
+      return m.width === 640 && m.data.every((val, i) => i % 4 !== 3 || val === 255);
+    });
+    assert.equal(kept, true, `photo and area kept after ${file}`);
+  }
+  // And the page still works: a good photo loads after all that.
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.portrait);
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().width === 360);
+  assertNoErrors(assert, page);
+});
+
+test('works at phone size with touch', async () => {
+  const page = await browser.open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  await ready(page);
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  assert.ok(stage.width <= 360 && stage.width > 300, `stage ${stage.width}px wide`);
+  // A touch drag paints (pointer events from touch).
+  const cdp = await page.context().newCDPSession(page);
+  const point = (x, y) => [{ x: stage.x + stage.width * x, y: stage.y + stage.height * y }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(0.3, 0.5) });
+  for (let i = 1; i <= 8; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(0.3 + 0.04 * i, 0.5) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, 'no sideways scrolling at 360 px');
+  assertNoErrors(assert, page);
+});

@@ -1,0 +1,112 @@
+// The wasm boundary in headless Chromium: the module's API, errors as values
+// with stable codes, and an engine that keeps working after every error.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser, ready, assertNoErrors } from './helpers.mjs';
+
+let browser;
+let page;
+before(async () => {
+  browser = await startBrowser();
+  page = await browser.open();
+  await ready(page);
+});
+after(async () => browser?.close());
+
+test('settings schema names every setting with its unit and range', async () => {
+  const schema = await page.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    return JSON.parse(m.settingsSchema());
+  });
+  const names = schema.map((s) => s.name);
+  for (const n of ['densityPerCm2', 'dotDiameterMm', 'shade', 'softness', 'seed', 'pxPerMm']) assert.ok(names.includes(n), n);
+  const density = schema.find((s) => s.name === 'densityPerCm2');
+  assert.ok(density.min <= 10 && density.max >= 200);
+  const dot = schema.find((s) => s.name === 'dotDiameterMm');
+  assert.ok(dot.min <= 0.1 && dot.max >= 1.0);
+  const scale = schema.find((s) => s.name === 'pxPerMm');
+  assert.ok(scale.min <= 1 && scale.max >= 50);
+});
+
+test('errors cross the boundary as values with codes; the engine survives them', async () => {
+  const result = await page.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const wasm = await m.default();
+    const e = new m.Engine();
+    const code = (f) => {
+      try {
+        f();
+        return 'no error';
+      } catch (err) {
+        return err instanceof Error && typeof err.message === 'string' && err.message.length > 10 ? err.code : 'not an Error';
+      }
+    };
+    const codes = {
+      renderWithoutPhoto: code(() => e.renderPreview()),
+      wrongBufferLength: code(() => e.loadImage(new Uint8Array(10), 4, 4, 64)),
+      zeroSize: code(() => e.loadImage(new Uint8Array(0), 0, 0, 64)),
+      tooLarge: code(() => e.loadImage(new Uint8Array(4), 30000, 30000, 64)),
+    };
+    const w = 8;
+    const h = 6;
+    const rgba = new Uint8Array(w * h * 4).fill(200);
+    e.loadImage(rgba, w, h, 64);
+    Object.assign(codes, {
+      nan: code(() => e.setSettings(['shade'], Float64Array.of(NaN))),
+      infinite: code(() => e.setSettings(['densityPerCm2'], Float64Array.of(Infinity))),
+      negative: code(() => e.setSettings(['dotDiameterMm'], Float64Array.of(-1))),
+      absurd: code(() => e.setSettings(['densityPerCm2'], Float64Array.of(1e12))),
+      unknown: code(() => e.setSettings(['colour'], Float64Array.of(1))),
+      maskSize: code(() => e.setMask(new Uint8Array(5))),
+      stroke: code(() => e.paint(NaN, 0, 0, 0, 3, 0.5, false)),
+    });
+    // Still working: paint, render, and read the result through a fresh view.
+    e.setSettings(['pxPerMm', 'dotDiameterMm', 'densityPerCm2'], Float64Array.of(4, 1, 200));
+    e.paint(0, 0, 8, 6, 20, 1, false);
+    const ptr = e.renderFull();
+    const out = new Uint8Array(wasm.memory.buffer, ptr, w * h * 4).slice();
+    const mask = e.mask();
+    return {
+      codes,
+      changed: out.some((v, i) => i % 4 !== 3 && v < 200),
+      maskFull: mask.every((v) => v === 255),
+      density: e.setting('densityPerCm2'),
+      shade: e.setting('shade'),
+    };
+  });
+  assert.deepEqual(result.codes, {
+    renderWithoutPhoto: 'no-image',
+    wrongBufferLength: 'bad-image',
+    zeroSize: 'bad-image',
+    tooLarge: 'image-too-large',
+    nan: 'invalid-setting',
+    infinite: 'invalid-setting',
+    negative: 'invalid-setting',
+    absurd: 'invalid-setting',
+    unknown: 'unknown-setting',
+    maskSize: 'mask-size-mismatch',
+    stroke: 'invalid-stroke',
+  });
+  assert.equal(result.changed, true, 'the engine still renders after the errors');
+  assert.equal(result.maskFull, true);
+  assert.equal(result.density, 200);
+  assert.equal(result.shade, 0.5, 'rejected values changed nothing');
+  assertNoErrors(assert, page);
+});
+
+test('views on wasm memory stay correct after memory grows', async () => {
+  const ok = await page.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const wasm = await m.default();
+    const e = new m.Engine();
+    e.loadImage(new Uint8Array(4 * 4 * 4).fill(10), 4, 4, 64);
+    const before = wasm.memory.buffer.byteLength;
+    // A 2000×1500 photo forces the memory to grow.
+    const big = new Uint8Array(2000 * 1500 * 4).fill(77);
+    e.loadImage(big, 2000, 1500, 400);
+    const grew = wasm.memory.buffer.byteLength > before;
+    const view = new Uint8Array(wasm.memory.buffer, e.previewBeforePtr(), e.previewWidth() * e.previewHeight() * 4);
+    return grew && e.previewWidth() === 400 && e.previewHeight() === 300 && view.every((v) => v === 77);
+  });
+  assert.equal(ok, true);
+});
