@@ -11,9 +11,11 @@ pub mod brush;
 pub mod color;
 pub mod engine;
 pub mod error;
+pub mod hash;
 pub mod placement;
 pub mod raster;
 pub mod render;
+pub mod sample;
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]

@@ -8,10 +8,11 @@
 //! each level is filled by dart throwing (Poisson-disk sampling) against all
 //! dots placed before it, with a minimum distance tied to that level's
 //! density. Hand-written: no crate offers ranked, progressive Poisson-disk
-//! sets, and the `rand` generators are streams, while here every candidate is
-//! a pure hash of (seed, level, index) so both builds produce the same bits.
+//! sets; every candidate is a pure hash of (seed, level, index) (see
+//! [`crate::hash`]) so both builds produce the same bits.
 
 use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::hash::unit;
 use crate::settings::MAX_DENSITY_PER_CM2;
 
 /// Number of doubling levels: densities 12.5, 25, 50, 100 and 200 dots/cm².
@@ -52,20 +53,6 @@ pub struct Placement {
     pub seed: u32,
     /// Every dot, at the highest density.
     pub dots: Vec<Dot>,
-}
-
-/// SplitMix64 finaliser: a fast, well-mixed 64-bit hash.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A uniform number in [0, 1) from the hash of (seed, stream, index).
-fn unit(seed: u32, stream: u64, index: u64) -> f64 {
-    let h = mix(mix(seed as u64 ^ (stream << 32)) ^ index);
-    (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Density of all levels up to and including `level`, in dots per mm².

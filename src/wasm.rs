@@ -67,6 +67,21 @@ impl Engine {
         self.core.load_image(photo, preview_side_px).map_err(to_js)
     }
 
+    /// Loads the synthetic sample scalp photo (see `smp sample`); starts an empty area.
+    #[wasm_bindgen(js_name = loadSample)]
+    pub fn load_sample(
+        &mut self,
+        width: u32,
+        height: u32,
+        seed: u32,
+        preview_side_px: u32,
+    ) -> Result<(), JsValue> {
+        let sample = crate::sample::sample_scalp(width, height, seed).map_err(to_js)?;
+        self.core
+            .load_image(sample.photo, preview_side_px)
+            .map_err(to_js)
+    }
+
     /// Applies settings by name; all or none.
     #[wasm_bindgen(js_name = setSettings)]
     pub fn set_settings(&mut self, names: Vec<String>, values: Vec<f64>) -> Result<(), JsValue> {

@@ -284,3 +284,16 @@ test('works at phone size with touch', async () => {
   assert.equal(overflow, false, 'no sideways scrolling at 360 px');
   assertNoErrors(assert, page);
 });
+
+test('the sample photo button loads a synthetic scalp', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const size = await page.evaluate(() => {
+    const m = document.querySelector('smp-visualiser').getMask();
+    return [m.width, m.height];
+  });
+  assert.deepEqual(size, [1600, 1200]);
+  assertNoErrors(assert, page);
+});

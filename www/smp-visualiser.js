@@ -215,6 +215,7 @@ TEMPLATE.innerHTML = `
     <p class="hint">Take or choose a clear photo of the scalp. Then paint over the thin or bald area.</p>
     <label class="button primary">Choose a photo<input class="file" type="file" accept="image/*" aria-label="Choose a photo"></label>
     <p class="hint">or drop a photo here, or paste one.</p>
+    <button type="button" class="sample">Try a sample photo</button>
   </section>
   <div class="work" hidden>
     <p class="hint step-hint"></p>
@@ -336,11 +337,22 @@ export class SmpVisualiser extends HTMLElement {
       } catch (e) {
         throw asSmpError(e);
       }
-      this.#hasArea = false;
-      this.#showPhoto();
-      this.#renderNow();
-      this.#status('Photo loaded. Now paint over the thin or bald area.');
-      return { width: photo.width, height: photo.height };
+      return this.#loaded('Photo loaded. Now paint over the thin or bald area.');
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** Loads the built-in synthetic sample scalp (no file needed). */
+  async loadSample() {
+    await this.ready;
+    try {
+      try {
+        this.#engine.loadSample(1600, 1200, 1, PREVIEW_SIDE_PX);
+      } catch (e) {
+        throw asSmpError(e);
+      }
+      return this.#loaded('Sample loaded. Paint over the two bald patches.');
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
@@ -469,6 +481,15 @@ export class SmpVisualiser extends HTMLElement {
 
   #requireImage() {
     if (!this.#engine || this.#engine.width() === 0) throw new SmpError('no-image', 'Choose a photo first.');
+  }
+
+  /** Shows a newly loaded photo with an empty area. */
+  #loaded(message) {
+    this.#hasArea = false;
+    this.#showPhoto();
+    this.#renderNow();
+    this.#status(message);
+    return { width: this.#engine.width(), height: this.#engine.height() };
   }
 
   #showPhoto() {
@@ -683,6 +704,7 @@ export class SmpVisualiser extends HTMLElement {
     $('.show-area').addEventListener('change', () => this.#scheduleRender(false));
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.new-photo').addEventListener('click', () => fileInput.click());
+    $('.sample').addEventListener('click', () => this.loadSample().catch(() => {}));
     $('.download').addEventListener('click', () => this.#download());
 
     const stage = $('.stage');

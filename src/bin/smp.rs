@@ -13,7 +13,10 @@ use smp_visualiser::{render_photo, ErrorCode, Mask, Rgba8Image, Settings, SmpErr
 fn usage() -> String {
     let mut s = String::from(
         "smp — scalp micropigmentation simulation\n\n\
-         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n\n\
+         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n  \
+         smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n\n\
+         `sample` makes a synthetic scalp photo with two bald patches (and their\n\
+         true area as a mask) for trying the tool and for tests.\n\n\
          The mask has the photo's size; its alpha (or its grey level when it has\n\
          no alpha) is the treatment weight, 0 = untouched, 255 = full density.\n\nSettings:\n",
     );
@@ -149,6 +152,86 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
     })
 }
 
+struct SampleArgs {
+    out: PathBuf,
+    patches_out: Option<PathBuf>,
+    width: u32,
+    height: u32,
+    seed: u32,
+}
+
+fn parse_sample(parser: &mut lexopt::Parser) -> Result<SampleArgs, String> {
+    use lexopt::prelude::*;
+    let mut args = SampleArgs {
+        out: PathBuf::new(),
+        patches_out: None,
+        width: 1600,
+        height: 1200,
+        seed: 1,
+    };
+    let mut out = None;
+    let number = |p: &mut lexopt::Parser, name: &str| -> Result<u32, String> {
+        let raw = p.value().map_err(|e| e.to_string())?;
+        raw.to_string_lossy()
+            .parse()
+            .map_err(|_| format!("--{name} needs a whole number"))
+    };
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("out") => out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("patches-out") => {
+                args.patches_out = Some(parser.value().map_err(|e| e.to_string())?.into())
+            }
+            Long("width") => args.width = number(parser, "width")?,
+            Long("height") => args.height = number(parser, "height")?,
+            Long("seed") => args.seed = number(parser, "seed")?,
+            Short('h') | Long("help") => return Err(usage()),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    args.out = out.ok_or("--out is required")?;
+    Ok(args)
+}
+
+fn save_png(path: &PathBuf, img: image::DynamicImage) -> Result<(), SmpError> {
+    img.save_with_format(path, ImageFormat::Png).map_err(|e| {
+        SmpError::new(
+            ErrorCode::BadImage,
+            format!("Cannot write {}: {e}.", path.display()),
+        )
+    })
+}
+
+fn run_sample(args: SampleArgs) -> Result<(), SmpError> {
+    let s = smp_visualiser::sample::sample_scalp(args.width, args.height, args.seed)?;
+    let photo = image::RgbaImage::from_raw(s.photo.width, s.photo.height, s.photo.pixels)
+        .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Sample buffer has the wrong size."))?;
+    save_png(&args.out, DynamicImage::ImageRgba8(photo).to_rgb8().into())?;
+    if let Some(path) = &args.patches_out {
+        let mask = image::GrayImage::from_raw(s.patches.width, s.patches.height, s.patches.weights)
+            .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Sample mask has the wrong size."))?;
+        save_png(path, mask.into())?;
+    }
+    Ok(())
+}
+
+/// Runs a parsed command: exit 0 on success, 1 on a failed render, 2 on bad usage.
+fn finish<A>(parsed: Result<A, String>, run: impl FnOnce(A) -> Result<(), SmpError>) -> ExitCode {
+    match parsed {
+        Ok(args) => match run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let mut parser = lexopt::Parser::from_env();
     let command = match parser.next() {
@@ -163,19 +246,8 @@ fn main() -> ExitCode {
         }
     };
     match command.as_str() {
-        "render" => match parse_render(&mut parser) {
-            Ok(args) => match run_render(args) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(2)
-            }
-        },
+        "render" => finish(parse_render(&mut parser), run_render),
+        "sample" => finish(parse_sample(&mut parser), run_sample),
         other => {
             eprintln!("error: unknown command \"{other}\"\n\n{}", usage());
             ExitCode::from(2)
