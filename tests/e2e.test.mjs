@@ -297,3 +297,19 @@ test('the sample photo button loads a synthetic scalp', async () => {
   assert.deepEqual(size, [1600, 1200]);
   assertNoErrors(assert, page);
 });
+
+test('a photo dropped on the element loads', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await blobInPage(page, readFileSync(fx.skin), 'photo', 'image/png');
+  await page.evaluate(() => {
+    const zone = document.querySelector('smp-visualiser').shadowRoot.querySelector('.start');
+    const dt = new DataTransfer();
+    dt.items.add(new File([window.photo], 'dropped.png', { type: 'image/png' }));
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => document.querySelector('smp-visualiser').getMask().width), 640);
+  assertNoErrors(assert, page);
+});
