@@ -1,28 +1,53 @@
 //! The long-lived engine: one photo, its treatment area and settings, and the
 //! caches that make re-rendering cheap. The wasm module and the CLI both drive
 //! this same type, so the browser and the command line give the same pixels.
+//!
+//! What is cached, and what invalidates it:
+//! - the dot pattern, the skin analysis and which dots sit on bare scalp:
+//!   the photo, the seed and the scale;
+//! - which dots are shown: the look's density and mode, and the area;
+//! - per resolution ([`Layer`]): the drawn dots (updated by difference), their
+//!   shape, and the shade table.
 
+use crate::analysis::{AreaFeather, Skin};
 use crate::brush::{self, DirtyRect, Stroke};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::render::{self, Frame};
-use crate::settings::Settings;
+use crate::render::{self, DotContext, Layer, LayerInput, Look, Rect};
+use crate::settings::{Mode, Settings};
 
 /// Longest side of the live preview when none is asked for, in pixels.
 pub const DEFAULT_PREVIEW_SIDE_PX: u32 = 1600;
+
+/// Caches that depend on the photo, the seed and the scale.
+struct Pattern {
+    seed: u32,
+    px_per_mm: f64,
+    placement: Placement,
+    skin: Skin,
+    on_scalp: Vec<bool>,
+    feather: AreaFeather,
+}
 
 struct Loaded {
     full: Rgba8Image,
     preview: Rgba8Image,
     mask: Mask,
     preview_mask: Mask,
-    preview_mask_stale: bool,
-    preview_out: Vec<u8>,
-    full_out: Vec<u8>,
-    preview_absorbance: Vec<f32>,
-    full_absorbance: Vec<f32>,
+    /// Where the mask changed (full-resolution pixels) since each layer's
+    /// last update, and since the preview mask was last reduced.
+    pending_preview: Rect,
+    pending_full: Rect,
+    pending_preview_mask: Rect,
+    mask_version: u64,
+    pattern: Option<Pattern>,
+    visible: Vec<bool>,
+    visible_key: Option<(u32, Mode, u64)>,
+    preview_layer: Option<Layer>,
+    full_layer: Option<Layer>,
+    last_preview_change: Rect,
 }
 
 /// A photo with its area and settings; renders the preview and the export.
@@ -30,8 +55,6 @@ pub struct Engine {
     settings: Settings,
     transfer: Transfer,
     loaded: Option<Loaded>,
-    /// Cached pattern and the (seed, scale, size) it was built for.
-    placement: Option<(u32, f64, u32, u32, Placement)>,
 }
 
 impl Default for Engine {
@@ -44,6 +67,54 @@ fn no_image() -> SmpError {
     SmpError::new(ErrorCode::NoImage, "Choose a photo first.")
 }
 
+fn whole(w: u32, h: u32) -> Rect {
+    Rect {
+        x0: 0,
+        y0: 0,
+        x1: w,
+        y1: h,
+    }
+}
+
+/// Maps a full-resolution rectangle to a layer of scale `(sx, sy)` full
+/// pixels per layer pixel, widened to whole layer pixels.
+fn to_layer(r: Rect, sx: f64, sy: f64, w: u32, h: u32) -> Rect {
+    if r.is_empty() {
+        return r;
+    }
+    Rect {
+        x0: (r.x0 as f64 / sx).floor() as u32,
+        y0: (r.y0 as f64 / sy).floor() as u32,
+        x1: ((r.x1 as f64 / sx).ceil() as u32 + 1).min(w),
+        y1: ((r.y1 as f64 / sy).ceil() as u32 + 1).min(h),
+    }
+}
+
+/// Reduces the area to the preview within `r` (full pixels): a preview pixel
+/// takes the largest weight under it, so the preview never forbids pigment
+/// where the full-resolution area allows it.
+fn reduce_mask(full: &Mask, small: &mut Mask, r: Rect) {
+    let sx = full.width as f64 / small.width as f64;
+    let sy = full.height as f64 / small.height as f64;
+    let target = to_layer(r, sx, sy, small.width, small.height);
+    for y in target.y0..target.y1 {
+        let fy0 = (y as f64 * sy) as u32;
+        let fy1 = (((y + 1) as f64 * sy).ceil() as u32).clamp(fy0 + 1, full.height);
+        for x in target.x0..target.x1 {
+            let fx0 = (x as f64 * sx) as u32;
+            let fx1 = (((x + 1) as f64 * sx).ceil() as u32).clamp(fx0 + 1, full.width);
+            let mut m = 0u8;
+            for fy in fy0..fy1 {
+                let row = &full.weights[(fy * full.width) as usize..];
+                for fx in fx0..fx1 {
+                    m = m.max(row[fx as usize]);
+                }
+            }
+            small.weights[(y * small.width + x) as usize] = m;
+        }
+    }
+}
+
 impl Engine {
     /// An engine with default settings and no photo.
     pub fn new() -> Self {
@@ -51,7 +122,6 @@ impl Engine {
             settings: Settings::default(),
             transfer: Transfer::new(),
             loaded: None,
-            placement: None,
         }
     }
 
@@ -59,23 +129,28 @@ impl Engine {
     /// with an empty area. Settings are kept. On error the previous photo
     /// and area stay as they were.
     pub fn load_image(&mut self, photo: Rgba8Image, preview_side_px: u32) -> Result<(), SmpError> {
+        let ppm = self.settings.px_per_mm_for(photo.width, photo.height);
+        placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm)?;
         let preview = photo.downscaled_to_fit(preview_side_px.max(1))?;
         let mask = Mask::empty(photo.width, photo.height)?;
         let preview_mask = Mask::empty(preview.width, preview.height)?;
-        let preview_out = try_zeroed(preview.pixels.len(), "preview")?;
-        // Check the pattern fits before giving up the previous photo.
-        let ppm = self.settings.px_per_mm_for(photo.width, photo.height);
-        placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm)?;
+        // Free the previous photo's caches before the new ones are built.
+        self.loaded = None;
         self.loaded = Some(Loaded {
             full: photo,
             preview,
             mask,
             preview_mask,
-            preview_mask_stale: false,
-            preview_out,
-            full_out: Vec::new(),
-            preview_absorbance: Vec::new(),
-            full_absorbance: Vec::new(),
+            pending_preview: Rect::default(),
+            pending_full: Rect::default(),
+            pending_preview_mask: Rect::default(),
+            mask_version: 0,
+            pattern: None,
+            visible: Vec::new(),
+            visible_key: None,
+            preview_layer: None,
+            full_layer: None,
+            last_preview_change: Rect::default(),
         });
         Ok(())
     }
@@ -122,6 +197,18 @@ impl Engine {
         Ok(())
     }
 
+    fn mask_changed(l: &mut Loaded, r: Rect) {
+        l.pending_preview = l.pending_preview.union(r);
+        l.pending_full = l.pending_full.union(r);
+        l.pending_preview_mask = l.pending_preview_mask.union(r);
+        l.mask_version += 1;
+        if let Some(p) = l.pattern.as_mut() {
+            // A failure here only leaves the fade stale; it cannot fail for
+            // lack of memory since the grids already exist.
+            let _ = p.feather.update(&l.mask, r.x0, r.y0, r.x1, r.y1);
+        }
+    }
+
     /// Replaces the area with `mask` (same size as the photo).
     pub fn set_mask(&mut self, mask: Mask) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
@@ -135,7 +222,8 @@ impl Engine {
             ));
         }
         l.mask = mask;
-        l.preview_mask_stale = true;
+        let r = whole(l.full.width, l.full.height);
+        Self::mask_changed(l, r);
         Ok(())
     }
 
@@ -143,8 +231,8 @@ impl Engine {
     pub fn clear_mask(&mut self) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
         l.mask.weights.fill(0);
-        l.preview_mask.weights.fill(0);
-        l.preview_mask_stale = false;
+        let r = whole(l.full.width, l.full.height);
+        Self::mask_changed(l, r);
         Ok(())
     }
 
@@ -152,8 +240,16 @@ impl Engine {
     pub fn paint(&mut self, stroke: &Stroke) -> Result<Option<DirtyRect>, SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
         let dirty = brush::paint(&mut l.mask, stroke)?;
-        if dirty.is_some() {
-            l.preview_mask_stale = true;
+        if let Some(d) = dirty {
+            Self::mask_changed(
+                l,
+                Rect {
+                    x0: d.x0,
+                    y0: d.y0,
+                    x1: d.x1,
+                    y1: d.y1,
+                },
+            );
         }
         Ok(dirty)
     }
@@ -166,7 +262,7 @@ impl Engine {
     /// The area at preview size (for the tinted overlay).
     pub fn preview_mask(&mut self) -> Result<&Mask, SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        refresh_preview_mask(l)?;
+        refresh_preview_mask(l);
         Ok(&l.preview_mask)
     }
 
@@ -180,88 +276,141 @@ impl Engine {
         Ok(&self.loaded.as_ref().ok_or_else(no_image)?.full)
     }
 
-    fn ensure_placement(&mut self) -> Result<(), SmpError> {
-        let (w, h) = self.size();
-        let ppm = self.settings.px_per_mm_for(w, h);
+    /// Builds the pattern caches if the seed or scale changed, and decides
+    /// which dots are shown. Returns the look.
+    fn prepare(&mut self) -> Result<Look, SmpError> {
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        let ppm = self.settings.px_per_mm_for(l.full.width, l.full.height);
         let seed = self.settings.seed;
-        let fresh = matches!(&self.placement, Some((s, p, pw, ph, _)) if *s == seed && *p == ppm && *pw == w && *ph == h);
+        let fresh = matches!(&l.pattern, Some(p) if p.seed == seed && p.px_per_mm == ppm);
         if !fresh {
-            self.placement = None; // free the old pattern before building the new one
-            let p = placement::place(w as f64 / ppm, h as f64 / ppm, seed)?;
-            self.placement = Some((seed, ppm, w, h, p));
+            let scale_changed = l.pattern.as_ref().is_none_or(|p| p.px_per_mm != ppm);
+            // Free what is being replaced before building its successor.
+            l.preview_layer = None;
+            l.full_layer = None;
+            l.visible_key = None;
+            let old = l.pattern.take();
+            let placement =
+                placement::place(l.full.width as f64 / ppm, l.full.height as f64 / ppm, seed)?;
+            let (skin, feather) = match old {
+                Some(p) if !scale_changed => (p.skin, p.feather),
+                _ => (
+                    Skin::analyse(&l.full, ppm, &self.transfer)?,
+                    AreaFeather::new(&l.mask, ppm)?,
+                ),
+            };
+            let on_scalp = render::dots_on_scalp(&placement, &l.full, &skin, ppm, &self.transfer);
+            l.pattern = Some(Pattern {
+                seed,
+                px_per_mm: ppm,
+                placement,
+                skin,
+                on_scalp,
+                feather,
+            });
         }
-        Ok(())
+        let look = Look::new(&self.settings);
+        let key = (look.threshold.to_bits(), look.mode, l.mask_version);
+        if l.visible_key != Some(key) {
+            let p = l.pattern.as_ref().ok_or_else(no_image)?;
+            let feather = |x: f64, y: f64| p.feather.at(x, y);
+            let ctx = DotContext {
+                placement: &p.placement,
+                mask: &l.mask,
+                on_scalp: &p.on_scalp,
+                feather: &feather,
+                px_per_mm: ppm,
+            };
+            render::visible_dots(&ctx, &look, &mut l.visible);
+            l.visible_key = Some(key);
+        }
+        Ok(look)
     }
 
     /// Renders the preview; returns its RGBA pixels.
     pub fn render_preview(&mut self) -> Result<&[u8], SmpError> {
-        self.loaded.as_ref().ok_or_else(no_image)?;
-        self.ensure_placement()?;
-        let (w, h) = self.size();
-        let ppm = self.settings.px_per_mm_for(w, h);
+        let look = self.prepare()?;
+        let t = &self.transfer;
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        refresh_preview_mask(l)?;
-        let placement = &self.placement.as_ref().ok_or_else(no_image)?.4;
-        let frame = Frame {
+        refresh_preview_mask(l);
+        let p = l.pattern.as_ref().ok_or_else(no_image)?;
+        if l.preview_layer.is_none() {
+            l.preview_layer = Some(Layer::new(
+                &l.preview,
+                l.full.width,
+                l.full.height,
+                p.px_per_mm,
+                &p.skin,
+                t,
+            )?);
+            l.pending_preview = whole(l.full.width, l.full.height);
+        }
+        let layer = l.preview_layer.as_mut().ok_or_else(no_image)?;
+        let (sx, sy) = layer.to_full();
+        let changed = to_layer(l.pending_preview, sx, sy, l.preview.width, l.preview.height);
+        l.pending_preview = Rect::default();
+        let input = LayerInput {
             photo: &l.preview,
             mask: &l.preview_mask,
-            full_mask: &l.mask,
-            full_px_per_mm: ppm,
+            placement: &p.placement,
+            visible: &l.visible,
         };
-        render::render(
-            &frame,
-            placement,
-            &self.settings,
-            &self.transfer,
-            &mut l.preview_absorbance,
-            &mut l.preview_out,
-        )?;
-        Ok(&l.preview_out)
+        l.last_preview_change = layer.update(&input, changed, &look, t);
+        Ok(layer.pixels())
+    }
+
+    /// The preview rectangle the last [`Engine::render_preview`] changed, as
+    /// `[x0, y0, x1, y1]` (empty when nothing changed).
+    pub fn last_preview_change(&self) -> [u32; 4] {
+        self.loaded.as_ref().map_or([0; 4], |l| {
+            let r = l.last_preview_change;
+            [r.x0, r.y0, r.x1, r.y1]
+        })
     }
 
     /// Renders the full-resolution result; returns its RGBA pixels.
     pub fn render_full(&mut self) -> Result<&[u8], SmpError> {
-        self.loaded.as_ref().ok_or_else(no_image)?;
-        self.ensure_placement()?;
-        let (w, h) = self.size();
-        let ppm = self.settings.px_per_mm_for(w, h);
+        let look = self.prepare()?;
+        let t = &self.transfer;
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        if l.full_out.len() != l.full.pixels.len() {
-            l.full_out = try_zeroed(l.full.pixels.len(), "full-size result")?;
+        let p = l.pattern.as_ref().ok_or_else(no_image)?;
+        if l.full_layer.is_none() {
+            l.full_layer = Some(Layer::new(
+                &l.full,
+                l.full.width,
+                l.full.height,
+                p.px_per_mm,
+                &p.skin,
+                t,
+            )?);
+            l.pending_full = whole(l.full.width, l.full.height);
         }
-        let placement = &self.placement.as_ref().ok_or_else(no_image)?.4;
-        let frame = Frame {
+        let layer = l.full_layer.as_mut().ok_or_else(no_image)?;
+        let changed = l.pending_full;
+        l.pending_full = Rect::default();
+        let input = LayerInput {
             photo: &l.full,
             mask: &l.mask,
-            full_mask: &l.mask,
-            full_px_per_mm: ppm,
+            placement: &p.placement,
+            visible: &l.visible,
         };
-        render::render(
-            &frame,
-            placement,
-            &self.settings,
-            &self.transfer,
-            &mut l.full_absorbance,
-            &mut l.full_out,
-        )?;
-        Ok(&l.full_out)
+        layer.update(&input, changed, &look, t);
+        Ok(layer.pixels())
     }
 
-    /// Frees the full-resolution result buffers (kept only while exporting).
+    /// Frees the full-resolution result (kept only while exporting).
     pub fn release_full(&mut self) {
         if let Some(l) = self.loaded.as_mut() {
-            l.full_out = Vec::new();
-            l.full_absorbance = Vec::new();
+            l.full_layer = None;
         }
     }
 }
 
-fn refresh_preview_mask(l: &mut Loaded) -> Result<(), SmpError> {
-    if l.preview_mask_stale {
-        l.preview_mask = l.mask.resampled(l.preview.width, l.preview.height)?;
-        l.preview_mask_stale = false;
+fn refresh_preview_mask(l: &mut Loaded) {
+    if !l.pending_preview_mask.is_empty() {
+        reduce_mask(&l.mask, &mut l.preview_mask, l.pending_preview_mask);
+        l.pending_preview_mask = Rect::default();
     }
-    Ok(())
 }
 
 /// Renders one photo with one area and settings at full resolution: what the
@@ -277,6 +426,7 @@ pub fn render_photo(
     // The preview is not used here; keep it tiny.
     engine.load_image(photo, 1)?;
     engine.set_mask(mask)?;
-    let pixels = engine.render_full()?.to_vec();
+    let mut pixels = try_zeroed::<u8>(w as usize * h as usize * 4, "result")?;
+    pixels.copy_from_slice(engine.render_full()?);
     Rgba8Image::new(w, h, pixels)
 }

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod brush;
 pub mod color;
 pub mod engine;

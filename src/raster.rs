@@ -142,26 +142,6 @@ impl Mask {
     pub fn is_empty(&self) -> bool {
         self.weights.iter().all(|&w| w == 0)
     }
-
-    /// The mask reduced to `width`×`height` by area averaging; any pixel that
-    /// touches some weight keeps at least weight 1, so the reduced mask never
-    /// forbids pigment that the full-resolution mask allows.
-    pub fn resampled(&self, width: u32, height: u32) -> Result<Mask, SmpError> {
-        let mut weights = resample_area(&self.weights, self.width, self.height, 1, width, height)?;
-        if width != self.width || height != self.height {
-            let any = resample_any(&self.weights, self.width, self.height, width, height)?;
-            for (w, a) in weights.iter_mut().zip(any) {
-                if a && *w == 0 {
-                    *w = 1;
-                }
-            }
-        }
-        Ok(Mask {
-            width,
-            height,
-            weights,
-        })
-    }
 }
 
 /// The largest size with the same aspect that fits in `max_side`.
@@ -247,23 +227,6 @@ pub fn resample_area(
     Ok(out)
 }
 
-/// For each output pixel: does any source pixel under it have a non-zero value?
-fn resample_any(src: &[u8], sw: u32, sh: u32, dw: u32, dh: u32) -> Result<Vec<bool>, SmpError> {
-    let xw = area_weights(sw, dw);
-    let yw = area_weights(sh, dh);
-    let mut out = try_zeroed::<bool>(dw as usize * dh as usize, "preview")?;
-    for (y, ytaps) in yw.iter().enumerate() {
-        for (x, xtaps) in xw.iter().enumerate() {
-            out[y * dw as usize + x] = ytaps.iter().any(|&(sy, _)| {
-                xtaps
-                    .iter()
-                    .any(|&(sx, _)| src[sy as usize * sw as usize + sx as usize] != 0)
-            });
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,14 +243,6 @@ mod tests {
     fn fit_size_keeps_aspect() {
         assert_eq!(fit_size(4000, 3000, 1600), (1600, 1200));
         assert_eq!(fit_size(261, 261, 1600), (261, 261));
-    }
-
-    #[test]
-    fn reduced_mask_keeps_every_allowed_pixel() {
-        let mut m = Mask::empty(10, 10).unwrap();
-        m.weights[55] = 1; // a single faint pixel
-        let small = m.resampled(3, 3).unwrap();
-        assert_eq!(small.weights.iter().filter(|&&w| w > 0).count(), 1);
     }
 
     #[test]

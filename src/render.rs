@@ -1,197 +1,458 @@
 //! Compositing the dots into the photo: pigment as an absorber in the skin.
 //!
-//! Each visible dot adds optical density (absorbance) to the pixels it covers,
-//! spread by a soft, area-preserving profile. The photo is then darkened in
-//! linear light by `exp(-absorbance × cast)`: pigment multiplies the skin
-//! rather than painting over it, so shadowed dots stay darker than lit ones,
-//! overlapping dots deepen gradually instead of clipping to black, and carbon
-//! reads as a cool blue-grey because red is absorbed a little more than blue.
+//! Each shown dot adds absorbance to the pixels it covers through a soft,
+//! area-preserving profile. The photo is then darkened in linear light by
+//! `exp(-absorbance × cast)`: pigment multiplies the light coming back through
+//! the skin rather than painting over it, so shadowed dots stay darker than
+//! lit ones; overlapping dots deepen softly instead of clipping to black;
+//! carbon reads as a cool blue-grey because red is absorbed a little more
+//! than blue; the scalp's shine (white surface reflection) is left on top;
+//! hair stays on top of the pigment.
+//!
+//! A [`Layer`] keeps, per resolution (the preview, or the full photo), what
+//! each kind of change needs, so a change redoes only its own part:
+//! - which dots are drawn, with their absorbance summed in exact fixed point
+//!   (a density or area change adds or subtracts only the dots that changed);
+//! - the dot shape (size, softness, fresh halo): a change redraws every dot;
+//! - the shade (a transmittance table): a change recomposites covered pixels.
 
+use crate::analysis::Skin;
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
-use crate::placement::Placement;
+use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::settings::{Settings, MAX_DENSITY_PER_CM2};
+use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
 
 /// Relative absorbance per channel (R, G, B): carbon seen through skin.
 const PIGMENT_CAST: [f32; 3] = [1.12, 1.0, 0.86];
-
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
+/// Fixed-point units per unit of dot coverage (absorbance sums stay exact, so
+/// removing a dot restores the pixel bit for bit).
+const UNITS: f32 = 2048.0;
+/// Transmittance table: entries per unit of coverage, and its length.
+const LUT_PER_UNIT: u32 = 256;
+const LUT_LEN: usize = 4096;
+/// Share of the final density reached after sessions 1, 2 and 3.
+const SESSION_DENSITY: [f64; 3] = [0.45, 0.75, 1.0];
+/// Pigment darkness after sessions 1, 2 and 3 (each a shade darker).
+const SESSION_DARKNESS: [f64; 3] = [0.72, 0.86, 1.0];
 
-/// Optical density at a dot's centre for a shade of 0–1.
-fn shade_density(shade: f64) -> f32 {
-    (0.1 + 1.9 * shade) as f32
+/// The effective look: settings turned into what the renderer draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Look {
+    /// Dots with `rank <= threshold × area weight` are shown.
+    pub threshold: f32,
+    /// Dot radius in mm before the per-dot variation.
+    pub radius_mm: f32,
+    /// Edge blur, 0–1 and a little beyond for old work.
+    pub softness: f32,
+    /// Optical density at the centre of one dot.
+    pub density: f32,
+    /// Strength of the redness around fresh dots (0 when healed).
+    pub redness: f32,
+    /// Which look.
+    pub mode: Mode,
 }
 
-/// What to render into: a photo (full resolution or the preview), its mask at
-/// the same size, and the full-resolution mask that decides which dots show
-/// (so the preview and the export show the same dots).
-pub struct Frame<'a> {
-    /// The photo to darken.
-    pub photo: &'a Rgba8Image,
-    /// Treatment weights at the photo's size; pigment only where non-zero.
+impl Look {
+    /// Derives the look from the settings: session, healing and years adjust
+    /// what the user set for the finished, healed result.
+    pub fn new(s: &Settings) -> Look {
+        let session = (s.session.clamp(1, 3) - 1) as usize;
+        let fresh = s.healing == Healing::Fresh;
+        let years = s.years_after;
+        // Healed work is 2–3 shades lighter and softer than fresh; over the
+        // years pigment fades and spreads a little.
+        let healing_darkness = if fresh { 1.45 } else { 1.0 };
+        let fade = 1.0 - 0.04 * years;
+        let radius =
+            0.5 * s.dot_diameter_mm * if fresh { 0.92 } else { 1.0 } * (1.0 + 0.015 * years);
+        let softness = s.softness * if fresh { 0.5 } else { 1.0 } + 0.03 * years;
+        Look {
+            threshold: (s.density_per_cm2 / MAX_DENSITY_PER_CM2 * SESSION_DENSITY[session]) as f32,
+            radius_mm: radius as f32,
+            softness: softness as f32,
+            density: ((0.1 + 1.9 * s.shade) * SESSION_DARKNESS[session] * healing_darkness * fade)
+                as f32,
+            redness: if fresh { 1.0 } else { 0.0 },
+            mode: s.mode,
+        }
+    }
+}
+
+/// Everything at full resolution that decides which dots are shown: the
+/// same for the preview and the export, so both show the same dots.
+pub struct DotContext<'a> {
+    /// The pattern.
+    pub placement: &'a Placement,
+    /// The area at full resolution.
     pub mask: &'a Mask,
-    /// Treatment weights at full resolution; decides dot visibility.
-    pub full_mask: &'a Mask,
+    /// Per dot: does its centre fall on bare scalp (not on a hair)?
+    pub on_scalp: &'a [bool],
+    /// The patch look's inward fade of the area, per full-resolution pixel.
+    pub feather: &'a dyn Fn(f64, f64) -> f32,
     /// Scale of the full-resolution photo.
-    pub full_px_per_mm: f64,
+    pub px_per_mm: f64,
 }
 
-/// Renders the dots of `placement` into `out` (RGBA, the photo's size).
-/// `absorbance` is scratch space kept between calls to avoid reallocating.
-pub fn render(
-    frame: &Frame,
+/// Which dots are shown for this look and area.
+pub fn visible_dots(ctx: &DotContext, look: &Look, out: &mut Vec<bool>) {
+    out.resize(ctx.placement.dots.len(), false);
+    let ppm = ctx.px_per_mm as f32;
+    for (i, dot) in ctx.placement.dots.iter().enumerate() {
+        out[i] = dot.rank <= look.threshold && {
+            let (fx, fy) = (dot.x_mm * ppm, dot.y_mm * ppm);
+            let mut weight = ctx.mask.at(fx as i64, fy as i64) as f32 / 255.0;
+            if look.mode == Mode::Patch && weight > 0.0 {
+                weight *= (ctx.feather)(fx as f64, fy as f64);
+            }
+            let placeable = look.mode == Mode::Full || ctx.on_scalp[i];
+            weight > 0.0 && placeable && dot.rank <= look.threshold * weight
+        };
+    }
+}
+
+/// Whether each dot's centre lies on bare scalp (computed once per photo).
+pub fn dots_on_scalp(
     placement: &Placement,
-    settings: &Settings,
-    transfer: &Transfer,
-    absorbance: &mut Vec<f32>,
-    out: &mut [u8],
-) -> Result<(), SmpError> {
-    let (w, h) = (frame.photo.width as usize, frame.photo.height as usize);
-    if absorbance.len() != w * h {
-        *absorbance = try_zeroed(w * h, "result")?;
-    } else {
-        absorbance.fill(0.0);
-    }
-    out.copy_from_slice(&frame.photo.pixels);
-
-    let full = frame.full_mask;
-    let sx = (w as f64 / full.width as f64 * frame.full_px_per_mm) as f32;
-    let sy = (h as f64 / full.height as f64 * frame.full_px_per_mm) as f32;
-    let px_per_mm = 0.5 * (sx + sy);
-    let threshold = (settings.density_per_cm2 / MAX_DENSITY_PER_CM2) as f32;
-    let base_radius_px = (settings.dot_diameter_mm * 0.5) as f32 * px_per_mm;
-    let base_density = shade_density(settings.shade);
-    let softness = settings.softness as f32;
-    let full_ppm = frame.full_px_per_mm as f32;
-
-    for dot in &placement.dots {
-        if dot.rank > threshold {
-            continue;
-        }
-        let fx = (dot.x_mm * full_ppm) as i64;
-        let fy = (dot.y_mm * full_ppm) as i64;
-        let weight = full.at(fx, fy) as f32 / 255.0;
-        if dot.rank > threshold * weight {
-            continue;
-        }
-        splat(
-            absorbance,
-            w,
-            h,
-            dot.x_mm * sx,
-            dot.y_mm * sy,
-            base_radius_px * dot.size_factor,
-            softness,
-            base_density * dot.darkness_factor,
-        );
-    }
-
-    // Where dots overlap, absorbance beyond one full dot saturates softly
-    // toward SATURATION × a dot's density: skin holds only so much pigment,
-    // so a cluster reads as a slightly darker spot, never a black blob.
-    let linear_limit = base_density * 1.15;
-    let headroom = linear_limit * (SATURATION - 1.0);
-    let mask = &frame.mask.weights;
-    for (i, px) in out.chunks_exact_mut(4).enumerate() {
-        let mut a = absorbance[i];
-        if a <= 0.0 || mask[i] == 0 {
-            continue;
-        }
-        if a > linear_limit {
-            a = linear_limit + headroom * (1.0 - libm::expf(-(a - linear_limit) / headroom));
-        }
-        for c in 0..3 {
-            let lin = transfer.linear(px[c]);
-            px[c] = transfer.srgb(lin * libm::expf(-a * PIGMENT_CAST[c]));
-        }
-    }
-    Ok(())
+    photo: &Rgba8Image,
+    skin: &Skin,
+    px_per_mm: f64,
+    t: &Transfer,
+) -> Vec<bool> {
+    let ppm = px_per_mm as f32;
+    placement
+        .dots
+        .iter()
+        .map(|d| {
+            let (x, y) = ((d.x_mm * ppm) as usize, (d.y_mm * ppm) as usize);
+            if x >= photo.width as usize || y >= photo.height as usize {
+                return false;
+            }
+            let p = &photo.pixels[(y * photo.width as usize + x) * 4..];
+            skin.scalp(
+                [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])],
+                x as f64 + 0.5,
+                y as f64 + 0.5,
+            ) >= 0.5
+        })
+        .collect()
 }
 
-/// Adds one dot's absorbance. The profile is a disk of radius `radius_px`
-/// whose edge is ramped over at least one pixel (anti-aliasing) plus the
-/// softness; its sum is scaled to the disk's area, so a dot smaller than a
-/// pixel still carries its true amount of pigment instead of vanishing or
-/// swelling to a whole pixel.
-#[allow(clippy::too_many_arguments)]
-fn splat(
-    absorbance: &mut [f32],
-    w: usize,
-    h: usize,
-    cx: f32,
-    cy: f32,
+/// A rectangle of pixels `x0..x1` × `y0..y1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rect {
+    /// First column.
+    pub x0: u32,
+    /// First row.
+    pub y0: u32,
+    /// One past the last column.
+    pub x1: u32,
+    /// One past the last row.
+    pub y1: u32,
+}
+
+impl Rect {
+    /// True when it holds no pixel.
+    pub fn is_empty(&self) -> bool {
+        self.x0 >= self.x1 || self.y0 >= self.y1
+    }
+
+    /// The smallest rectangle holding both.
+    pub fn union(self, o: Rect) -> Rect {
+        if self.is_empty() {
+            return o;
+        }
+        if o.is_empty() {
+            return self;
+        }
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}
+
+/// What a layer draws from: its photo and area (at its own size), the
+/// pattern, and which dots are shown.
+#[derive(Clone, Copy)]
+pub struct LayerInput<'a> {
+    /// The photo at this layer's size.
+    pub photo: &'a Rgba8Image,
+    /// The area at this layer's size.
+    pub mask: &'a Mask,
+    /// The pattern.
+    pub placement: &'a Placement,
+    /// Which dots are shown (one flag per dot of the pattern).
+    pub visible: &'a [bool],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ShapeKey {
     radius_px: f32,
     softness: f32,
-    density: f32,
-) {
-    let edge = 1.0 + softness * radius_px * 1.2;
-    let reach = radius_px + 0.5 * edge;
-    let x0 = ((cx - reach).floor().max(0.0)) as usize;
-    let y0 = ((cy - reach).floor().max(0.0)) as usize;
-    let x1 = ((cx + reach).ceil().max(0.0) as usize).min(w);
-    let y1 = ((cy + reach).ceil().max(0.0) as usize).min(h);
-    if x0 >= x1 || y0 >= y1 {
-        return;
-    }
-    // Two passes over the footprint: first the profile's sum, then the
-    // scaled coverage (cheaper than storing the profile).
-    let mut total = 0.0f32;
-    for pass in 0..2 {
-        let scale = if pass == 1 {
-            if total <= 0.0 {
-                return;
+    halo: bool,
+}
+
+/// One resolution's render state and caches.
+pub struct Layer {
+    width: u32,
+    height: u32,
+    /// Pixels per mm of this layer, per axis.
+    sx: f32,
+    sy: f32,
+    /// Full-resolution pixels per layer pixel, per axis.
+    to_full_x: f64,
+    to_full_y: f64,
+    scalp: Vec<u8>,
+    shine: Vec<u16>,
+    /// Low 16 bits: pigment coverage units; high 16 bits: fresh-halo units.
+    acc: Vec<u32>,
+    shown: Vec<bool>,
+    shape: Option<ShapeKey>,
+    lut: Vec<[f32; 3]>,
+    lut_key: Option<(u32, u32)>,
+    out: Vec<u8>,
+}
+
+impl Layer {
+    /// Prepares a layer for `photo` (this resolution) of a photo whose full
+    /// size is `full_w`×`full_h` at `full_px_per_mm`.
+    pub fn new(
+        photo: &Rgba8Image,
+        full_w: u32,
+        full_h: u32,
+        full_px_per_mm: f64,
+        skin: &Skin,
+        t: &Transfer,
+    ) -> Result<Layer, SmpError> {
+        let (w, h) = (photo.width, photo.height);
+        let n = w as usize * h as usize;
+        let to_full_x = full_w as f64 / w as f64;
+        let to_full_y = full_h as f64 / h as f64;
+        let mut scalp = try_zeroed::<u8>(n, "result")?;
+        let mut shine = try_zeroed::<u16>(n, "result")?;
+        for y in 0..h as usize {
+            let fy = (y as f64 + 0.5) * to_full_y;
+            for x in 0..w as usize {
+                let i = y * w as usize + x;
+                let p = &photo.pixels[i * 4..i * 4 + 3];
+                let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
+                scalp[i] = (skin.scalp(lin, (x as f64 + 0.5) * to_full_x, fy) * 255.0 + 0.5) as u8;
+                shine[i] = (skin.shine(lin) * 65535.0 + 0.5) as u16;
             }
-            std::f32::consts::PI * radius_px * radius_px / total
-        } else {
-            0.0
+        }
+        let mut out = try_zeroed::<u8>(n * 4, "result")?;
+        out.copy_from_slice(&photo.pixels);
+        Ok(Layer {
+            width: w,
+            height: h,
+            sx: (full_px_per_mm / to_full_x) as f32,
+            sy: (full_px_per_mm / to_full_y) as f32,
+            to_full_x,
+            to_full_y,
+            scalp,
+            shine,
+            acc: try_zeroed(n, "result")?,
+            shown: Vec::new(),
+            shape: None,
+            lut: vec![[1.0; 3]; LUT_LEN],
+            lut_key: None,
+            out,
+        })
+    }
+
+    /// The rendered RGBA pixels.
+    pub fn pixels(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// Brings the result up to date and returns the rectangle that changed.
+    /// `mask_changed` is where (in this layer's pixels) the area changed
+    /// since the last update.
+    pub fn update(
+        &mut self,
+        input: &LayerInput,
+        mask_changed: Rect,
+        look: &Look,
+        t: &Transfer,
+    ) -> Rect {
+        let LayerInput {
+            photo,
+            mask,
+            placement,
+            visible,
+        } = *input;
+        let everything = Rect {
+            x0: 0,
+            y0: 0,
+            x1: self.width,
+            y1: self.height,
         };
+        let px_per_mm = 0.5 * (self.sx + self.sy);
+        let shape = ShapeKey {
+            radius_px: look.radius_mm * px_per_mm,
+            softness: look.softness,
+            halo: look.redness > 0.0,
+        };
+        let mut dirty = mask_changed;
+        if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
+            self.acc.fill(0);
+            self.shown = vec![false; placement.dots.len()];
+            self.shape = Some(shape);
+            dirty = everything;
+        }
+        for (i, dot) in placement.dots.iter().enumerate() {
+            if visible[i] != self.shown[i] {
+                let r = self.splat(dot, &shape, visible[i]);
+                self.shown[i] = visible[i];
+                dirty = dirty.union(r);
+            }
+        }
+        let key = (look.density.to_bits(), look.redness.to_bits());
+        let mut all_covered = false;
+        if self.lut_key != Some(key) {
+            self.build_lut(look);
+            self.lut_key = Some(key);
+            all_covered = true;
+        }
+        if all_covered && dirty != everything {
+            // A new shade changes every pigmented pixel and nothing else.
+            self.composite(photo, mask, everything, true, look, t);
+            self.composite(photo, mask, dirty, false, look, t);
+            return everything;
+        }
+        self.composite(photo, mask, dirty, false, look, t);
+        dirty
+    }
+
+    fn build_lut(&mut self, look: &Look) {
+        let d = look.density;
+        let linear_limit = d * 1.15;
+        let headroom = linear_limit * (SATURATION - 1.0);
+        for (i, entry) in self.lut.iter_mut().enumerate() {
+            let mut a = i as f32 / LUT_PER_UNIT as f32 * d;
+            // Skin holds only so much pigment: beyond one full dot, overlaps
+            // saturate softly, so a cluster is a darker spot, never a black blob.
+            if a > linear_limit && headroom > 0.0 {
+                a = linear_limit + headroom * (1.0 - libm::expf(-(a - linear_limit) / headroom));
+            }
+            for c in 0..3 {
+                entry[c] = libm::expf(-a * PIGMENT_CAST[c]);
+            }
+        }
+    }
+
+    /// Adds (or removes) one dot's absorbance; returns the pixels it touches.
+    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
+        let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
+        let radius = shape.radius_px * dot.size_factor;
+        let edge = 1.0 + shape.softness * radius * 1.2;
+        let reach = radius + 0.5 * edge;
+        let halo_reach = if shape.halo { 2.5 * radius + 1.0 } else { 0.0 };
+        let outer = reach.max(halo_reach);
+        let (w, h) = (self.width as usize, self.height as usize);
+        let x0 = ((cx - outer).floor().max(0.0)) as usize;
+        let y0 = ((cy - outer).floor().max(0.0)) as usize;
+        let x1 = ((cx + outer).ceil().max(0.0) as usize).min(w);
+        let y1 = ((cy + outer).ceil().max(0.0) as usize).min(h);
+        if x0 >= x1 || y0 >= y1 {
+            return Rect::default();
+        }
+        let profile = |d: f32| {
+            let t = ((reach - d) / edge).clamp(0.0, 1.0);
+            t * t * (3.0 - 2.0 * t)
+        };
+        // The profile is scaled so its sum is the disk's area: a dot smaller
+        // than a pixel still carries its true amount of pigment.
+        let mut total = 0.0f32;
+        for y in y0..y1 {
+            let dy = y as f32 + 0.5 - cy;
+            for x in x0..x1 {
+                let dx = x as f32 + 0.5 - cx;
+                total += profile((dx * dx + dy * dy).sqrt());
+            }
+        }
+        if total <= 0.0 {
+            return Rect::default();
+        }
+        let scale = std::f32::consts::PI * radius * radius / total;
+        let strength = UNITS * dot.darkness_factor;
         for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             for x in x0..x1 {
                 let dx = x as f32 + 0.5 - cx;
                 let d = (dx * dx + dy * dy).sqrt();
-                let t = ((reach - d) / edge).clamp(0.0, 1.0);
-                let p = t * t * (3.0 - 2.0 * t);
-                if p <= 0.0 {
+                let cover = (profile(d) * scale).min(1.0);
+                let mut units = (cover * strength + 0.5) as u32;
+                if shape.halo && d < halo_reach {
+                    let f = 1.0 - d / halo_reach;
+                    units |= ((f * 0.8 * UNITS + 0.5) as u32) << 16;
+                }
+                let a = &mut self.acc[y * w + x];
+                // Wrapping: adding then subtracting the same units is exact.
+                *a = if add {
+                    a.wrapping_add(units)
+                } else {
+                    a.wrapping_sub(units)
+                };
+            }
+        }
+        Rect {
+            x0: x0 as u32,
+            y0: y0 as u32,
+            x1: x1 as u32,
+            y1: y1 as u32,
+        }
+    }
+
+    /// Recomputes the result pixels in `r` from the photo; with
+    /// `covered_only`, skips pixels with no pigment (they are the photo).
+    fn composite(
+        &mut self,
+        photo: &Rgba8Image,
+        mask: &Mask,
+        r: Rect,
+        covered_only: bool,
+        look: &Look,
+        t: &Transfer,
+    ) {
+        let w = self.width as usize;
+        for y in r.y0 as usize..r.y1 as usize {
+            for x in r.x0 as usize..r.x1 as usize {
+                let i = y * w + x;
+                let acc = self.acc[i];
+                let src = &photo.pixels[i * 4..i * 4 + 4];
+                let dst = &mut self.out[i * 4..i * 4 + 4];
+                if acc == 0 || mask.weights[i] == 0 {
+                    if !covered_only {
+                        dst.copy_from_slice(src);
+                    }
                     continue;
                 }
-                if pass == 0 {
-                    total += p;
-                } else {
-                    let cover = (p * scale).min(1.0);
-                    absorbance[y * w + x] += cover * density;
+                // Hair stays on top: pigment shows only where scalp does.
+                let scalp = self.scalp[i] as u32;
+                let units = (acc & 0xFFFF) * scalp / 255;
+                let idx = ((units * LUT_PER_UNIT) / UNITS as u32) as usize;
+                let tr = self.lut[idx.min(LUT_LEN - 1)];
+                let shine = self.shine[i] as f32 / 65535.0;
+                let red =
+                    look.redness * ((acc >> 16) as f32 / UNITS).min(1.0) * scalp as f32 / 255.0;
+                let redden = [1.0, 1.0 - 0.18 * red, 1.0 - 0.2 * red];
+                for c in 0..3 {
+                    let lin = t.linear(src[c]);
+                    dst[c] = t.srgb((lin - shine) * tr[c] * redden[c] + shine);
                 }
+                dst[3] = src[3];
             }
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splat_carries_the_disk_area_even_below_a_pixel() {
-        for r in [0.2f32, 0.5, 1.0, 3.0, 8.0] {
-            let mut a = vec![0.0f32; 40 * 40];
-            splat(&mut a, 40, 40, 20.3, 19.7, r, 0.3, 1.0);
-            let total: f32 = a.iter().sum();
-            let area = std::f32::consts::PI * r * r;
-            assert!(
-                (total - area).abs() / area < 0.02,
-                "r {r}: {total} vs {area}"
-            );
-            assert!(a.iter().all(|&v| v <= 1.0));
-        }
-    }
-
-    #[test]
-    fn splat_at_the_border_stays_inside() {
-        let mut a = vec![0.0f32; 10 * 10];
-        splat(&mut a, 10, 10, -0.5, 9.9, 2.0, 0.5, 1.0);
-        splat(&mut a, 10, 10, 500.0, 500.0, 2.0, 0.5, 1.0);
-        assert!(a.iter().any(|&v| v > 0.0));
+    /// Full-resolution pixels per layer pixel (x, y).
+    pub fn to_full(&self) -> (f64, f64) {
+        (self.to_full_x, self.to_full_y)
     }
 }

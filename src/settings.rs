@@ -36,6 +36,9 @@ pub struct SettingSpec {
     pub integer: bool,
     /// One sentence on what it does.
     pub help: &'static str,
+    /// For a setting that is one of a few named choices: their names, in
+    /// index order (the value is the index). Empty for a plain number.
+    pub choices: &'static [&'static str],
 }
 
 /// Every setting the engine knows, in display order.
@@ -50,6 +53,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         step: 1.0,
         default: 80.0,
         integer: false,
+        choices: &[],
         help: "Pigment dots per square centimetre where the area is fully painted (a full look is about 60–100).",
     },
     SettingSpec {
@@ -63,6 +67,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.3,
         integer: false,
         help: "Diameter of one healed impression (real work: about 0.2–0.5 mm).",
+        choices: &[],
     },
     SettingSpec {
         name: "shade",
@@ -75,6 +80,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.5,
         integer: false,
         help: "How dark the pigment is, from barely there (0) to the darkest carbon grey (1).",
+        choices: &[],
     },
     SettingSpec {
         name: "softness",
@@ -87,6 +93,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.35,
         integer: false,
         help: "How much each dot's edge is blurred by light scattering in the skin.",
+        choices: &[],
     },
     SettingSpec {
         name: "seed",
@@ -99,6 +106,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 1.0,
         integer: true,
         help: "Picks one of many equally good dot patterns; the same seed gives the same dots.",
+        choices: &[],
     },
     SettingSpec {
         name: "pxPerMm",
@@ -111,8 +119,81 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 10.0,
         integer: false,
         help: "Photo pixels per millimetre of scalp; estimated from the photo's size until given.",
+        choices: &[],
+    },
+    SettingSpec {
+        name: "mode",
+        flag: "mode",
+        label: "Look",
+        unit: "",
+        min: 0.0,
+        max: 2.0,
+        step: 1.0,
+        default: 0.0,
+        integer: true,
+        help: "patch: fill bald patches and blend into the hair around them; density: add dots only where scalp shows between existing hairs; full: the shaved buzz-cut look over the whole area.",
+        choices: &["patch", "density", "full"],
+    },
+    SettingSpec {
+        name: "session",
+        flag: "session",
+        label: "Session",
+        unit: "",
+        min: 1.0,
+        max: 3.0,
+        step: 1.0,
+        default: 3.0,
+        integer: true,
+        help: "Treatment session 1–3: the first is sparse and light; each later one adds dots between the earlier ones, a shade darker.",
+        choices: &[],
+    },
+    SettingSpec {
+        name: "healing",
+        flag: "healing",
+        label: "Healing",
+        unit: "",
+        min: 0.0,
+        max: 1.0,
+        step: 1.0,
+        default: 1.0,
+        integer: true,
+        help: "fresh: right after treatment, darker and sharper with slight redness; healed: 2–3 shades lighter and softer.",
+        choices: &["fresh", "healed"],
+    },
+    SettingSpec {
+        name: "yearsAfter",
+        flag: "years-after",
+        label: "Years after",
+        unit: "years",
+        min: 0.0,
+        max: 10.0,
+        step: 0.5,
+        default: 0.0,
+        integer: false,
+        help: "Years since the last session: pigment slowly fades and softens.",
+        choices: &[],
     },
 ];
+
+/// The three looks of SMP work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Fill bald patches and blend into the surrounding hair.
+    Patch,
+    /// Through existing hair: dots only where scalp shows.
+    Density,
+    /// The shaved buzz-cut look over the whole area.
+    Full,
+}
+
+/// Fresh (days after a session) or healed work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Healing {
+    /// Right after treatment: darker, sharper, slight redness.
+    Fresh,
+    /// Healed: lighter and softer (the default look).
+    Healed,
+}
 
 /// Looks a setting up by its script name or its CLI flag.
 pub fn spec(name: &str) -> Option<&'static SettingSpec> {
@@ -142,6 +223,14 @@ pub struct Settings {
     pub seed: u32,
     /// Scale given by the user; `None` means estimate it from the photo.
     pub px_per_mm: Option<f64>,
+    /// Which look.
+    pub mode: Mode,
+    /// Treatment session, 1–3.
+    pub session: u8,
+    /// Fresh or healed.
+    pub healing: Healing,
+    /// Years since the last session, 0–10.
+    pub years_after: f64,
 }
 
 impl Default for Settings {
@@ -154,6 +243,10 @@ impl Default for Settings {
             softness: d("softness"),
             seed: d("seed") as u32,
             px_per_mm: None,
+            mode: Mode::Patch,
+            session: d("session") as u8,
+            healing: Healing::Healed,
+            years_after: d("yearsAfter"),
         }
     }
 }
@@ -175,6 +268,13 @@ impl Settings {
             return Err(SmpError::new(
                 ErrorCode::InvalidSetting,
                 format!("{} must be a number, not {value}.", spec.name),
+            ));
+        }
+        let is_choice = !spec.choices.is_empty();
+        if is_choice && (value < spec.min || value > spec.max || value.fract() != 0.0) {
+            return Err(SmpError::new(
+                ErrorCode::InvalidSetting,
+                format!("{} must be one of {}.", spec.name, spec.choices.join(", ")),
             ));
         }
         if value < spec.min || value > spec.max {
@@ -202,6 +302,35 @@ impl Settings {
         Ok(spec)
     }
 
+    /// Sets a setting from text, as the command line gives it: a number, or
+    /// for a choice setting one of its names.
+    pub fn set_text(&mut self, name: &str, text: &str) -> Result<(), SmpError> {
+        let spec = Self::check(name, spec(name).map_or(0.0, |s| s.default))?;
+        let value = if spec.choices.is_empty() {
+            text.parse::<f64>().map_err(|_| {
+                SmpError::new(
+                    ErrorCode::InvalidSetting,
+                    format!("{} needs a number, not \"{text}\".", spec.name),
+                )
+            })?
+        } else {
+            spec.choices
+                .iter()
+                .position(|c| *c == text)
+                .ok_or_else(|| {
+                    SmpError::new(
+                        ErrorCode::InvalidSetting,
+                        format!(
+                            "{} must be one of {}; got \"{text}\".",
+                            spec.name,
+                            spec.choices.join(", ")
+                        ),
+                    )
+                })? as f64
+        };
+        self.set(name, value)
+    }
+
     /// Sets one value by name after checking it.
     pub fn set(&mut self, name: &str, value: f64) -> Result<(), SmpError> {
         let spec = Self::check(name, value)?;
@@ -212,6 +341,10 @@ impl Settings {
             "softness" => self.softness = value,
             "seed" => self.seed = value as u32,
             "pxPerMm" => self.px_per_mm = Some(value),
+            "mode" => self.mode = [Mode::Patch, Mode::Density, Mode::Full][value as usize],
+            "session" => self.session = value as u8,
+            "healing" => self.healing = [Healing::Fresh, Healing::Healed][value as usize],
+            "yearsAfter" => self.years_after = value,
             other => unreachable!("setting {other} is in the table but not handled"),
         }
         Ok(())
@@ -237,6 +370,10 @@ impl Settings {
             "softness" => self.softness,
             "seed" => self.seed as f64,
             "pxPerMm" => self.px_per_mm_for(width, height),
+            "mode" => self.mode as usize as f64,
+            "session" => self.session as f64,
+            "healing" => self.healing as usize as f64,
+            "yearsAfter" => self.years_after,
             _ => return None,
         })
     }

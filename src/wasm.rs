@@ -25,15 +25,16 @@ fn to_js(e: SmpError) -> JsValue {
     err.into()
 }
 
-/// The settings table as JSON: name, label, unit, min, max, step, default, help.
+/// The settings table as JSON: name, label, unit, min, max, step, default,
+/// help, and choices (names for a setting whose value is a choice index).
 #[wasm_bindgen(js_name = settingsSchema)]
 pub fn settings_schema() -> String {
     let rows: Vec<String> = SETTINGS
         .iter()
         .map(|s| {
             format!(
-                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?}}}",
-                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help
+                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?},\"choices\":{:?}}}",
+                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help, s.choices
             )
         })
         .collect();

@@ -78,31 +78,38 @@ fn counted_dots_match_the_density_setting() {
 }
 
 #[test]
-fn no_pigment_outside_the_mask_and_some_inside() {
-    let (w, h) = (120, 90);
+fn no_pigment_outside_the_mask_and_some_inside_in_every_mode() {
+    let (w, h) = (240, 180);
     let photo = Rgba8Image::filled(w, h, [200, 160, 140, 255]).unwrap();
     let mut mask = Mask::empty(w, h).unwrap();
-    for y in 20..70 {
-        for x in 30..100 {
-            mask.weights[(y * w + x) as usize] = if x < 40 { 100 } else { 255 };
+    for y in 40..140 {
+        for x in 60..200 {
+            mask.weights[(y * w + x) as usize] = if x < 80 { 100 } else { 255 };
         }
     }
-    let out = render_photo(photo.clone(), mask.clone(), &settings(&[("pxPerMm", 8.0)])).unwrap();
-    let mut changed_inside = 0;
-    for i in 0..(w * h) as usize {
-        let same = out.pixels[i * 4..i * 4 + 4] == photo.pixels[i * 4..i * 4 + 4];
-        if mask.weights[i] == 0 {
-            assert!(same, "pixel {i} outside the mask changed");
-        } else if !same {
-            changed_inside += 1;
+    for mode in [0.0, 1.0, 2.0] {
+        let out = render_photo(
+            photo.clone(),
+            mask.clone(),
+            &settings(&[("pxPerMm", 8.0), ("mode", mode)]),
+        )
+        .unwrap();
+        let mut changed_inside = 0;
+        for i in 0..(w * h) as usize {
+            let same = out.pixels[i * 4..i * 4 + 4] == photo.pixels[i * 4..i * 4 + 4];
+            if mask.weights[i] == 0 {
+                assert!(same, "mode {mode}: pixel {i} outside the mask changed");
+            } else if !same {
+                changed_inside += 1;
+            }
         }
+        assert!(
+            changed_inside > 500,
+            "mode {mode}: only {changed_inside} pixels changed inside"
+        );
+        // Alpha is never touched.
+        assert!(out.pixels.chunks_exact(4).all(|p| p[3] == 255));
     }
-    assert!(
-        changed_inside > 300,
-        "only {changed_inside} pixels changed inside"
-    );
-    // Alpha is never touched.
-    assert!(out.pixels.chunks_exact(4).all(|p| p[3] == 255));
 }
 
 #[test]
@@ -384,4 +391,186 @@ fn real_photos_render_inside_their_areas() {
             );
         }
     }
+}
+
+#[test]
+fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
+    // Drive one engine through many changes, then compare with a render from
+    // scratch of the final state: the caches must never leave a trace.
+    let sample = smp_visualiser::sample::sample_scalp(300, 220, 3).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 6.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 120).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    let steps: Vec<Vec<(&str, f64)>> = vec![
+        vec![("densityPerCm2", 40.0)],
+        vec![("densityPerCm2", 160.0), ("shade", 0.9)],
+        vec![("mode", 1.0)],
+        vec![("session", 1.0), ("healing", 0.0)],
+        vec![("dotDiameterMm", 0.5)],
+        vec![("yearsAfter", 6.0), ("session", 2.0)],
+        vec![("mode", 2.0), ("densityPerCm2", 90.0), ("healing", 1.0)],
+        vec![("shade", 0.35)],
+    ];
+    for (k, step) in steps.iter().enumerate() {
+        e.set_settings(step).unwrap();
+        e.render_full().unwrap();
+        e.render_preview().unwrap();
+        let erase = k % 2 == 1;
+        let stroke = Stroke {
+            x0: 40.0 + 20.0 * k as f64,
+            y0: 50.0,
+            x1: 200.0,
+            y1: 160.0,
+            radius_px: 12.0,
+            hardness: 0.3,
+            erase,
+        };
+        e.paint(&stroke).unwrap();
+    }
+    let incremental = e.render_full().unwrap().to_vec();
+    let preview_incremental = e.render_preview().unwrap().to_vec();
+    let final_settings = *e.settings();
+    let final_mask = e.mask().unwrap().clone();
+    let fresh = render_photo(sample.photo.clone(), final_mask.clone(), &final_settings).unwrap();
+    assert!(
+        incremental == fresh.pixels,
+        "cached full render differs from a fresh one"
+    );
+    let mut e2 = Engine::new();
+    e2.set_settings(&[("pxPerMm", 6.0)]).unwrap();
+    e2.load_image(sample.photo, 120).unwrap();
+    e2.set_mask(final_mask).unwrap();
+    e2.set_settings(&[
+        ("densityPerCm2", 90.0),
+        ("shade", 0.35),
+        ("mode", 2.0),
+        ("dotDiameterMm", 0.5),
+        ("yearsAfter", 6.0),
+        ("session", 2.0),
+    ])
+    .unwrap();
+    assert_eq!(*e2.settings(), final_settings);
+    assert!(
+        preview_incremental == e2.render_preview().unwrap(),
+        "cached preview differs from a fresh one"
+    );
+}
+
+#[test]
+fn sessions_add_dots_and_darken_healed_is_lighter_than_fresh_years_fade() {
+    let photo = Rgba8Image::filled(300, 300, [205, 165, 145, 255]).unwrap();
+    let mean_green = |pairs: &[(&str, f64)]| {
+        let mut all = vec![("pxPerMm", 10.0), ("mode", 2.0)];
+        all.extend_from_slice(pairs);
+        let out = render_photo(photo.clone(), full_mask(300, 300), &settings(&all)).unwrap();
+        out.pixels.chunks_exact(4).map(|p| p[1] as f64).sum::<f64>() / (300.0 * 300.0)
+    };
+    let s1 = mean_green(&[("session", 1.0)]);
+    let s2 = mean_green(&[("session", 2.0)]);
+    let s3 = mean_green(&[("session", 3.0)]);
+    assert!(
+        s1 > s2 && s2 > s3,
+        "each session darker overall: {s1} {s2} {s3}"
+    );
+    let fresh = mean_green(&[("healing", 0.0)]);
+    let healed = mean_green(&[("healing", 1.0)]);
+    assert!(
+        fresh < healed,
+        "healed lighter than fresh: {fresh} vs {healed}"
+    );
+    let old = mean_green(&[("yearsAfter", 8.0)]);
+    assert!(old > healed, "faded after years: {old} vs {healed}");
+}
+
+#[test]
+fn fresh_work_shows_slight_redness_around_dots() {
+    let photo = Rgba8Image::filled(200, 200, [205, 165, 145, 255]).unwrap();
+    let s = settings(&[
+        ("pxPerMm", 12.0),
+        ("mode", 2.0),
+        ("healing", 0.0),
+        ("densityPerCm2", 40.0),
+    ]);
+    let out = render_photo(photo, full_mask(200, 200), &s).unwrap();
+    // Somewhere a pixel near a dot keeps its red but loses green and blue.
+    let reddened = out
+        .pixels
+        .chunks_exact(4)
+        .filter(|p| p[0] >= 203 && p[1] < 163 && p[2] < 143)
+        .count();
+    assert!(reddened > 200, "{reddened} reddened pixels");
+}
+
+#[test]
+fn density_mode_puts_no_dot_on_hair_and_keeps_hair_on_top() {
+    // Skin with dark hair stripes 3 px wide every 12 px.
+    let (w, h) = (240u32, 240u32);
+    let mut px = Vec::new();
+    for _y in 0..h {
+        for x in 0..w {
+            px.extend_from_slice(&if x % 12 < 3 {
+                [35u8, 25, 20, 255]
+            } else {
+                [210, 165, 140, 255]
+            });
+        }
+    }
+    let photo = Rgba8Image::new(w, h, px).unwrap();
+    let s = settings(&[("pxPerMm", 10.0), ("mode", 1.0), ("densityPerCm2", 150.0)]);
+    let out = render_photo(photo.clone(), full_mask(w, h), &s).unwrap();
+    let mut changed_skin = 0;
+    for y in 0..h {
+        for x in 0..w {
+            let i = ((y * w + x) * 4) as usize;
+            let changed = out.pixels[i..i + 3] != photo.pixels[i..i + 3];
+            if x % 12 < 3 {
+                assert!(!changed, "pigment on a hair at {x},{y}");
+            } else if changed {
+                changed_skin += 1;
+            }
+        }
+    }
+    assert!(changed_skin > 2000, "{changed_skin}");
+}
+
+#[test]
+fn shine_stays_on_top_of_the_pigment() {
+    // Same skin, one half with a whitish highlight added: pigment darkens the
+    // highlight's pixels less, in absolute terms of the highlight's share.
+    let (w, h) = (200u32, 100u32);
+    let mut px = Vec::new();
+    for _y in 0..h {
+        for x in 0..w {
+            px.extend_from_slice(&if x < 100 {
+                [200u8, 150, 120, 255]
+            } else {
+                [235, 215, 205, 255]
+            });
+        }
+    }
+    let photo = Rgba8Image::new(w, h, px).unwrap();
+    let s = settings(&[
+        ("pxPerMm", 10.0),
+        ("mode", 2.0),
+        ("dotDiameterMm", 0.8),
+        ("softness", 0.0),
+        ("shade", 0.8),
+    ]);
+    let out = render_photo(photo, full_mask(w, h), &s).unwrap();
+    let darkest = |x0: u32, x1: u32| {
+        (0..h)
+            .flat_map(|y| (x0..x1).map(move |x| (y, x)))
+            .map(|(y, x)| out.pixels[((y * w + x) * 4 + 1) as usize])
+            .min()
+            .unwrap()
+    };
+    // Without shine handling the highlight's dots would fall to about the same
+    // relative darkness; with it, the highlight keeps its white on top.
+    let plain_ratio = darkest(5, 95) as f64 / 150.0;
+    let shiny_ratio = darkest(105, 195) as f64 / 215.0;
+    assert!(
+        shiny_ratio > plain_ratio + 0.1,
+        "plain {plain_ratio:.2} shiny {shiny_ratio:.2}"
+    );
 }

@@ -28,12 +28,19 @@ fn usage() -> String {
         };
         let default = if spec.name == "pxPerMm" {
             "estimated from the photo".to_string()
+        } else if !spec.choices.is_empty() {
+            spec.choices[spec.default as usize].to_string()
         } else {
             format!("{}", spec.default)
         };
+        let range = if spec.choices.is_empty() {
+            format!("{}–{}{unit}", spec.min, spec.max)
+        } else {
+            spec.choices.join(" | ")
+        };
         s.push_str(&format!(
-            "  --{:<18} {}–{}{unit} (default {default})\n      {}\n",
-            spec.flag, spec.min, spec.max, spec.help
+            "  --{:<18} {range} (default {default})\n      {}\n",
+            spec.flag, spec.help
         ));
     }
     s
@@ -111,11 +118,9 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
             Long(flag) if smp_visualiser::settings::spec(flag).is_some() => {
                 let flag = flag.to_string();
                 let raw = parser.value().map_err(|e| e.to_string())?;
-                let raw = raw.to_string_lossy();
-                let value: f64 = raw
-                    .parse()
-                    .map_err(|_| format!("--{flag} needs a number, not \"{raw}\""))?;
-                settings.set(&flag, value).map_err(|e| e.message)?;
+                settings
+                    .set_text(&flag, &raw.to_string_lossy())
+                    .map_err(|e| e.message)?;
             }
             Short('h') | Long("help") => return Err(usage()),
             other => return Err(other.unexpected().to_string()),

@@ -1,0 +1,344 @@
+//! What the photo and the area say about each point of the scalp, on a
+//! coarse grid in millimetres shared by the preview and the export:
+//!
+//! - the local **skin level** (a bright envelope of luminance), against which
+//!   a pixel much darker than the skin around it is hair: dots are not placed
+//!   on hair, and hair stays on top of the pigment;
+//! - the skin's **chroma**, from which the shine of a bald scalp (light that
+//!   is whiter than the skin) is separated, so it sits on top of the pigment;
+//! - the **inward feather** of the area for the patch look, so the dots of a
+//!   patch fade into the hair at its border instead of stopping at a line.
+
+use crate::color::Transfer;
+use crate::error::{try_zeroed, SmpError};
+use crate::raster::{Mask, Rgba8Image};
+
+/// Side of one grid cell in mm: finer than any feature the grid describes.
+const CELL_MM: f64 = 0.5;
+/// Radius over which the skin level spreads from bright skin into hair, in mm.
+const ENVELOPE_SPREAD_MM: f64 = 1.5;
+/// Width of the inward fade at the border of a patch, in mm.
+const PATCH_BLEND_MM: f64 = 3.0;
+
+fn luminance(lin: [f32; 3]) -> f32 {
+    0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+}
+
+fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
+    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// A field on the coarse grid, sampled bilinearly in full-resolution pixels.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    cell_px: f64,
+    cols: usize,
+    rows: usize,
+    values: Vec<f32>,
+}
+
+impl Grid {
+    fn new(width: u32, height: u32, px_per_mm: f64) -> Result<Grid, SmpError> {
+        let cell_px = (CELL_MM * px_per_mm).max(1.0);
+        let cols = (width as f64 / cell_px).ceil() as usize;
+        let rows = (height as f64 / cell_px).ceil() as usize;
+        Ok(Grid {
+            cell_px,
+            cols,
+            rows,
+            values: try_zeroed(cols * rows, "skin analysis")?,
+        })
+    }
+
+    /// Value at a point given in full-resolution pixels.
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        let gx = (x / self.cell_px - 0.5).clamp(0.0, (self.cols - 1) as f64);
+        let gy = (y / self.cell_px - 0.5).clamp(0.0, (self.rows - 1) as f64);
+        let (x0, y0) = (gx as usize, gy as usize);
+        let (x1, y1) = ((x0 + 1).min(self.cols - 1), (y0 + 1).min(self.rows - 1));
+        let (fx, fy) = ((gx - x0 as f64) as f32, (gy - y0 as f64) as f32);
+        let v = |x: usize, y: usize| self.values[y * self.cols + x];
+        let top = v(x0, y0) + (v(x1, y0) - v(x0, y0)) * fx;
+        let bottom = v(x0, y1) + (v(x1, y1) - v(x0, y1)) * fx;
+        top + (bottom - top) * fy
+    }
+
+    /// Cells covering full-resolution pixels x0..x1 × y0..y1.
+    fn cells_of(&self, x0: u32, y0: u32, x1: u32, y1: u32) -> (usize, usize, usize, usize) {
+        let c = |v: u32, n: usize| ((v as f64 / self.cell_px) as usize).min(n);
+        (
+            c(x0, self.cols),
+            c(y0, self.rows),
+            (c(x1, self.cols) + 1).min(self.cols),
+            (c(y1, self.rows) + 1).min(self.rows),
+        )
+    }
+}
+
+/// One separable pass of a running box filter (sum / count) of radius `r` cells.
+fn box_pass(src: &[f32], dst: &mut [f32], cols: usize, rows: usize, r: usize, horizontal: bool) {
+    let (n, lines) = if horizontal {
+        (cols, rows)
+    } else {
+        (rows, cols)
+    };
+    let idx = |line: usize, i: usize| {
+        if horizontal {
+            line * cols + i
+        } else {
+            i * cols + line
+        }
+    };
+    for line in 0..lines {
+        let mut sum = 0.0f32;
+        let mut count = 0.0f32;
+        for i in 0..r.min(n) {
+            sum += src[idx(line, i)];
+            count += 1.0;
+        }
+        for i in 0..n {
+            if i + r < n {
+                sum += src[idx(line, i + r)];
+                count += 1.0;
+            }
+            if i > r {
+                sum -= src[idx(line, i - r - 1)];
+                count -= 1.0;
+            }
+            dst[idx(line, i)] = sum / count;
+        }
+    }
+}
+
+fn blur(grid: &mut Grid, radius_cells: usize) -> Result<(), SmpError> {
+    if radius_cells == 0 {
+        return Ok(());
+    }
+    let mut tmp = try_zeroed::<f32>(grid.values.len(), "skin analysis")?;
+    for _ in 0..2 {
+        box_pass(
+            &grid.values,
+            &mut tmp,
+            grid.cols,
+            grid.rows,
+            radius_cells,
+            true,
+        );
+        box_pass(
+            &tmp,
+            &mut grid.values,
+            grid.cols,
+            grid.rows,
+            radius_cells,
+            false,
+        );
+    }
+    Ok(())
+}
+
+/// The photo's skin, analysed once per photo at full resolution.
+#[derive(Debug, Clone)]
+pub struct Skin {
+    envelope: Grid,
+    /// Blue-to-red ratio of plain skin in linear light.
+    skin_blue_ratio: f32,
+}
+
+impl Skin {
+    /// Analyses the full-resolution photo (a block pass plus grid filters).
+    pub fn analyse(photo: &Rgba8Image, px_per_mm: f64, t: &Transfer) -> Result<Skin, SmpError> {
+        let mut envelope = Grid::new(photo.width, photo.height, px_per_mm)?;
+        let (cols, rows, cell) = (envelope.cols, envelope.rows, envelope.cell_px);
+        let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let w = photo.width as usize;
+        for y in 0..photo.height as usize {
+            let gy = ((y as f64 / cell) as usize).min(rows - 1);
+            for x in 0..w {
+                let gx = ((x as f64 / cell) as usize).min(cols - 1);
+                let p = &photo.pixels[(y * w + x) * 4..];
+                let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
+                let g = gy * cols + gx;
+                let l = luminance(lin);
+                if l > envelope.values[g] {
+                    envelope.values[g] = l;
+                }
+                red_sum[g] += lin[0];
+                blue_sum[g] += lin[2];
+            }
+        }
+        // Spread each cell's brightest skin over its neighbourhood (max
+        // filter), then smooth: a hair pixel is then compared with the skin
+        // between the hairs around it.
+        let spread = (ENVELOPE_SPREAD_MM / CELL_MM).round() as usize;
+        let mut spread_max = envelope.values.clone();
+        for gy in 0..rows {
+            for gx in 0..cols {
+                let mut m = 0.0f32;
+                for yy in gy.saturating_sub(spread)..(gy + spread + 1).min(rows) {
+                    for xx in gx.saturating_sub(spread)..(gx + spread + 1).min(cols) {
+                        m = m.max(envelope.values[yy * cols + xx]);
+                    }
+                }
+                spread_max[gy * cols + gx] = m;
+            }
+        }
+        envelope.values = spread_max;
+        blur(&mut envelope, spread)?;
+        // Where no skin shows for millimetres (dense hair), the envelope is
+        // the hair's own sheen; a floor at half the photo's skin level keeps
+        // such hair from passing for scalp.
+        let mut sorted = envelope.values.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let skin_level = sorted[(sorted.len() * 9) / 10];
+        for v in &mut envelope.values {
+            *v = v.max(0.5 * skin_level).max(1e-4);
+        }
+        // Skin chroma: a low percentile of blue/red over well-lit cells (the
+        // shine only ever raises it).
+        let mut ratios: Vec<f32> = (0..cols * rows)
+            .filter(|&g| red_sum[g] > 0.0 && envelope.values[g] > 0.3 * skin_level)
+            .map(|g| blue_sum[g] / red_sum[g])
+            .collect();
+        ratios.sort_by(|a, b| a.total_cmp(b));
+        let skin_blue_ratio = if ratios.is_empty() {
+            1.0
+        } else {
+            ratios[ratios.len() / 5].min(0.95)
+        };
+        Ok(Skin {
+            envelope,
+            skin_blue_ratio,
+        })
+    }
+
+    /// How much bare scalp a pixel shows, 0 (hair) to 1 (skin); `x`, `y` in
+    /// full-resolution pixels.
+    pub fn scalp(&self, lin: [f32; 3], x: f64, y: f64) -> f32 {
+        let level = self.envelope.at(x, y);
+        let darker = (level - luminance(lin)) / level;
+        1.0 - smoothstep(0.3, 0.65, darker)
+    }
+
+    /// The part of a pixel's light that is shine (white light reflected off
+    /// the skin's surface) rather than light coming back through the skin.
+    pub fn shine(&self, lin: [f32; 3]) -> f32 {
+        let rho = self.skin_blue_ratio;
+        if rho >= 0.95 {
+            return 0.0; // grey or blue photo: no skin chroma to separate against
+        }
+        let s = (lin[2] - rho * lin[0]) / (1.0 - rho);
+        (0.9 * s).clamp(0.0, lin[0].min(lin[1]).min(lin[2]))
+    }
+}
+
+/// The patch look's inward feather of the area, on the coarse grid.
+#[derive(Debug, Clone)]
+pub struct AreaFeather {
+    inside: Grid,
+    feather: Grid,
+    radius_cells: usize,
+}
+
+impl AreaFeather {
+    /// Builds it for a mask at full resolution.
+    pub fn new(mask: &Mask, px_per_mm: f64) -> Result<AreaFeather, SmpError> {
+        let inside = Grid::new(mask.width, mask.height, px_per_mm)?;
+        let feather = inside.clone();
+        let radius_cells = (PATCH_BLEND_MM / CELL_MM).round() as usize;
+        let mut f = AreaFeather {
+            inside,
+            feather,
+            radius_cells,
+        };
+        f.update(mask, 0, 0, mask.width, mask.height)?;
+        Ok(f)
+    }
+
+    /// Recomputes after the mask changed within x0..x1 × y0..y1.
+    pub fn update(
+        &mut self,
+        mask: &Mask,
+        x0: u32,
+        y0: u32,
+        x1: u32,
+        y1: u32,
+    ) -> Result<(), SmpError> {
+        let (cx0, cy0, cx1, cy1) = self.inside.cells_of(x0, y0, x1, y1);
+        let cell = self.inside.cell_px;
+        let cols = self.inside.cols;
+        for gy in cy0..cy1 {
+            let py0 = (gy as f64 * cell) as u32;
+            let py1 = (((gy + 1) as f64 * cell) as u32).min(mask.height);
+            for gx in cx0..cx1 {
+                let px0 = (gx as f64 * cell) as u32;
+                let px1 = (((gx + 1) as f64 * cell) as u32).min(mask.width);
+                let (mut n, mut on) = (0u32, 0u32);
+                for py in py0..py1 {
+                    let row = &mask.weights[(py * mask.width) as usize..];
+                    for px in px0..px1 {
+                        n += 1;
+                        on += (row[px as usize] > 0) as u32;
+                    }
+                }
+                self.inside.values[gy * cols + gx] =
+                    if n == 0 { 0.0 } else { on as f32 / n as f32 };
+            }
+        }
+        self.feather.values.copy_from_slice(&self.inside.values);
+        blur(&mut self.feather, self.radius_cells)
+    }
+
+    /// The fade factor 0–1 at a point (full-resolution pixels): near 0 at the
+    /// border of the area, 1 from a few mm inside it.
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        smoothstep(0.5, 0.95, self.feather.at(x, y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hair_is_told_from_skin_and_shine_from_skin_colour() {
+        // Skin with a dark hair line across it.
+        let (w, h) = (60u32, 40u32);
+        let mut px = Vec::new();
+        for y in 0..h {
+            for _x in 0..w {
+                px.extend_from_slice(&if y == 20 {
+                    [40u8, 30, 25, 255]
+                } else {
+                    [210, 160, 130, 255]
+                });
+            }
+        }
+        let photo = Rgba8Image::new(w, h, px).unwrap();
+        let t = Transfer::new();
+        let skin = Skin::analyse(&photo, 4.0, &t).unwrap();
+        let lin = |c: [u8; 3]| [t.linear(c[0]), t.linear(c[1]), t.linear(c[2])];
+        assert!(skin.scalp(lin([210, 160, 130]), 30.0, 10.0) > 0.99);
+        assert!(skin.scalp(lin([40, 30, 25]), 30.0, 20.0) < 0.01);
+        assert_eq!(skin.shine(lin([210, 160, 130])), 0.0);
+        assert!(
+            skin.shine(lin([245, 235, 230])) > 0.3,
+            "a whitish highlight is shine"
+        );
+    }
+
+    #[test]
+    fn feather_fades_toward_the_border_of_the_area() {
+        let mut m = Mask::empty(200, 200).unwrap();
+        for y in 40..160 {
+            for x in 40..160 {
+                m.weights[y * 200 + x] = 255;
+            }
+        }
+        let f = AreaFeather::new(&m, 10.0).unwrap(); // 12 × 12 mm square
+        assert!(f.at(100.0, 100.0) > 0.99, "centre");
+        assert!(f.at(41.0, 100.0) < 0.05, "border");
+        assert!(f.at(70.0, 100.0) > f.at(50.0, 100.0));
+    }
+}
