@@ -192,6 +192,12 @@ impl Engine {
         Ok(self.core.render_preview().map_err(to_js)?.as_ptr())
     }
 
+    /// The preview rectangle the last `renderPreview` changed: `[x0, y0, x1, y1]`.
+    #[wasm_bindgen(js_name = lastPreviewChange)]
+    pub fn last_preview_change(&self) -> Vec<u32> {
+        self.core.last_preview_change().to_vec()
+    }
+
     /// Renders the full-size result; returns a pointer to its RGBA pixels.
     #[wasm_bindgen(js_name = renderFull)]
     pub fn render_full(&mut self) -> Result<*const u8, JsValue> {

@@ -42,7 +42,7 @@ test('photo → paint → slider → compare → download, pixels change only wh
   // 3. Move the density slider: settings change, smp-change fires, output shows it.
   await page.locator(`${el} input[data-setting=densityPerCm2]`).fill('150');
   await page.waitForFunction(() => window.__smpEvents.some((e) => e.type === 'smp-change' && e.detail.settings.densityPerCm2 === 150));
-  assert.match(await page.locator(`${el} .control output`).first().textContent(), /150 dots\/cm²/);
+  assert.match(await page.locator(`${el} output[for=smp-densityPerCm2]`).textContent(), /150 dots\/cm²/);
 
   // 4. Compare: drag the divider, then use the keyboard on it.
   const handle = page.locator(`${el} .handle`);
@@ -154,7 +154,8 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
     out.beforeLoad = await errorCode(v.exportImage());
     out.size = await v.loadImage(window.photo);
     const s = v.settings;
-    out.settingsAreNumbers = Object.values(s).every((x) => typeof x === 'number' && Number.isFinite(x));
+    const choices = ['mode', 'healing'];
+    out.settingsAreNumbers = Object.entries(s).every(([k, x]) => choices.includes(k) ? typeof x === 'string' : typeof x === 'number' && Number.isFinite(x));
     out.keys = Object.keys(s).sort();
     out.estimatedScale = s.pxPerMm;
     out.bad = {
@@ -162,13 +163,17 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
       nan: await errorCode(v.setSettings({ shade: NaN })),
       string: await errorCode(v.setSettings({ shade: '0.5' })),
       unknown: await errorCode(v.setSettings({ colour: 1 })),
+      badChoice: await errorCode(v.setSettings({ mode: 'tattoo' })),
+      choiceAsNumber: await errorCode(v.setSettings({ mode: 1 })),
+      session: await errorCode(v.setSettings({ session: 4 })),
+      years: await errorCode(v.setSettings({ yearsAfter: -1 })),
       notObject: await errorCode(v.setSettings(42)),
       maskSize: await errorCode(v.setMask(new ImageData(3, 3))),
       exportType: await errorCode(v.exportImage({ type: 'image/gif' })),
       exportLayout: await errorCode(v.exportImage({ layout: 'diagonal' })),
     };
     const changes = window.__smpEvents.filter((e) => e.type === 'smp-change').length;
-    await v.setSettings({ densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, pxPerMm: 6 });
+    await v.setSettings({ densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, pxPerMm: 6, mode: 'full', session: 2, healing: 'fresh', yearsAfter: 1.5 });
     out.changeFired = window.__smpEvents.filter((e) => e.type === 'smp-change').length === changes + 1;
     out.applied = v.settings;
     const mask = new ImageData(640, 480);
@@ -198,20 +203,27 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
   assert.equal(r.beforeLoad, 'no-image:true');
   assert.deepEqual(r.size, { width: 640, height: 480 });
   assert.equal(r.settingsAreNumbers, true);
-  assert.deepEqual(r.keys, ['densityPerCm2', 'dotDiameterMm', 'pxPerMm', 'seed', 'shade', 'softness']);
+  assert.deepEqual(r.keys, ['densityPerCm2', 'dotDiameterMm', 'healing', 'mode', 'pxPerMm', 'seed', 'session', 'shade', 'softness', 'yearsAfter']);
   assert.equal(r.estimatedScale, 2.4, 'scale estimated from a 480-px short side');
   assert.deepEqual(r.bad, {
     range: 'invalid-setting:true',
     nan: 'invalid-setting:true',
     string: 'invalid-setting:true',
     unknown: 'unknown-setting:true',
+    badChoice: 'invalid-setting:true',
+    choiceAsNumber: 'invalid-setting:true',
+    session: 'invalid-setting:true',
+    years: 'invalid-setting:true',
     notObject: 'invalid-setting:true',
     maskSize: 'mask-size-mismatch:true',
     exportType: 'invalid-export:true',
     exportLayout: 'invalid-export:true',
   });
   assert.equal(r.changeFired, true);
-  assert.deepEqual(r.applied, { densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, softness: 0.35, seed: 1, pxPerMm: 6 });
+  assert.deepEqual(r.applied, {
+    densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, softness: 0.35, seed: 1, pxPerMm: 6,
+    mode: 'full', session: 2, healing: 'fresh', yearsAfter: 1.5,
+  });
   assert.equal(r.maskRoundTrip, true);
   assert.deepEqual(r.sizes, {
     'after image/png': 'image/png 640x480',
@@ -223,7 +235,10 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
   });
   assert.equal(r.areaAfterPaste, false, 'a new photo starts a new area');
   assert.equal(r.settingsKeptAfterPaste, true);
-  assert.deepEqual(r.errorEvents, ['no-image', 'invalid-setting', 'invalid-setting', 'invalid-setting', 'unknown-setting', 'invalid-setting', 'mask-size-mismatch', 'invalid-export', 'invalid-export']);
+  assert.deepEqual(r.errorEvents, [
+    'no-image', 'invalid-setting', 'invalid-setting', 'invalid-setting', 'unknown-setting', 'invalid-setting', 'invalid-setting',
+    'invalid-setting', 'invalid-setting', 'invalid-setting', 'mask-size-mismatch', 'invalid-export', 'invalid-export',
+  ]);
   assertNoErrors(assert, page);
 });
 

@@ -122,6 +122,27 @@ async function decodePhoto(blob) {
   }
 }
 
+/** The engine's number for a setting value: a plain number, or for a choice
+ * setting one of its names. */
+function settingValue(spec, value) {
+  if (spec.choices.length) {
+    const i = spec.choices.indexOf(value);
+    if (i < 0) throw new SmpError('invalid-setting', `${spec.name} must be one of ${spec.choices.join(', ')}; got ${JSON.stringify(value)}.`);
+    return i;
+  }
+  if (typeof value !== 'number') throw new SmpError('invalid-setting', `${spec.name} must be a number, not ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/** Plain-language names of the choices shown in the controls. */
+const CHOICE_LABELS = {
+  patch: 'Patches (alopecia areata)',
+  density: 'Through hair (no shave)',
+  full: 'Buzz cut (full)',
+  fresh: 'Fresh (first days)',
+  healed: 'Healed',
+};
+
 // ---------------------------------------------------------------------------
 
 // Styles go in a constructed sheet (adoptedStyleSheets), which a strict
@@ -194,6 +215,7 @@ STYLES.replaceSync(`
   .control { display: grid; gap: 2px; }
   .control .row { display: flex; justify-content: space-between; gap: 8px; font-size: 0.95rem; }
   .control output { font-variant-numeric: tabular-nums; color: var(--smp-muted); }
+  .control select { width: 100%; }
   input[type="range"] { width: 100%; accent-color: var(--smp-accent); min-height: 32px; }
   label.inline { display: inline-flex; align-items: center; gap: 6px; }
   select { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid var(--smp-border); padding: 0 8px; background: var(--smp-surface); color: var(--smp-text); }
@@ -265,6 +287,8 @@ export class SmpVisualiser extends HTMLElement {
   #frameRequested = false;
   #changePending = false;
   #painting = null;
+  /** The area changed (or its display was toggled) since the overlay was drawn. */
+  #overlayStale = true;
   #hasArea = false;
   #onPaste = (e) => this.#handlePaste(e);
 
@@ -312,7 +336,10 @@ export class SmpVisualiser extends HTMLElement {
   /** Every setting as a plain number, units in the names. */
   get settings() {
     const out = {};
-    for (const s of this.#schema) out[s.name] = this.#engine.setting(s.name);
+    for (const s of this.#schema) {
+      const v = this.#engine.setting(s.name);
+      out[s.name] = s.choices.length ? s.choices[v] : v;
+    }
     return out;
   }
 
@@ -383,6 +410,7 @@ export class SmpVisualiser extends HTMLElement {
         }
         this.#hasArea = weights.some((v) => v > 0);
       }
+      this.#overlayStale = true;
       this.#renderNow();
       this.#updateStep();
     } catch (e) {
@@ -417,9 +445,9 @@ export class SmpVisualiser extends HTMLElement {
         if (!this.#schema.some((s) => s.name === name)) {
           throw new SmpError('unknown-setting', `Unknown setting "${name}"; known settings: ${this.#schema.map((s) => s.name).join(', ')}.`);
         }
-        if (typeof value !== 'number') throw new SmpError('invalid-setting', `${name} must be a number, not ${JSON.stringify(value)}.`);
+        const spec = this.#schema.find((x) => x.name === name);
         names.push(name);
-        values.push(value);
+        values.push(settingValue(spec, value));
       }
       try {
         this.#engine.setSettings(names, Float64Array.from(values));
@@ -450,14 +478,8 @@ export class SmpVisualiser extends HTMLElement {
       if (!ctx) throw new SmpError('out-of-memory', 'The browser could not make room for the full-size image.');
       if (layout !== 'after') ctx.putImageData(this.#view(this.#engine.beforePtr(), w, h), 0, 0);
       if (layout !== 'before') {
-        let ptr;
-        try {
-          ptr = this.#engine.renderFull();
-        } catch (e) {
-          throw asSmpError(e);
-        }
-        ctx.putImageData(this.#view(ptr, w, h), layout === 'side-by-side' ? w : 0, 0);
-        this.#engine.releaseFull();
+        const pixels = await this.#renderFullResolution();
+        ctx.putImageData(new ImageData(pixels, w, h), layout === 'side-by-side' ? w : 0, 0);
       }
       if (layout === 'side-by-side') drawLabels(ctx, w, h);
       const blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));
@@ -469,6 +491,43 @@ export class SmpVisualiser extends HTMLElement {
   }
 
   // ---- rendering ----------------------------------------------------------
+
+  /** The full-resolution result, rendered in a worker (on the main thread
+   * only where workers are unavailable). Same engine, same pixels. */
+  async #renderFullResolution() {
+    const w = this.#engine.width();
+    const h = this.#engine.height();
+    const names = this.#schema.map((s) => s.name);
+    const values = Float64Array.from(names, (n) => this.#engine.setting(n));
+    let worker;
+    try {
+      worker = new Worker(new URL('./smp-worker.js', import.meta.url), { type: 'module' });
+    } catch {
+      worker = null;
+    }
+    if (!worker) {
+      try {
+        const pixels = new Uint8ClampedArray(this.#memory.buffer, this.#engine.renderFull(), w * h * 4).slice();
+        this.#engine.releaseFull();
+        return pixels;
+      } catch (e) {
+        throw asSmpError(e);
+      }
+    }
+    const rgba = new Uint8Array(this.#memory.buffer, this.#engine.beforePtr(), w * h * 4).slice();
+    const mask = this.#engine.mask();
+    try {
+      const reply = await new Promise((ok, fail) => {
+        worker.onmessage = (e) => ok(e.data);
+        worker.onerror = (e) => fail(new SmpError('export-failed', `The full-size image could not be rendered: ${e.message ?? 'worker failed'}.`));
+        worker.postMessage({ rgba, width: w, height: h, mask, names, values }, [rgba.buffer, mask.buffer]);
+      });
+      if (!reply.ok) throw new SmpError(reply.code, reply.message);
+      return reply.pixels;
+    } finally {
+      worker.terminate();
+    }
+  }
 
   /** An ImageData over wasm memory; valid only until the next engine call. */
   #view(ptr, w, h) {
@@ -486,6 +545,7 @@ export class SmpVisualiser extends HTMLElement {
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
     this.#hasArea = false;
+    this.#overlayStale = true;
     this.#showPhoto();
     this.#renderNow();
     this.#status(message);
@@ -508,7 +568,8 @@ export class SmpVisualiser extends HTMLElement {
     this.#updateStep();
   }
 
-  /** Draws the after-view and the area overlay now (synchronously). */
+  /** Draws the after-view and the area overlay now (synchronously); only
+   * the rectangle the engine changed is uploaded to the canvas. */
   #renderNow() {
     if (!this.#engine || this.#engine.width() === 0) return;
     const pw = this.#engine.previewWidth();
@@ -520,8 +581,14 @@ export class SmpVisualiser extends HTMLElement {
       this.#report(asSmpError(e));
       return;
     }
-    this.#$('.after').getContext('2d').putImageData(this.#view(ptr, pw, ph), 0, 0);
-    this.#drawOverlay(pw, ph);
+    const [x0, y0, x1, y1] = this.#engine.lastPreviewChange();
+    if (x1 > x0 && y1 > y0) {
+      this.#$('.after').getContext('2d').putImageData(this.#view(ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
+    }
+    if (this.#overlayStale) {
+      this.#overlayStale = false;
+      this.#drawOverlay(pw, ph);
+    }
   }
 
   #drawOverlay(pw, ph) {
@@ -594,8 +661,11 @@ export class SmpVisualiser extends HTMLElement {
   #buildControls() {
     const box = this.#$('.controls');
     box.replaceChildren();
-    // Seed and scale are for scripts and technicians; the first flow shows the look.
-    for (const s of this.#schema.filter((s) => ['densityPerCm2', 'dotDiameterMm', 'shade', 'softness'].includes(s.name))) {
+    // Seed and scale are for scripts (and calibration); the controls show the look.
+    const shown = ['mode', 'session', 'healing', 'yearsAfter', 'densityPerCm2', 'dotDiameterMm', 'shade', 'softness'];
+    for (const name of shown) {
+      const s = this.#schema.find((x) => x.name === name);
+      if (!s) continue;
       const wrap = document.createElement('div');
       wrap.className = 'control';
       const id = `smp-${s.name}`;
@@ -604,16 +674,25 @@ export class SmpVisualiser extends HTMLElement {
       const label = document.createElement('label');
       label.htmlFor = id;
       label.textContent = s.label;
-      const out = document.createElement('output');
-      out.htmlFor = id;
-      row.append(label, out);
-      const input = document.createElement('input');
-      Object.assign(input, { type: 'range', id, min: s.min, max: s.max, step: s.step });
+      row.append(label);
+      let input;
+      if (s.choices.length) {
+        input = document.createElement('select');
+        for (const c of s.choices) input.append(new Option(CHOICE_LABELS[c] ?? c, c));
+      } else {
+        input = document.createElement('input');
+        Object.assign(input, { type: 'range', min: s.min, max: s.max, step: s.step });
+        const out = document.createElement('output');
+        out.htmlFor = id;
+        row.append(out);
+      }
+      input.id = id;
       input.dataset.setting = s.name;
       input.title = s.help;
-      input.addEventListener('input', () => {
+      input.addEventListener(s.choices.length ? 'change' : 'input', () => {
         try {
-          this.#engine.setSettings([s.name], Float64Array.of(Number(input.value)));
+          const value = s.choices.length ? s.choices.indexOf(input.value) : Number(input.value);
+          this.#engine.setSettings([s.name], Float64Array.of(value));
         } catch (e) {
           this.#report(asSmpError(e));
           return;
@@ -629,10 +708,11 @@ export class SmpVisualiser extends HTMLElement {
 
   #syncControls() {
     const values = this.settings;
-    for (const input of this.shadowRoot.querySelectorAll('input[data-setting]')) {
+    for (const input of this.shadowRoot.querySelectorAll('[data-setting]')) {
       const s = this.#schema.find((x) => x.name === input.dataset.setting);
       const v = values[s.name];
       input.value = String(v);
+      if (s.choices.length) continue;
       const text = `${Number(v.toFixed(2))}${s.unit ? ` ${s.unit}` : ''}`;
       input.parentElement.querySelector('output').textContent = text;
       input.setAttribute('aria-valuetext', text);
@@ -668,6 +748,7 @@ export class SmpVisualiser extends HTMLElement {
       this.#report(asSmpError(err));
     }
     this.#painting.last = p;
+    this.#overlayStale = true;
     this.#scheduleRender(false);
   }
 
@@ -701,7 +782,10 @@ export class SmpVisualiser extends HTMLElement {
         for (const o of this.shadowRoot.querySelectorAll('.tool')) o.setAttribute('aria-pressed', String(o === b));
       });
     }
-    $('.show-area').addEventListener('change', () => this.#scheduleRender(false));
+    $('.show-area').addEventListener('change', () => {
+      this.#overlayStale = true;
+      this.#scheduleRender(false);
+    });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.new-photo').addEventListener('click', () => fileInput.click());
     $('.sample').addEventListener('click', () => this.loadSample().catch(() => {}));
