@@ -13,7 +13,7 @@ WASM := www/pkg/smp_visualiser_bg.wasm
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-browser build serve test test-rust test-browser clean
+.PHONY: setup setup-browser build serve test test-rust test-browser bench clean
 
 ## setup: install the wasm target, the wasm-bindgen CLI and the npm packages
 setup: .make/wasm-target .make/wasm-bindgen-$(WB_VERSION) node_modules/.package-lock.json
@@ -68,3 +68,8 @@ test-browser: build setup-browser
 clean:
 	rm -rf www/pkg tests/out .make
 	cargo clean
+
+## bench: medians of the render paths, natively and as wasm in Chromium
+bench: build setup-browser
+	cargo bench --bench engine
+	node tools/bench.mjs

@@ -18,7 +18,7 @@ const CELL_MM: f64 = 0.5;
 /// Radius over which the skin level spreads from bright skin into hair, in mm.
 const ENVELOPE_SPREAD_MM: f64 = 1.5;
 /// Width of the inward fade at the border of a patch, in mm.
-const PATCH_BLEND_MM: f64 = 3.0;
+pub const PATCH_BLEND_MM: f64 = 3.0;
 
 fn luminance(lin: [f32; 3]) -> f32 {
     0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
@@ -153,10 +153,12 @@ impl Skin {
         let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let w = photo.width as usize;
+        let col_cell: Vec<usize> = (0..w)
+            .map(|x| ((x as f64 / cell) as usize).min(cols - 1))
+            .collect();
         for y in 0..photo.height as usize {
             let gy = ((y as f64 / cell) as usize).min(rows - 1);
-            for x in 0..w {
-                let gx = ((x as f64 / cell) as usize).min(cols - 1);
+            for (x, &gx) in col_cell.iter().enumerate() {
                 let p = &photo.pixels[(y * w + x) * 4..];
                 let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
                 let g = gy * cols + gx;

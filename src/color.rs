@@ -8,6 +8,7 @@ const LINEAR_STEPS: usize = 1 << 14;
 /// Lookup tables for the sRGB transfer curve.
 pub struct Transfer {
     to_linear: [f32; 256],
+    to_linear16: [u16; 256],
     to_srgb: Vec<u8>,
 }
 
@@ -34,19 +35,40 @@ impl Transfer {
         for (i, v) in to_linear.iter_mut().enumerate() {
             *v = srgb_to_linear(i as f32 / 255.0);
         }
+        let mut to_linear16 = [0u16; 256];
+        for (v, l) in to_linear16.iter_mut().zip(to_linear.iter()) {
+            *v = (l * 65535.0 + 0.5) as u16;
+        }
         let to_srgb = (0..LINEAR_STEPS)
             .map(|i| {
                 let l = i as f32 / (LINEAR_STEPS - 1) as f32;
                 (linear_to_srgb(l) * 255.0 + 0.5).clamp(0.0, 255.0) as u8
             })
             .collect();
-        Transfer { to_linear, to_srgb }
+        Transfer {
+            to_linear,
+            to_linear16,
+            to_srgb,
+        }
     }
 
     /// Linear light of an 8-bit sRGB value.
     #[inline]
     pub fn linear(&self, v: u8) -> f32 {
         self.to_linear[v as usize]
+    }
+
+    /// Linear light of an 8-bit sRGB value in 16-bit fixed point (65535 = 1).
+    #[inline]
+    pub fn linear16(&self, v: u8) -> u32 {
+        self.to_linear16[v as usize] as u32
+    }
+
+    /// 8-bit sRGB value of a 16-bit fixed-point linear value.
+    #[inline]
+    pub fn srgb16(&self, l: u32) -> u8 {
+        // 65535 → index LINEAR_STEPS - 1 with rounding (LINEAR_STEPS = 2^14).
+        self.to_srgb[((l + 2) >> 2).min(LINEAR_STEPS as u32 - 1) as usize]
     }
 
     /// 8-bit sRGB value of a linear-light value in 0–1.
@@ -72,6 +94,7 @@ mod tests {
         let t = Transfer::new();
         for v in 0..=255u8 {
             assert_eq!(t.srgb(t.linear(v)), v);
+            assert_eq!(t.srgb16(t.linear16(v)), v);
         }
     }
 }

@@ -9,7 +9,7 @@
 //! - per resolution ([`Layer`]): the drawn dots (updated by difference), their
 //!   shape, and the shade table.
 
-use crate::analysis::{AreaFeather, Skin};
+use crate::analysis::{self, AreaFeather, Skin};
 use crate::brush::{self, DirtyRect, Stroke};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, ErrorCode, SmpError};
@@ -41,10 +41,15 @@ struct Loaded {
     pending_preview: Rect,
     pending_full: Rect,
     pending_preview_mask: Rect,
-    mask_version: u64,
     pattern: Option<Pattern>,
+    /// Each dot's share of the area, the look it was computed for, and where
+    /// (full pixels) the area changed since.
+    weights: Vec<f32>,
+    weights_mode: Option<Mode>,
+    pending_weights: Rect,
+    weights_version: u64,
     visible: Vec<bool>,
-    visible_key: Option<(u32, Mode, u64)>,
+    visible_key: Option<(u32, u64)>,
     preview_layer: Option<Layer>,
     full_layer: Option<Layer>,
     last_preview_change: Rect,
@@ -144,8 +149,11 @@ impl Engine {
             pending_preview: Rect::default(),
             pending_full: Rect::default(),
             pending_preview_mask: Rect::default(),
-            mask_version: 0,
             pattern: None,
+            weights: Vec::new(),
+            weights_mode: None,
+            pending_weights: Rect::default(),
+            weights_version: 0,
             visible: Vec::new(),
             visible_key: None,
             preview_layer: None,
@@ -201,7 +209,7 @@ impl Engine {
         l.pending_preview = l.pending_preview.union(r);
         l.pending_full = l.pending_full.union(r);
         l.pending_preview_mask = l.pending_preview_mask.union(r);
-        l.mask_version += 1;
+        l.pending_weights = l.pending_weights.union(r);
         if let Some(p) = l.pattern.as_mut() {
             // A failure here only leaves the fade stale; it cannot fail for
             // lack of memory since the grids already exist.
@@ -310,9 +318,23 @@ impl Engine {
             });
         }
         let look = Look::new(&self.settings);
-        let key = (look.threshold.to_bits(), look.mode, l.mask_version);
-        if l.visible_key != Some(key) {
-            let p = l.pattern.as_ref().ok_or_else(no_image)?;
+        let p = l.pattern.as_ref().ok_or_else(no_image)?;
+        let region = if !fresh || l.weights_mode != Some(look.mode) {
+            Some(None) // everything
+        } else if !l.pending_weights.is_empty() {
+            // The patch fade reaches a blur's width beyond the change.
+            let grow = (analysis::PATCH_BLEND_MM * 2.0 * ppm).ceil() as u32 + 2;
+            let r = l.pending_weights;
+            Some(Some(Rect {
+                x0: r.x0.saturating_sub(grow),
+                y0: r.y0.saturating_sub(grow),
+                x1: r.x1.saturating_add(grow),
+                y1: r.y1.saturating_add(grow),
+            }))
+        } else {
+            None
+        };
+        if let Some(region) = region {
             let feather = |x: f64, y: f64| p.feather.at(x, y);
             let ctx = DotContext {
                 placement: &p.placement,
@@ -321,10 +343,23 @@ impl Engine {
                 feather: &feather,
                 px_per_mm: ppm,
             };
-            render::visible_dots(&ctx, &look, &mut l.visible);
+            render::dot_weights(&ctx, look.mode, region, &mut l.weights);
+            l.weights_mode = Some(look.mode);
+            l.pending_weights = Rect::default();
+            l.weights_version += 1;
+        }
+        let key = (look.threshold.to_bits(), l.weights_version);
+        if l.visible_key != Some(key) {
+            render::visible_dots(&p.placement, &l.weights, look.threshold, &mut l.visible);
             l.visible_key = Some(key);
         }
         Ok(look)
+    }
+
+    /// Builds the per-photo caches (dot pattern, skin analysis) ahead of the
+    /// first render, e.g. in a worker while the user is still painting.
+    pub fn warm(&mut self) -> Result<(), SmpError> {
+        self.prepare().map(|_| ())
     }
 
     /// Renders the preview; returns its RGBA pixels.
@@ -340,8 +375,6 @@ impl Engine {
                 l.full.width,
                 l.full.height,
                 p.px_per_mm,
-                &p.skin,
-                t,
             )?);
             l.pending_preview = whole(l.full.width, l.full.height);
         }
@@ -354,6 +387,7 @@ impl Engine {
             mask: &l.preview_mask,
             placement: &p.placement,
             visible: &l.visible,
+            skin: &p.skin,
         };
         l.last_preview_change = layer.update(&input, changed, &look, t);
         Ok(layer.pixels())
@@ -380,8 +414,6 @@ impl Engine {
                 l.full.width,
                 l.full.height,
                 p.px_per_mm,
-                &p.skin,
-                t,
             )?);
             l.pending_full = whole(l.full.width, l.full.height);
         }
@@ -393,6 +425,7 @@ impl Engine {
             mask: &l.mask,
             placement: &p.placement,
             visible: &l.visible,
+            skin: &p.skin,
         };
         layer.update(&input, changed, &look, t);
         Ok(layer.pixels())

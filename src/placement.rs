@@ -22,8 +22,11 @@ const LEVELS: u32 = 5;
 /// density reachable with a bounded number of throws while keeping every
 /// visible pair at least about half the mean spacing apart.
 const MIN_DISTANCE_FACTOR: f64 = 0.72;
-/// Throws allowed per dot wanted in a level before giving up on that level.
-const THROWS_PER_DOT: u64 = 60;
+/// Passes over the grid allowed per level before giving up on that level
+/// (the target is normally reached in far fewer).
+const MAX_PASSES: u64 = 200;
+/// Failed darts after which a cell is taken to be covered.
+const MAX_MISSES: u8 = 8;
 /// Largest number of dots the engine will place (bounds memory and time).
 pub const MAX_DOTS: u64 = 2_500_000;
 
@@ -102,14 +105,38 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
         let level_start = dots.len();
         let min_dist = MIN_DISTANCE_FACTOR / density.sqrt();
         let mut grid = Grid::build(width_mm, height_mm, min_dist, &dots)?;
-        let wanted = target.saturating_sub(dots.len()) as u64;
-        let mut throw = 0u64;
+        // Throw darts cell by cell: one candidate per empty grid cell per
+        // pass, the cells visited in a seeded random order. No dart is wasted
+        // on a cell that already holds a dot, which makes filling to the
+        // target density several times faster than throwing anywhere.
+        let cells = grid.cols * grid.rows;
+        let mut order: Vec<u32> = (0..cells as u32).collect();
         let stream = u64::from(level) + 1;
-        while dots.len() < target && throw < wanted.saturating_mul(THROWS_PER_DOT).max(64) {
-            let x = unit(seed, stream, 2 * throw) * width_mm;
-            let y = unit(seed, stream, 2 * throw + 1) * height_mm;
-            throw += 1;
-            if grid.is_free(x, y, min_dist, &dots) {
+        for i in (1..cells).rev() {
+            let j = (unit(seed, stream, i as u64) * (i + 1) as f64) as usize;
+            order.swap(i, j.min(i));
+        }
+        // A cell that keeps refusing darts is (nearly) covered by its
+        // neighbours' exclusion discs: it is dropped from later passes.
+        let mut misses = vec![0u8; cells];
+        let mut pass = 0u64;
+        while dots.len() < target && pass < MAX_PASSES && !order.is_empty() {
+            let key = (pass + 1) << 40;
+            for &cell in &order {
+                if dots.len() >= target {
+                    break;
+                }
+                let cell = cell as usize;
+                if grid.cells[cell] != 0 {
+                    continue;
+                }
+                let (gx, gy) = ((cell % grid.cols) as f64, (cell / grid.cols) as f64);
+                let x = (gx + unit(seed, stream + 16, key | (2 * cell) as u64)) * grid.cell_mm;
+                let y = (gy + unit(seed, stream + 16, key | (2 * cell + 1) as u64)) * grid.cell_mm;
+                if x >= width_mm || y >= height_mm || !grid.is_free(x, y, min_dist, &dots) {
+                    misses[cell] = misses[cell].saturating_add(1);
+                    continue;
+                }
                 grid.insert(x, y, dots.len());
                 dots.push(Dot {
                     x_mm: x as f32,
@@ -119,6 +146,8 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
                     darkness_factor: 1.0,
                 });
             }
+            pass += 1;
+            order.retain(|&c| grid.cells[c as usize] == 0 && misses[c as usize] < MAX_MISSES);
         }
         // Ranks follow the order of insertion: the early throws of a level
         // landed when it was emptiest, so every prefix of it is itself evenly

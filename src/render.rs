@@ -33,6 +33,8 @@ const UNITS: f32 = 2048.0;
 /// Transmittance table: entries per unit of coverage, and its length.
 const LUT_PER_UNIT: u32 = 256;
 const LUT_LEN: usize = 4096;
+/// Marks a pixel whose hair and shine values are not computed yet.
+const NOT_YET: u16 = u16::MAX;
 /// Share of the final density reached after sessions 1, 2 and 3.
 const SESSION_DENSITY: [f64; 3] = [0.45, 0.75, 1.0];
 /// Pigment darkness after sessions 1, 2 and 3 (each a shade darker).
@@ -81,8 +83,8 @@ impl Look {
     }
 }
 
-/// Everything at full resolution that decides which dots are shown: the
-/// same for the preview and the export, so both show the same dots.
+/// Everything at full resolution that decides where dots may go: the same
+/// for the preview and the export, so both show the same dots.
 pub struct DotContext<'a> {
     /// The pattern.
     pub placement: &'a Placement,
@@ -96,20 +98,40 @@ pub struct DotContext<'a> {
     pub px_per_mm: f64,
 }
 
-/// Which dots are shown for this look and area.
-pub fn visible_dots(ctx: &DotContext, look: &Look, out: &mut Vec<bool>) {
-    out.resize(ctx.placement.dots.len(), false);
+/// Each dot's share of the area (0–1): the area's weight at its centre, times
+/// the patch fade in the patch look; 0 where the dot may not go (on a hair,
+/// except in the full look). With `region` (full-resolution pixels), only
+/// dots centred there are recomputed. A density change then only compares
+/// ranks with these shares.
+pub fn dot_weights(ctx: &DotContext, mode: Mode, region: Option<Rect>, out: &mut Vec<f32>) {
+    out.resize(ctx.placement.dots.len(), 0.0);
     let ppm = ctx.px_per_mm as f32;
     for (i, dot) in ctx.placement.dots.iter().enumerate() {
-        out[i] = dot.rank <= look.threshold && {
-            let (fx, fy) = (dot.x_mm * ppm, dot.y_mm * ppm);
-            let mut weight = ctx.mask.at(fx as i64, fy as i64) as f32 / 255.0;
-            if look.mode == Mode::Patch && weight > 0.0 {
-                weight *= (ctx.feather)(fx as f64, fy as f64);
+        let (fx, fy) = (dot.x_mm * ppm, dot.y_mm * ppm);
+        if let Some(r) = region {
+            if fx < r.x0 as f32 || fy < r.y0 as f32 || fx >= r.x1 as f32 || fy >= r.y1 as f32 {
+                continue;
             }
-            let placeable = look.mode == Mode::Full || ctx.on_scalp[i];
-            weight > 0.0 && placeable && dot.rank <= look.threshold * weight
+        }
+        let placeable = mode == Mode::Full || ctx.on_scalp[i];
+        let mut weight = if placeable {
+            ctx.mask.at(fx as i64, fy as i64) as f32 / 255.0
+        } else {
+            0.0
         };
+        if mode == Mode::Patch && weight > 0.0 {
+            weight *= (ctx.feather)(fx as f64, fy as f64);
+        }
+        out[i] = weight;
+    }
+}
+
+/// Which dots are shown: those whose rank is within the threshold scaled by
+/// their share of the area.
+pub fn visible_dots(placement: &Placement, weights: &[f32], threshold: f32, out: &mut Vec<bool>) {
+    out.resize(placement.dots.len(), false);
+    for ((v, dot), &w) in out.iter_mut().zip(&placement.dots).zip(weights) {
+        *v = w > 0.0 && dot.rank <= threshold * w;
     }
 }
 
@@ -188,6 +210,8 @@ pub struct LayerInput<'a> {
     pub placement: &'a Placement,
     /// Which dots are shown (one flag per dot of the pattern).
     pub visible: &'a [bool],
+    /// The photo's skin analysis (hair and shine).
+    pub skin: &'a Skin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,9 +237,16 @@ pub struct Layer {
     acc: Vec<u32>,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
-    lut: Vec<[f32; 3]>,
+    /// Transmittance per channel for each absorbance step (65535 = clear).
+    lut: Vec<[u32; 3]>,
     lut_key: Option<(u32, u32)>,
     out: Vec<u8>,
+    /// `out` is a plain copy of the photo (nothing drawn yet).
+    out_is_photo: bool,
+    /// Indices of pixels with pigment, for recompositing after a shade
+    /// change without scanning the whole frame; rebuilt when stale.
+    covered: Vec<u32>,
+    covered_stale: bool,
 }
 
 impl Layer {
@@ -226,25 +257,16 @@ impl Layer {
         full_w: u32,
         full_h: u32,
         full_px_per_mm: f64,
-        skin: &Skin,
-        t: &Transfer,
     ) -> Result<Layer, SmpError> {
         let (w, h) = (photo.width, photo.height);
         let n = w as usize * h as usize;
         let to_full_x = full_w as f64 / w as f64;
         let to_full_y = full_h as f64 / h as f64;
-        let mut scalp = try_zeroed::<u8>(n, "result")?;
+        // Hair and shine maps are filled lazily, only for pixels that get
+        // pigment (NOT_YET marks the rest): most of a photo never needs them.
+        let scalp = try_zeroed::<u8>(n, "result")?;
         let mut shine = try_zeroed::<u16>(n, "result")?;
-        for y in 0..h as usize {
-            let fy = (y as f64 + 0.5) * to_full_y;
-            for x in 0..w as usize {
-                let i = y * w as usize + x;
-                let p = &photo.pixels[i * 4..i * 4 + 3];
-                let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
-                scalp[i] = (skin.scalp(lin, (x as f64 + 0.5) * to_full_x, fy) * 255.0 + 0.5) as u8;
-                shine[i] = (skin.shine(lin) * 65535.0 + 0.5) as u16;
-            }
-        }
+        shine.fill(NOT_YET);
         let mut out = try_zeroed::<u8>(n * 4, "result")?;
         out.copy_from_slice(&photo.pixels);
         Ok(Layer {
@@ -259,9 +281,12 @@ impl Layer {
             acc: try_zeroed(n, "result")?,
             shown: Vec::new(),
             shape: None,
-            lut: vec![[1.0; 3]; LUT_LEN],
+            lut: vec![[65535; 3]; LUT_LEN],
             lut_key: None,
             out,
+            out_is_photo: true,
+            covered: Vec::new(),
+            covered_stale: true,
         })
     }
 
@@ -285,6 +310,7 @@ impl Layer {
             mask,
             placement,
             visible,
+            skin,
         } = *input;
         let everything = Rect {
             x0: 0,
@@ -299,33 +325,51 @@ impl Layer {
             halo: look.redness > 0.0,
         };
         let mut dirty = mask_changed;
+        // Rectangles to recomposite: the area change, then each changed dot's
+        // footprint; a scattered density change then touches only its dots.
+        let mut rects: Vec<Rect> = Vec::new();
+        if !mask_changed.is_empty() {
+            rects.push(mask_changed);
+        }
+        let mut redraw_all = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
             self.acc.fill(0);
             self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
-            dirty = everything;
+            redraw_all = true;
         }
+        let mut footprint_area = 0u64;
         for (i, dot) in placement.dots.iter().enumerate() {
             if visible[i] != self.shown[i] {
                 let r = self.splat(dot, &shape, visible[i]);
                 self.shown[i] = visible[i];
                 dirty = dirty.union(r);
+                if !redraw_all {
+                    footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
+                    rects.push(r);
+                }
             }
         }
+        if !dirty.is_empty() {
+            self.covered_stale = true;
+        }
+        if redraw_all || footprint_area > self.width as u64 * self.height as u64 / 2 {
+            dirty = if redraw_all { everything } else { dirty };
+            rects = vec![dirty];
+        }
+        // On the first draw every pixel without pigment is already the photo.
+        let covered_only = std::mem::take(&mut self.out_is_photo);
         let key = (look.density.to_bits(), look.redness.to_bits());
-        let mut all_covered = false;
         if self.lut_key != Some(key) {
             self.build_lut(look);
             self.lut_key = Some(key);
-            all_covered = true;
-        }
-        if all_covered && dirty != everything {
             // A new shade changes every pigmented pixel and nothing else.
-            self.composite(photo, mask, everything, true, look, t);
-            self.composite(photo, mask, dirty, false, look, t);
-            return everything;
+            self.composite_covered(photo, mask, skin, look, t);
+            dirty = everything;
         }
-        self.composite(photo, mask, dirty, false, look, t);
+        for r in &rects {
+            self.composite((photo, mask, skin), *r, covered_only, look, t);
+        }
         dirty
     }
 
@@ -341,7 +385,7 @@ impl Layer {
                 a = linear_limit + headroom * (1.0 - libm::expf(-(a - linear_limit) / headroom));
             }
             for c in 0..3 {
-                entry[c] = libm::expf(-a * PIGMENT_CAST[c]);
+                entry[c] = (libm::expf(-a * PIGMENT_CAST[c]) * 65535.0 + 0.5) as u32;
             }
         }
     }
@@ -413,42 +457,107 @@ impl Layer {
     /// `covered_only`, skips pixels with no pigment (they are the photo).
     fn composite(
         &mut self,
-        photo: &Rgba8Image,
-        mask: &Mask,
+        input: (&Rgba8Image, &Mask, &Skin),
         r: Rect,
         covered_only: bool,
         look: &Look,
         t: &Transfer,
     ) {
+        let (photo, mask, skin) = input;
         let w = self.width as usize;
         for y in r.y0 as usize..r.y1 as usize {
             for x in r.x0 as usize..r.x1 as usize {
                 let i = y * w + x;
-                let acc = self.acc[i];
-                let src = &photo.pixels[i * 4..i * 4 + 4];
-                let dst = &mut self.out[i * 4..i * 4 + 4];
-                if acc == 0 || mask.weights[i] == 0 {
+                if self.acc[i] == 0 || mask.weights[i] == 0 {
                     if !covered_only {
-                        dst.copy_from_slice(src);
+                        self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
                     }
                     continue;
                 }
-                // Hair stays on top: pigment shows only where scalp does.
-                let scalp = self.scalp[i] as u32;
-                let units = (acc & 0xFFFF) * scalp / 255;
-                let idx = ((units * LUT_PER_UNIT) / UNITS as u32) as usize;
-                let tr = self.lut[idx.min(LUT_LEN - 1)];
-                let shine = self.shine[i] as f32 / 65535.0;
-                let red =
-                    look.redness * ((acc >> 16) as f32 / UNITS).min(1.0) * scalp as f32 / 255.0;
-                let redden = [1.0, 1.0 - 0.18 * red, 1.0 - 0.2 * red];
-                for c in 0..3 {
-                    let lin = t.linear(src[c]);
-                    dst[c] = t.srgb((lin - shine) * tr[c] * redden[c] + shine);
-                }
-                dst[3] = src[3];
+                self.pigment_pixel(photo, skin, i, look, t);
             }
         }
+    }
+
+    /// Recomposites every pigmented pixel (after a shade change).
+    fn composite_covered(
+        &mut self,
+        photo: &Rgba8Image,
+        mask: &Mask,
+        skin: &Skin,
+        look: &Look,
+        t: &Transfer,
+    ) {
+        if self.covered_stale {
+            self.covered.clear();
+            for (i, (&a, &m)) in self.acc.iter().zip(&mask.weights).enumerate() {
+                if a != 0 && m != 0 {
+                    self.covered.push(i as u32);
+                }
+            }
+            self.covered_stale = false;
+        }
+        let covered = std::mem::take(&mut self.covered);
+        for &i in &covered {
+            self.pigment_pixel(photo, skin, i as usize, look, t);
+        }
+        self.covered = covered;
+    }
+
+    /// One pigmented pixel: the photo's light through the pigment, with
+    /// hair and shine on top.
+    #[inline(always)]
+    fn pigment_pixel(
+        &mut self,
+        photo: &Rgba8Image,
+        skin: &Skin,
+        i: usize,
+        look: &Look,
+        t: &Transfer,
+    ) {
+        if self.shine[i] == NOT_YET {
+            let w = self.width as usize;
+            self.fill_maps_at(photo, skin, t, i % w, i / w);
+        }
+        let acc = self.acc[i];
+        // Hair stays on top: pigment shows only where scalp does.
+        let scalp = self.scalp[i] as u32;
+        let units = (acc & 0xFFFF) * scalp / 255;
+        let tr = self.lut[((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as usize];
+        // The shine is reflected at the surface: it stays on top.
+        let shine = self.shine[i] as u32;
+        let src: [u8; 4] = photo.pixels[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]);
+        let mut px = src;
+        if look.redness > 0.0 {
+            let halo = ((acc >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
+            let red = (look.redness * halo * 65535.0) as u32;
+            let redden = [65535, 65535 - red * 18 / 100, 65535 - red * 20 / 100];
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
+            }
+        } else {
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
+            }
+        }
+        self.out[i * 4..i * 4 + 4].copy_from_slice(&px);
+    }
+
+    /// Computes a pixel's hair and shine values the first time it needs them.
+    #[cold]
+    #[inline(never)]
+    fn fill_maps_at(&mut self, photo: &Rgba8Image, skin: &Skin, t: &Transfer, x: usize, y: usize) {
+        let i = y * self.width as usize + x;
+        let src = &photo.pixels[i * 4..i * 4 + 3];
+        let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
+        let (fx, fy) = (
+            (x as f64 + 0.5) * self.to_full_x,
+            (y as f64 + 0.5) * self.to_full_y,
+        );
+        self.scalp[i] = (skin.scalp(lin, fx, fy) * 255.0 + 0.5) as u8;
+        self.shine[i] = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
     }
 
     /// Full-resolution pixels per layer pixel (x, y).

@@ -186,6 +186,11 @@ impl Engine {
         Ok(self.core.before().map_err(to_js)?.pixels.as_ptr())
     }
 
+    /// Builds the per-photo caches (pattern, skin analysis) ahead of rendering.
+    pub fn warm(&mut self) -> Result<(), JsValue> {
+        self.core.warm().map_err(to_js)
+    }
+
     /// Renders the preview; returns a pointer to its RGBA pixels.
     #[wasm_bindgen(js_name = renderPreview)]
     pub fn render_preview(&mut self) -> Result<*const u8, JsValue> {

@@ -287,6 +287,9 @@ export class SmpVisualiser extends HTMLElement {
   #frameRequested = false;
   #changePending = false;
   #painting = null;
+  #worker = null;
+  #workerSeq = 0;
+  #workerReplies = new Map();
   /** The area changed (or its display was toggled) since the overlay was drawn. */
   #overlayStale = true;
   #hasArea = false;
@@ -313,6 +316,8 @@ export class SmpVisualiser extends HTMLElement {
 
   disconnectedCallback() {
     document.removeEventListener('paste', this.#onPaste);
+    this.#worker?.terminate();
+    this.#worker = null;
   }
 
   async #start() {
@@ -492,40 +497,62 @@ export class SmpVisualiser extends HTMLElement {
 
   // ---- rendering ----------------------------------------------------------
 
-  /** The full-resolution result, rendered in a worker (on the main thread
-   * only where workers are unavailable). Same engine, same pixels. */
+  /** Sends the loaded photo to the export worker, which prepares its
+   * caches in the background. Without workers, exports render here. */
+  #sendPhotoToWorker() {
+    if (!this.#worker) {
+      try {
+        this.#worker = new Worker(new URL('./smp-worker.js', import.meta.url), { type: 'module' });
+      } catch {
+        return;
+      }
+      this.#worker.onmessage = ({ data }) => {
+        const pending = this.#workerReplies.get(data.id);
+        this.#workerReplies.delete(data.id);
+        pending?.(data);
+      };
+      this.#worker.onerror = () => {
+        // A failed worker is dropped; exports then render on the main thread.
+        this.#worker?.terminate();
+        this.#worker = null;
+        for (const reply of this.#workerReplies.values()) reply({ ok: false, fallback: true });
+        this.#workerReplies.clear();
+      };
+    }
+    const w = this.#engine.width();
+    const h = this.#engine.height();
+    const rgba = new Uint8Array(this.#memory.buffer, this.#engine.beforePtr(), w * h * 4).slice();
+    const [names, values] = this.#settingsArrays();
+    this.#worker.postMessage({ type: 'load', rgba, width: w, height: h, names, values }, [rgba.buffer]);
+  }
+
+  #settingsArrays() {
+    const names = this.#schema.map((s) => s.name);
+    return [names, Float64Array.from(names, (n) => this.#engine.setting(n))];
+  }
+
+  /** The full-resolution result, rendered by the worker (or here where
+   * workers are unavailable). Same engine, same pixels. */
   async #renderFullResolution() {
     const w = this.#engine.width();
     const h = this.#engine.height();
-    const names = this.#schema.map((s) => s.name);
-    const values = Float64Array.from(names, (n) => this.#engine.setting(n));
-    let worker;
-    try {
-      worker = new Worker(new URL('./smp-worker.js', import.meta.url), { type: 'module' });
-    } catch {
-      worker = null;
-    }
-    if (!worker) {
-      try {
-        const pixels = new Uint8ClampedArray(this.#memory.buffer, this.#engine.renderFull(), w * h * 4).slice();
-        this.#engine.releaseFull();
-        return pixels;
-      } catch (e) {
-        throw asSmpError(e);
-      }
-    }
-    const rgba = new Uint8Array(this.#memory.buffer, this.#engine.beforePtr(), w * h * 4).slice();
-    const mask = this.#engine.mask();
-    try {
-      const reply = await new Promise((ok, fail) => {
-        worker.onmessage = (e) => ok(e.data);
-        worker.onerror = (e) => fail(new SmpError('export-failed', `The full-size image could not be rendered: ${e.message ?? 'worker failed'}.`));
-        worker.postMessage({ rgba, width: w, height: h, mask, names, values }, [rgba.buffer, mask.buffer]);
+    if (this.#worker) {
+      const mask = this.#engine.mask();
+      const [names, values] = this.#settingsArrays();
+      const id = ++this.#workerSeq;
+      const reply = await new Promise((ok) => {
+        this.#workerReplies.set(id, ok);
+        this.#worker.postMessage({ type: 'render', id, mask, names, values }, [mask.buffer]);
       });
-      if (!reply.ok) throw new SmpError(reply.code, reply.message);
-      return reply.pixels;
-    } finally {
-      worker.terminate();
+      if (reply.ok) return reply.pixels;
+      if (!reply.fallback && reply.code !== 'no-image') throw new SmpError(reply.code, reply.message);
+    }
+    try {
+      const pixels = new Uint8ClampedArray(this.#memory.buffer, this.#engine.renderFull(), w * h * 4).slice();
+      this.#engine.releaseFull();
+      return pixels;
+    } catch (e) {
+      throw asSmpError(e);
     }
   }
 
@@ -546,6 +573,7 @@ export class SmpVisualiser extends HTMLElement {
   #loaded(message) {
     this.#hasArea = false;
     this.#overlayStale = true;
+    this.#sendPhotoToWorker();
     this.#showPhoto();
     this.#renderNow();
     this.#status(message);

@@ -1,23 +1,38 @@
-// Full-resolution rendering off the page's main thread, so an export of a
-// large photo never freezes the page. One request per worker: the page
-// terminates the worker afterwards, which returns all of its memory.
+// Full-resolution rendering off the page's main thread. The page sends each
+// new photo as soon as it is loaded; the worker builds the photo's caches
+// (dot pattern, skin analysis) while the user paints, so an export only
+// renders. Messages are handled in order.
 import init, { Engine } from './pkg/smp_visualiser.js';
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
+let engine = null;
+let size = null;
 
 self.onmessage = async ({ data }) => {
-  const { rgba, width, height, mask, names, values } = data;
+  const wasm = await ready;
   try {
-    const wasm = await ready;
-    const engine = new Engine();
-    engine.setSettings(names, values);
-    engine.loadImage(rgba, width, height, 1);
-    engine.setMask(mask);
-    const ptr = engine.renderFull();
-    const pixels = new Uint8ClampedArray(wasm.memory.buffer, ptr, width * height * 4).slice();
-    engine.free();
-    self.postMessage({ ok: true, pixels }, [pixels.buffer]);
+    if (data.type === 'load') {
+      engine?.free();
+      engine = new Engine();
+      engine.setSettings(data.names, data.values);
+      engine.loadImage(data.rgba, data.width, data.height, 1);
+      size = [data.width, data.height];
+      engine.warm();
+      return;
+    }
+    if (data.type === 'render') {
+      if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.setSettings(data.names, data.values);
+      engine.setMask(data.mask);
+      const ptr = engine.renderFull();
+      const pixels = new Uint8ClampedArray(wasm.memory.buffer, ptr, size[0] * size[1] * 4).slice();
+      self.postMessage({ id: data.id, ok: true, pixels }, [pixels.buffer]);
+    }
   } catch (e) {
-    self.postMessage({ ok: false, code: e?.code ?? 'internal', message: e?.message ?? String(e) });
+    if (data.type === 'load') {
+      engine?.free();
+      engine = null; // the page falls back to rendering on its own thread
+    }
+    self.postMessage({ id: data.id, ok: false, code: e?.code ?? 'internal', message: e?.message ?? String(e) });
   }
 };

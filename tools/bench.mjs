@@ -1,0 +1,126 @@
+// `make bench` (wasm half): the engine's re-render paths in headless
+// Chromium, as medians next to one plain copy of the same frame, plus the
+// wasm memory a 12-megapixel photo needs. Not a test: it prints a table.
+import { startBrowser } from '../tests/helpers.mjs';
+
+const TARGETS = {
+  density: 8,
+  shade: 4,
+  export12: 150,
+};
+
+const browser = await startBrowser();
+try {
+  const page = await browser.open();
+  const r = await page.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const wasm = await m.default();
+    const median = (runs, f) => {
+      f(0);
+      const t = [];
+      for (let i = 1; i <= runs; i++) {
+        const s = performance.now();
+        f(i);
+        t.push(performance.now() - s);
+      }
+      t.sort((a, b) => a - b);
+      return t[t.length >> 1];
+    };
+    const out = {};
+    // 2-megapixel preview, the whole photo in the area (the worst case).
+    const w = 1732;
+    const h = 1155;
+    const e = new m.Engine();
+    e.loadSample(w, h, 1, 2000);
+    e.setMask(new Uint8Array(w * h).fill(255));
+    e.renderPreview();
+    const dst = new Uint8ClampedArray(w * h * 4);
+    out.copy2 = median(21, () => dst.set(new Uint8ClampedArray(wasm.memory.buffer, e.previewBeforePtr(), w * h * 4)));
+    out.density = median(21, (i) => {
+      e.setSettings(['densityPerCm2'], Float64Array.of(i % 2 ? 90 : 80));
+      e.renderPreview();
+    });
+    out.shade = median(21, (i) => {
+      e.setSettings(['shade'], Float64Array.of(i % 2 ? 0.55 : 0.5));
+      e.renderPreview();
+    });
+    out.brush = median(41, (i) => {
+      const x = 200 + ((i * 97) % 1300);
+      const y = 150 + ((i * 61) % 850);
+      e.paint(x, y, x + 30, y + 10, 40, 0.5, i % 2 === 0);
+      e.renderPreview();
+    });
+    e.free();
+    return out;
+  });
+
+  // 12 MP in fresh pages (fresh wasm memory): as the export worker does it,
+  // and as the page holds a photo for its preview.
+  const twelve = await browser.open();
+  const r12 = await twelve.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const wasm = await m.default();
+    const w = 4243;
+    const h = 2828;
+    const e = new m.Engine();
+    e.loadSample(w, h, 2, 1);
+    const sample = new Uint8Array(wasm.memory.buffer, e.beforePtr(), w * h * 4).slice();
+    const dst = new Uint8ClampedArray(w * h * 4);
+    const copies = [];
+    for (let i = 0; i < 7; i++) {
+      const s = performance.now();
+      dst.set(new Uint8ClampedArray(wasm.memory.buffer, e.beforePtr(), w * h * 4));
+      copies.push(performance.now() - s);
+    }
+    copies.sort((a, b) => a - b);
+    e.free();
+    const runs = [];
+    const renders = [];
+    const shades = [];
+    const warms = [];
+    let memory = 0;
+    for (let i = 0; i < 3; i++) {
+      const s = performance.now();
+      const x = new m.Engine();
+      x.loadImage(sample, w, h, 1);
+      x.setMask(new Uint8Array(w * h).fill(255));
+      const warm = performance.now();
+      x.warm();
+      const r0 = performance.now();
+      x.renderFull();
+      const r1 = performance.now();
+      runs.push(r1 - s);
+      renders.push(r1 - r0);
+      warms.push(r0 - warm);
+      x.setSettings(['shade'], Float64Array.of(0.6));
+      const s2 = performance.now();
+      x.renderFull();
+      shades.push(performance.now() - s2);
+      memory = Math.max(memory, wasm.memory.buffer.byteLength);
+      x.free();
+    }
+    const med = (a) => a.sort((p, q) => p - q)[a.length >> 1];
+    return { copy12: copies[3], export12: med(runs), render12: med(renders), warm12: med(warms), rerender12: med(shades), memory };
+  });
+
+  const row = (name, ms, copy, target) => {
+    const flag = target === undefined ? '' : ms <= target ? `✓ ≤ ${target}` : `✗ > ${target}`;
+    console.log(`| ${name.padEnd(50)} | ${ms.toFixed(2).padStart(9)} | ${(ms / copy).toFixed(1).padStart(7)}× | ${flag.padEnd(9)} |`);
+  };
+  console.log('\nwasm in headless Chromium\n');
+  console.log('| scenario                                           | median ms | × copy   | target    |');
+  console.log('|----------------------------------------------------|-----------|----------|-----------|');
+  row('2 MP: one plain copy of the frame', r.copy2, r.copy2);
+  row('2 MP preview after a density change', r.density, r.copy2, TARGETS.density);
+  row('2 MP preview after a shade change', r.shade, r.copy2, TARGETS.shade);
+  row('2 MP preview after a brush stroke (r 40 px)', r.brush, r.copy2);
+  row('12 MP: one plain copy of the frame', r12.copy12, r12.copy12);
+  row('12 MP: pattern and skin analysis (once per photo)', r12.warm12, r12.copy12);
+  row('12 MP full render, pattern and analysis cached', r12.render12, r12.copy12, TARGETS.export12);
+  row('12 MP from scratch (load + analyse + place + render)', r12.export12, r12.copy12);
+  row('12 MP re-render after a shade change', r12.rerender12, r12.copy12);
+  const mb = r12.memory / 2 ** 20;
+  console.log(`\npeak wasm memory rendering a 12 MP photo at full size: ${mb.toFixed(0)} MB (target ≤ 250 MB) ${mb <= 250 ? '✓' : '✗'}`);
+} finally {
+  await browser.close();
+}
