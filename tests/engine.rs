@@ -574,3 +574,57 @@ fn shine_stays_on_top_of_the_pigment() {
         "plain {plain_ratio:.2} shiny {shiny_ratio:.2}"
     );
 }
+
+#[test]
+fn a_soft_area_edge_thins_the_dots_and_the_patch_look_fades_at_its_border() {
+    // Left half of the area at half weight, right half at full weight.
+    let (w, h) = (400u32, 200u32);
+    let photo = Rgba8Image::filled(w, h, [205, 165, 145, 255]).unwrap();
+    let mut mask = Mask::empty(w, h).unwrap();
+    for y in 0..h {
+        for x in 0..w {
+            mask.weights[(y * w + x) as usize] = if x < 200 { 128 } else { 255 };
+        }
+    }
+    let s = settings(&[("pxPerMm", 10.0), ("mode", 2.0), ("dotDiameterMm", 0.25), ("softness", 0.0), ("densityPerCm2", 100.0)]);
+    let out = render_photo(photo.clone(), mask, &s).unwrap();
+    let half = |x0: u32| {
+        let mut img = Rgba8Image::filled(200, h, [0, 0, 0, 255]).unwrap();
+        for y in 0..h {
+            for x in 0..200 {
+                let src = (((y * w) + x0 + x) * 4) as usize;
+                let dst = ((y * 200 + x) * 4) as usize;
+                img.pixels[dst..dst + 4].copy_from_slice(&out.pixels[src..src + 4]);
+            }
+        }
+        count_blobs(&img, 150) as f64
+    };
+    let (soft, full) = (half(0), half(200));
+    let ratio = soft / full;
+    assert!((0.4..0.6).contains(&ratio), "half weight gives half the dots: {soft} vs {full}");
+
+    // The patch look: fewer dots in the outer 2 mm of an area than the full look.
+    let mut square = Mask::empty(w, h).unwrap();
+    for y in 20..180 {
+        for x in 20..380 {
+            square.weights[(y * w + x) as usize] = 255;
+        }
+    }
+    let border_dots = |mode: f64| {
+        let s = settings(&[("pxPerMm", 10.0), ("mode", mode), ("dotDiameterMm", 0.25), ("softness", 0.0)]);
+        let out = render_photo(photo.clone(), square.clone(), &s).unwrap();
+        // Count dark pixels within 2 mm (20 px) inside the border.
+        let mut n = 0;
+        for y in 20..180u32 {
+            for x in 20..380u32 {
+                let inner = x >= 40 && x < 360 && y >= 40 && y < 160;
+                if !inner && out.pixels[((y * w + x) * 4 + 1) as usize] < 150 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let (patch, full_look) = (border_dots(0.0), border_dots(2.0));
+    assert!((patch as f64) < full_look as f64 * 0.6, "patch border {patch} vs full {full_look}");
+}
