@@ -13,7 +13,7 @@ WASM := www/pkg/smp_visualiser_bg.wasm
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-browser build serve test test-rust test-browser bench clean
+.PHONY: setup setup-browser build serve test test-rust test-browser bench eval clean
 
 ## setup: install the wasm target, the wasm-bindgen CLI and the npm packages
 setup: .make/wasm-target .make/wasm-bindgen-$(WB_VERSION) node_modules/.package-lock.json
@@ -73,3 +73,7 @@ clean:
 bench: build setup-browser
 	cargo bench --bench engine
 	node tools/bench.mjs
+
+## eval: detection scores (IoU) on the real photos in ../shared/data and on synthetic scalps
+eval:
+	cargo run --release --example eval -- ../shared/data/alopecia-photos

@@ -189,13 +189,14 @@ impl Skin {
         envelope.values = spread_max;
         blur(&mut envelope, spread)?;
         // Where no skin shows for millimetres (dense hair), the envelope is
-        // the hair's own sheen; a floor at half the photo's skin level keeps
-        // such hair from passing for scalp.
+        // the hair's own sheen; a floor at 30 % of the photo's skin level
+        // keeps such hair from passing for scalp, while skin in shadow (a
+        // side-lit head) stays skin.
         let mut sorted = envelope.values.clone();
         sorted.sort_by(|a, b| a.total_cmp(b));
         let skin_level = sorted[(sorted.len() * 9) / 10];
         for v in &mut envelope.values {
-            *v = v.max(0.5 * skin_level).max(1e-4);
+            *v = v.max(0.3 * skin_level).max(1e-4);
         }
         // Skin chroma: a low percentile of blue/red over well-lit cells (the
         // shine only ever raises it).
@@ -292,10 +293,10 @@ impl AreaFeather {
         blur(&mut self.feather, self.radius_cells)
     }
 
-    /// The fade factor 0–1 at a point (full-resolution pixels): near 0 at the
-    /// border of the area, 1 from a few mm inside it.
+    /// The fade factor at a point (full-resolution pixels): about one half
+    /// at the border of the area, 1 from a few mm inside it.
     pub fn at(&self, x: f64, y: f64) -> f32 {
-        smoothstep(0.5, 0.95, self.feather.at(x, y))
+        0.5 + 0.5 * smoothstep(0.5, 0.95, self.feather.at(x, y))
     }
 }
 
@@ -340,7 +341,7 @@ mod tests {
         }
         let f = AreaFeather::new(&m, 10.0).unwrap(); // 12 × 12 mm square
         assert!(f.at(100.0, 100.0) > 0.99, "centre");
-        assert!(f.at(41.0, 100.0) < 0.05, "border");
+        assert!(f.at(41.0, 100.0) < 0.55, "border");
         assert!(f.at(70.0, 100.0) > f.at(50.0, 100.0));
     }
 }

@@ -25,6 +25,10 @@ pub enum ErrorCode {
     NoImage,
     /// A brush stroke with coordinates or a size that are not usable.
     InvalidStroke,
+    /// A tap outside the photo (or not a number).
+    InvalidTap,
+    /// No bald scalp where it was looked for.
+    NoBaldScalp,
 }
 
 impl ErrorCode {
@@ -39,6 +43,8 @@ impl ErrorCode {
             ErrorCode::OutOfMemory => "out-of-memory",
             ErrorCode::NoImage => "no-image",
             ErrorCode::InvalidStroke => "invalid-stroke",
+            ErrorCode::InvalidTap => "invalid-tap",
+            ErrorCode::NoBaldScalp => "no-bald-scalp",
         }
     }
 }

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod brush;
 pub mod color;
+pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod hash;

@@ -164,8 +164,8 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
         // Triangular distributions: mostly near 1, rarely at the extremes.
         let s = unit(seed, 200, i as u64) + unit(seed, 201, i as u64) - 1.0;
         let d = unit(seed, 202, i as u64) + unit(seed, 203, i as u64) - 1.0;
-        dot.size_factor = (1.0 + 0.18 * s) as f32;
-        dot.darkness_factor = (1.0 + 0.15 * d) as f32;
+        dot.size_factor = (1.0 + 0.25 * s) as f32;
+        dot.darkness_factor = (1.0 + 0.2 * d) as f32;
     }
     Ok(Placement {
         width_mm,

@@ -27,6 +27,17 @@ use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
 const PIGMENT_CAST: [f32; 3] = [1.12, 1.0, 0.86];
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
+/// Absorbance never exceeds this: the darkest carbon grey under skin keeps
+/// about a third of the skin's brightness; pigment is never black.
+const MAX_ABSORBANCE: f32 = 2.3;
+/// Reach of the scatter skirt, in dot radii, and its pigment as a share of
+/// the dot's own.
+const SKIRT_REACH: f32 = 1.6;
+const SKIRT_SHARE: f32 = 0.8;
+/// Reach of the redness around fresh dots, in dot radii, and its mean
+/// strength over that disc.
+const HALO_REACH: f32 = 2.5;
+const HALO_MEAN: f32 = 0.3;
 /// Fixed-point units per unit of dot coverage (absorbance sums stay exact, so
 /// removing a dot restores the pixel bit for bit).
 const UNITS: f32 = 2048.0;
@@ -75,7 +86,7 @@ impl Look {
             threshold: (s.density_per_cm2 / MAX_DENSITY_PER_CM2 * SESSION_DENSITY[session]) as f32,
             radius_mm: radius as f32,
             softness: softness as f32,
-            density: ((0.1 + 1.9 * s.shade) * SESSION_DARKNESS[session] * healing_darkness * fade)
+            density: ((0.15 + 2.1 * s.shade) * SESSION_DARKNESS[session] * healing_darkness * fade)
                 as f32,
             redness: if fresh { 1.0 } else { 0.0 },
             mode: s.mode,
@@ -120,7 +131,9 @@ pub fn dot_weights(ctx: &DotContext, mode: Mode, region: Option<Rect>, out: &mut
             0.0
         };
         if mode == Mode::Patch && weight > 0.0 {
-            weight *= (ctx.feather)(fx as f64, fy as f64);
+            // The fade and a soft brush edge both taper the border: the
+            // stronger taper wins, they do not multiply.
+            weight = weight.min((ctx.feather)(fx as f64, fy as f64));
         }
         out[i] = weight;
     }
@@ -247,6 +260,8 @@ pub struct Layer {
     /// change without scanning the whole frame; rebuilt when stale.
     covered: Vec<u32>,
     covered_stale: bool,
+    /// Per-pixel profile values of the dot being drawn (reused buffer).
+    scratch: Vec<[f32; 3]>,
 }
 
 impl Layer {
@@ -287,6 +302,7 @@ impl Layer {
             out_is_photo: true,
             covered: Vec::new(),
             covered_stale: true,
+            scratch: Vec::new(),
         })
     }
 
@@ -363,9 +379,12 @@ impl Layer {
         if self.lut_key != Some(key) {
             self.build_lut(look);
             self.lut_key = Some(key);
-            // A new shade changes every pigmented pixel and nothing else.
-            self.composite_covered(photo, mask, skin, look, t);
-            dirty = everything;
+            // A new shade changes every pigmented pixel and nothing else
+            // (unless everything is being redrawn anyway).
+            if rects.first() != Some(&everything) {
+                self.composite_covered(photo, mask, skin, look, t);
+                dirty = everything;
+            }
         }
         for r in &rects {
             self.composite((photo, mask, skin), *r, covered_only, look, t);
@@ -384,6 +403,7 @@ impl Layer {
             if a > linear_limit && headroom > 0.0 {
                 a = linear_limit + headroom * (1.0 - libm::expf(-(a - linear_limit) / headroom));
             }
+            let a = a.min(MAX_ABSORBANCE);
             for c in 0..3 {
                 entry[c] = (libm::expf(-a * PIGMENT_CAST[c]) * 65535.0 + 0.5) as u32;
             }
@@ -396,8 +416,15 @@ impl Layer {
         let radius = shape.radius_px * dot.size_factor;
         let edge = 1.0 + shape.softness * radius * 1.2;
         let reach = radius + 0.5 * edge;
-        let halo_reach = if shape.halo { 2.5 * radius + 1.0 } else { 0.0 };
-        let outer = reach.max(halo_reach);
+        // Light scattered in the skin spreads a faint shadow around each
+        // impression (the skirt); fresh work also shows redness (the halo).
+        let skirt_reach = SKIRT_REACH * radius + 0.5;
+        let halo_reach = if shape.halo {
+            HALO_REACH * radius + 0.5
+        } else {
+            0.0
+        };
+        let outer = reach.max(skirt_reach).max(halo_reach);
         let (w, h) = (self.width as usize, self.height as usize);
         let x0 = ((cx - outer).floor().max(0.0)) as usize;
         let y0 = ((cy - outer).floor().max(0.0)) as usize;
@@ -406,45 +433,69 @@ impl Layer {
         if x0 >= x1 || y0 >= y1 {
             return Rect::default();
         }
-        let profile = |d: f32| {
+        let core = |d: f32| {
             let t = ((reach - d) / edge).clamp(0.0, 1.0);
             t * t * (3.0 - 2.0 * t)
         };
-        // The profile is scaled so its sum is the disk's area: a dot smaller
-        // than a pixel still carries its true amount of pigment.
-        let mut total = 0.0f32;
-        for y in y0..y1 {
-            let dy = y as f32 + 0.5 - cy;
-            for x in x0..x1 {
-                let dx = x as f32 + 0.5 - cx;
-                total += profile((dx * dx + dy * dy).sqrt());
-            }
-        }
-        if total <= 0.0 {
-            return Rect::default();
-        }
-        let scale = std::f32::consts::PI * radius * radius / total;
-        let strength = UNITS * dot.darkness_factor;
+        let falloff = |d: f32, r: f32| if d < r { 1.0 - d / r } else { 0.0 };
+        // Each profile is scaled so its sum is its true area in pixels: a dot
+        // smaller than a pixel still carries its true amount of pigment, and
+        // the same dot looks the same at every scale.
+        // First pass: the three profiles per pixel (kept for the second pass)
+        // and their sums.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let (mut core_sum, mut skirt_sum, mut halo_sum) = (0.0f32, 0.0f32, 0.0f32);
         for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             for x in x0..x1 {
                 let dx = x as f32 + 0.5 - cx;
                 let d = (dx * dx + dy * dy).sqrt();
-                let cover = (profile(d) * scale).min(1.0);
-                let mut units = (cover * strength + 0.5) as u32;
-                if shape.halo && d < halo_reach {
-                    let f = 1.0 - d / halo_reach;
-                    units |= ((f * 0.8 * UNITS + 0.5) as u32) << 16;
-                }
-                let a = &mut self.acc[y * w + x];
-                // Wrapping: adding then subtracting the same units is exact.
-                *a = if add {
-                    a.wrapping_add(units)
-                } else {
-                    a.wrapping_sub(units)
-                };
+                let c = core(d);
+                let s = falloff(d, skirt_reach);
+                let r = falloff(d, halo_reach);
+                core_sum += c;
+                skirt_sum += s * s;
+                halo_sum += r;
+                scratch.push([c, s * s, r]);
             }
         }
+        if core_sum > 0.0 {
+            let area = std::f32::consts::PI * radius * radius;
+            let core_scale = area / core_sum;
+            let skirt_scale = if skirt_sum > 0.0 {
+                SKIRT_SHARE * area / skirt_sum
+            } else {
+                0.0
+            };
+            let halo_area = std::f32::consts::PI * (HALO_REACH * radius).powi(2) * HALO_MEAN;
+            let halo_scale = if halo_sum > 0.0 {
+                halo_area / halo_sum
+            } else {
+                0.0
+            };
+            let strength = UNITS * dot.darkness_factor;
+            let mut k = 0;
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let [c, s, r] = scratch[k];
+                    k += 1;
+                    let cover = (c * core_scale + s * skirt_scale).min(1.0);
+                    let mut units = (cover * strength + 0.5) as u32;
+                    if shape.halo {
+                        units |= (((r * halo_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
+                    }
+                    let a = &mut self.acc[y * w + x];
+                    // Wrapping: adding then subtracting the same units is exact.
+                    *a = if add {
+                        a.wrapping_add(units)
+                    } else {
+                        a.wrapping_sub(units)
+                    };
+                }
+            }
+        }
+        self.scratch = scratch;
         Rect {
             x0: x0 as u32,
             y0: y0 as u32,

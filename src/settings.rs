@@ -64,7 +64,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         min: 0.1,
         max: 1.0,
         step: 0.01,
-        default: 0.3,
+        default: 0.35,
         integer: false,
         help: "Diameter of one healed impression (real work: about 0.2–0.5 mm).",
         choices: &[],

@@ -1,0 +1,578 @@
+//! Finding the bald scalp: proposed treatment areas from the photo alone, or
+//! grown from the user's taps.
+//!
+//! Works on a reduced copy of the photo (at most [`WORK_SIDE`] px a side):
+//! 1. the background is the colour that runs around the photo's border;
+//! 2. hair is the dark mode of the remaining pixels (Otsu threshold), and
+//!    each pixel gets the share of hair around it (its local hair density);
+//! 3. bald scalp is skin-coloured, not hair, with little hair around it;
+//! 4. automatically, a bald region is kept when hair frames it (most of its
+//!    surroundings are hair, little is background): that is what tells a
+//!    patch of scalp from a neck, an ear or a face. A tap keeps the region
+//!    under it whatever frames it, and grows a little more permissively.
+//!
+//! The result is feathered along its edge and scaled back to full size.
+//! Hand-written: no small, wasm-friendly crate does skin/hair segmentation.
+
+use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::raster::{Mask, Rgba8Image};
+
+/// Longest side of the reduced copy the detection works on.
+pub const WORK_SIDE: u32 = 320;
+/// Local hair density above which hair counts as dense (a frame, not a gap).
+const DENSE_HAIR: f32 = 0.45;
+/// Local hair density that counts as some hair (for nearly bald heads).
+const SOME_HAIR: f32 = 0.1;
+/// Local hair density below which skin counts as bald (the core of a patch).
+const BALD_CORE: f32 = 0.3;
+/// Local hair density up to which a patch extends into thinning hair.
+const THIN_HAIR: f32 = 0.6;
+
+/// A point given by the user, in full-resolution photo pixels.
+pub type Tap = (f64, f64);
+
+struct Features {
+    w: usize,
+    h: usize,
+    background: Vec<bool>,
+    hair: Vec<bool>,
+    skin: Vec<bool>,
+    /// Share of hair pixels in the neighbourhood, 0–1.
+    hair_density: Vec<f32>,
+    /// Inside the frame of the hair: dense hair lies to the left and to the
+    /// right in the same row, and below in the same column. A neck (no hair
+    /// below), an ear (no hair beyond it) or a face under a top view is not.
+    enclosed: Vec<bool>,
+    /// The same with any hair (even sparse) as the frame: for heads with
+    /// little hair left, where dense hair frames nothing.
+    enclosed_loosely: Vec<bool>,
+}
+
+fn luma(p: &[u8]) -> f32 {
+    0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
+}
+
+/// Skin-coloured in YCbCr (a wide range around the usual skin cluster).
+fn skin_colour(p: &[u8]) -> bool {
+    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+    let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
+    let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
+    (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
+}
+
+/// Box mean of a 0/1 field with radius `r`, via a summed-area table.
+fn box_mean(field: &[bool], w: usize, h: usize, r: usize) -> Vec<f32> {
+    let mut sat = vec![0u32; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row += field[y * w + x] as u32;
+            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut out = vec![0.0f32; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let s = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
+                - sat[y0 * (w + 1) + x1]
+                - sat[y1 * (w + 1) + x0];
+            out[y * w + x] = s as f32 / ((x1 - x0) * (y1 - y0)) as f32;
+        }
+    }
+    out
+}
+
+/// Otsu's threshold of a histogram of 0–255 values.
+fn otsu(hist: &[u32; 256]) -> usize {
+    let total: u64 = hist.iter().map(|&c| c as u64).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut w0, mut sum0, mut best, mut best_t) = (0u64, 0.0f64, -1.0f64, 128usize);
+    for (t, &c) in hist.iter().enumerate() {
+        w0 += c as u64;
+        sum0 += t as f64 * c as f64;
+        if w0 == 0 || w0 == total {
+            continue;
+        }
+        let (m0, m1) = (sum0 / w0 as f64, (sum_all - sum0) / (total - w0) as f64);
+        let between = w0 as f64 * (total - w0) as f64 * (m0 - m1) * (m0 - m1);
+        if between > best {
+            best = between;
+            best_t = t;
+        }
+    }
+    best_t
+}
+
+fn features(small: &Rgba8Image) -> Features {
+    let (w, h) = (small.width as usize, small.height as usize);
+    let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
+    // Background: the median colour of the border, flooded inwards over
+    // pixels close to it. A border that is not one colour has no background.
+    let mut border: Vec<usize> = (0..w).flat_map(|x| [x, (h - 1) * w + x]).collect();
+    border.extend((0..h).flat_map(|y| [y * w, y * w + w - 1]));
+    let median = |c: usize| {
+        let mut v: Vec<u8> = border.iter().map(|&i| px(i)[c]).collect();
+        v.sort_unstable();
+        v[v.len() / 2] as f32
+    };
+    let bg_colour = [median(0), median(1), median(2)];
+    let near_bg = |i: usize| {
+        let p = px(i);
+        let d: f32 = (0..3).map(|c| (p[c] as f32 - bg_colour[c]).powi(2)).sum();
+        d.sqrt() < 45.0 && !skin_colour(p)
+    };
+    let mut background = vec![false; w * h];
+    let uniform = border.iter().filter(|&&i| near_bg(i)).count() * 2 > border.len();
+    if uniform {
+        let mut stack: Vec<usize> = border.iter().copied().filter(|&i| near_bg(i)).collect();
+        for &i in &stack {
+            background[i] = true;
+        }
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            let mut visit = |j: usize| {
+                if !background[j] && near_bg(j) {
+                    background[j] = true;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < w {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - w);
+            }
+            if y + 1 < h {
+                visit(i + w);
+            }
+        }
+    }
+    let mut hist = [0u32; 256];
+    for i in 0..w * h {
+        if !background[i] {
+            hist[luma(px(i)).clamp(0.0, 255.0) as usize] += 1;
+        }
+    }
+    let threshold = (otsu(&hist) as f32).clamp(40.0, 140.0);
+    let hair: Vec<bool> = (0..w * h)
+        .map(|i| !background[i] && luma(px(i)) < threshold)
+        .collect();
+    let skin: Vec<bool> = (0..w * h)
+        .map(|i| !background[i] && !hair[i] && skin_colour(px(i)))
+        .collect();
+    let r = ((w.min(h) as f32 * 0.025).round() as usize).max(2);
+    let hair_density = box_mean(&hair, w, h, r);
+    let enclosed = enclosure(&hair_density, DENSE_HAIR, w, h);
+    let enclosed_loosely = enclosure(&hair_density, SOME_HAIR, w, h);
+    Features {
+        w,
+        h,
+        background,
+        hair,
+        skin,
+        hair_density,
+        enclosed,
+        enclosed_loosely,
+    }
+}
+
+/// Pixels with hair (density above `level`) to their left and right in
+/// their row, and below them in their column.
+fn enclosure(hair_density: &[f32], level: f32, w: usize, h: usize) -> Vec<bool> {
+    let dense: Vec<bool> = hair_density.iter().map(|&d| d > level).collect();
+    let mut enclosed = vec![false; w * h];
+    let lowest: Vec<Option<usize>> = (0..w)
+        .map(|x| (0..h).rev().find(|&y| dense[y * w + x]))
+        .collect();
+    for y in 0..h {
+        let row = &dense[y * w..(y + 1) * w];
+        let (Some(left), Some(right)) = (row.iter().position(|&d| d), row.iter().rposition(|&d| d))
+        else {
+            continue;
+        };
+        for x in left..=right {
+            enclosed[y * w + x] = lowest[x].is_some_and(|low| low > y);
+        }
+    }
+    enclosed
+}
+
+/// Connected regions (4-neighbour) of a field, as lists of pixel indices.
+fn regions(field: &[bool], w: usize, h: usize) -> Vec<Vec<usize>> {
+    let mut seen = vec![false; w * h];
+    let mut out = Vec::new();
+    for start in 0..w * h {
+        if !field[start] || seen[start] {
+            continue;
+        }
+        let mut region = vec![start];
+        seen[start] = true;
+        let mut k = 0;
+        while k < region.len() {
+            let i = region[k];
+            k += 1;
+            let (x, y) = (i % w, i / w);
+            for (ok, j) in [
+                (x > 0, i.wrapping_sub(1)),
+                (x + 1 < w, i + 1),
+                (y > 0, i.wrapping_sub(w)),
+                (y + 1 < h, i + w),
+            ] {
+                if ok && field[j] && !seen[j] {
+                    seen[j] = true;
+                    region.push(j);
+                }
+            }
+        }
+        out.push(region);
+    }
+    out
+}
+
+/// Opening then closing with a 3×3 square: removes specks and fills pinholes.
+fn clean(field: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let pass = |src: &[bool], erode: bool| {
+        let mut out = vec![false; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut all = true;
+                let mut any = false;
+                for yy in y.saturating_sub(1)..(y + 2).min(h) {
+                    for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                        let v = src[yy * w + xx];
+                        all &= v;
+                        any |= v;
+                    }
+                }
+                out[y * w + x] = if erode { all } else { any };
+            }
+        }
+        out
+    };
+    let opened = pass(&pass(field, true), false);
+    pass(&pass(&opened, false), true)
+}
+
+/// How the surroundings of a region (a ring a few % of the photo wide) split
+/// between hair and background.
+fn frame(region: &[usize], f: &Features) -> (f32, f32) {
+    let (w, h) = (f.w, f.h);
+    let r = ((w.min(h) as f32 * 0.05).round() as usize).max(3);
+    let mut inside = vec![false; w * h];
+    for &i in region {
+        inside[i] = true;
+    }
+    let near = box_mean(&inside, w, h, r);
+    let (mut ring, mut hair, mut bg) = (0u32, 0u32, 0u32);
+    for i in 0..w * h {
+        if !inside[i] && near[i] > 0.0 {
+            ring += 1;
+            hair += (f.hair_density[i] > DENSE_HAIR) as u32;
+            bg += f.background[i] as u32;
+        }
+    }
+    if ring == 0 {
+        return (0.0, 0.0);
+    }
+    (hair as f32 / ring as f32, bg as f32 / ring as f32)
+}
+
+/// Proposes the treatment area: every framed bald region with no taps, or
+/// the bald regions under the taps. Errors when a tap is outside the photo
+/// or nothing bald is found (never an empty area presented as success); a
+/// tap that finds nothing is only an error when no other tap found a patch.
+pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
+    let small = photo.downscaled_to_fit(WORK_SIDE)?;
+    let f = features(&small);
+    let (w, h) = (f.w, f.h);
+    let (sx, sy) = (
+        photo.width as f64 / w as f64,
+        photo.height as f64 / h as f64,
+    );
+    let min_area = (w * h) / 500;
+    let mut chosen = vec![false; w * h];
+    if taps.is_empty() {
+        let bald: Vec<bool> = (0..w * h)
+            .map(|i| f.skin[i] && f.hair_density[i] < BALD_CORE)
+            .collect();
+        for region in regions(&clean(&bald, w, h), w, h) {
+            if region.len() < min_area {
+                continue;
+            }
+            let share = |map: &[bool]| {
+                region.iter().filter(|&&i| map[i]).count() as f32 / region.len() as f32
+            };
+            let (hair, bg) = frame(&region, &f);
+            let framed = share(&f.enclosed) >= 0.5 && hair >= 0.2 && bg < 0.35;
+            // A large bald area on a head with little hair left: sparse hair
+            // around it is frame enough (the background may border it above).
+            let nearly_bald_head = region.len() > w * h / 10 && share(&f.enclosed_loosely) >= 0.5;
+            if framed || nearly_bald_head {
+                for i in region {
+                    chosen[i] = true;
+                }
+            }
+        }
+        extend_into_thinning_hair(&mut chosen, &f, true);
+        if !chosen.iter().any(|&c| c) {
+            return Err(SmpError::new(
+                ErrorCode::NoBaldScalp,
+                "No bald scalp was found in this photo. Paint the area with the brush, or tap on a bald patch.",
+            ));
+        }
+    } else {
+        // A tap takes the bald region under it (or, failing that, a region
+        // grown more permissively: the user has said where to look).
+        let labelled = |core: f32| {
+            let bald: Vec<bool> = (0..w * h)
+                .map(|i| f.skin[i] && f.hair_density[i] < core)
+                .collect();
+            let all = regions(&clean(&bald, w, h), w, h);
+            let mut label = vec![usize::MAX; w * h];
+            for (k, region) in all.iter().enumerate() {
+                for &i in region {
+                    label[i] = k;
+                }
+            }
+            (all, label)
+        };
+        let strict = labelled(BALD_CORE);
+        let loose = labelled(DENSE_HAIR);
+        let mut missed = None;
+        for &(tx, ty) in taps {
+            if !(tx.is_finite() && ty.is_finite())
+                || tx < 0.0
+                || ty < 0.0
+                || tx >= photo.width as f64
+                || ty >= photo.height as f64
+            {
+                return Err(SmpError::new(
+                    ErrorCode::InvalidTap,
+                    format!(
+                        "The point {tx:.0},{ty:.0} is outside the {}×{} photo.",
+                        photo.width, photo.height
+                    ),
+                ));
+            }
+            let (cx, cy) = (
+                ((tx / sx) as usize).min(w - 1),
+                ((ty / sy) as usize).min(h - 1),
+            );
+            // The nearest bald pixel within a small radius of the tap.
+            let reach = ((w.min(h) as f32 * 0.04) as usize).max(3);
+            let nearest = |(all, label): &(Vec<Vec<usize>>, Vec<usize>)| -> Option<usize> {
+                let mut best: Option<(usize, usize)> = None;
+                for y in cy.saturating_sub(reach)..(cy + reach + 1).min(h) {
+                    for x in cx.saturating_sub(reach)..(cx + reach + 1).min(w) {
+                        let i = y * w + x;
+                        if label[i] != usize::MAX && all[label[i]].len() >= min_area / 4 {
+                            let d = (x as i64 - cx as i64).pow(2) as usize
+                                + (y as i64 - cy as i64).pow(2) as usize;
+                            if best.is_none_or(|(bd, _)| d < bd) {
+                                best = Some((d, i));
+                            }
+                        }
+                    }
+                }
+                best.map(|(_, i)| label[i])
+            };
+            let best = nearest(&strict)
+                .map(|k| &strict.0[k])
+                .or_else(|| nearest(&loose).map(|k| &loose.0[k]));
+            let Some(region) = best else {
+                missed.get_or_insert(SmpError::new(
+                    ErrorCode::NoBaldScalp,
+                    format!("No bald scalp found near the point {tx:.0},{ty:.0}. Tap on the bare skin of a patch, or paint it."),
+                ));
+                continue;
+            };
+            for &j in region {
+                chosen[j] = true;
+            }
+        }
+        // Taps that found something still count when another tap missed;
+        // only when every tap missed is the result an error.
+        if let Some(e) = missed {
+            if !chosen.iter().any(|&c| c) {
+                return Err(e);
+            }
+        }
+        extend_into_thinning_hair(&mut chosen, &f, true);
+    }
+    upscale_feathered(&chosen, w, h, photo.width, photo.height)
+}
+
+/// Grows the chosen patches into the thinning hair around them (where scalp
+/// still shows through), a few % of the photo at most: alopecia patches fade
+/// out into sparse hair rather than stopping at the first hairs.
+fn extend_into_thinning_hair(chosen: &mut [bool], f: &Features, only_enclosed: bool) {
+    let (w, h) = (f.w, f.h);
+    let max_steps = ((w.min(h) as f32 * 0.03) as usize).max(1);
+    let mut front: Vec<usize> = (0..w * h).filter(|&i| chosen[i]).collect();
+    for _ in 0..max_steps {
+        let mut next = Vec::new();
+        for &i in &front {
+            let (x, y) = (i % w, i / w);
+            for (ok, j) in [
+                (x > 0, i.wrapping_sub(1)),
+                (x + 1 < w, i + 1),
+                (y > 0, i.wrapping_sub(w)),
+                (y + 1 < h, i + w),
+            ] {
+                if ok
+                    && !chosen[j]
+                    && !f.background[j]
+                    && (f.skin[j] || f.hair[j])
+                    && f.hair_density[j] < THIN_HAIR
+                    && (!only_enclosed || f.enclosed_loosely[j])
+                {
+                    chosen[j] = true;
+                    next.push(j);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        front = next;
+    }
+}
+
+/// Scales a reduced 0/1 area to full size with a soft edge about one reduced
+/// pixel wide (bilinear over a lightly blurred copy).
+fn upscale_feathered(
+    small: &[bool],
+    w: usize,
+    h: usize,
+    fw: u32,
+    fh: u32,
+) -> Result<Mask, SmpError> {
+    let soft = box_mean(small, w, h, 1);
+    let mut weights = try_zeroed::<u8>(fw as usize * fh as usize, "area")?;
+    let (sx, sy) = (w as f32 / fw as f32, h as f32 / fh as f32);
+    for y in 0..fh as usize {
+        let gy = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, (h - 1) as f32);
+        let (y0, ty) = (gy as usize, gy.fract());
+        let y1 = (y0 + 1).min(h - 1);
+        for x in 0..fw as usize {
+            let gx = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, (w - 1) as f32);
+            let (x0, tx) = (gx as usize, gx.fract());
+            let x1 = (x0 + 1).min(w - 1);
+            let top = soft[y0 * w + x0] * (1.0 - tx) + soft[y0 * w + x1] * tx;
+            let bottom = soft[y1 * w + x0] * (1.0 - tx) + soft[y1 * w + x1] * tx;
+            let v = top * (1.0 - ty) + bottom * ty;
+            // Sharpen the blurred edge back to about one reduced pixel.
+            let v = ((v - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0);
+            weights[y * fw as usize + x] = (v * 255.0 + 0.5) as u8;
+        }
+    }
+    Mask::new(fw, fh, weights)
+}
+
+/// Intersection over union of two areas, counting weights ≥ 128 as inside.
+pub fn iou(a: &Mask, b: &Mask) -> f64 {
+    let (mut inter, mut union) = (0u64, 0u64);
+    for (&x, &y) in a.weights.iter().zip(&b.weights) {
+        let (p, q) = (x >= 128, y >= 128);
+        inter += (p && q) as u64;
+        union += (p || q) as u64;
+    }
+    if union == 0 {
+        1.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// One tap per region of a reference area: its most interior point (the
+/// pixel farthest from the region's edge), in full-resolution pixels. Used
+/// to score tap-based detection the way a person would tap.
+pub fn taps_for(reference: &Mask, min_pixels: usize) -> Vec<Tap> {
+    let (w, h) = (reference.width as usize, reference.height as usize);
+    let inside: Vec<bool> = reference.weights.iter().map(|&v| v >= 128).collect();
+    // City-block distance to the outside, two passes.
+    let mut d = vec![0u32; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if inside[i] {
+                let up = if y > 0 { d[i - w] } else { 0 };
+                let left = if x > 0 { d[i - 1] } else { 0 };
+                d[i] = up.min(left) + 1;
+            }
+        }
+    }
+    for y in (0..h).rev() {
+        for x in (0..w).rev() {
+            let i = y * w + x;
+            if inside[i] {
+                let down = if y + 1 < h { d[i + w] } else { 0 };
+                let right = if x + 1 < w { d[i + 1] } else { 0 };
+                d[i] = d[i].min(down.min(right) + 1);
+            }
+        }
+    }
+    regions(&inside, w, h)
+        .into_iter()
+        .filter(|r| r.len() >= min_pixels)
+        .map(|r| {
+            let best = r
+                .iter()
+                .copied()
+                .max_by_key(|&i| (d[i], usize::MAX - i))
+                .unwrap_or(r[0]);
+            ((best % w) as f64 + 0.5, (best / w) as f64 + 0.5)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::sample_scalp;
+
+    #[test]
+    fn finds_the_sample_patches_automatically_and_by_tap() {
+        let s = sample_scalp(640, 480, 4).unwrap();
+        let auto = detect(&s.photo, &[]).unwrap();
+        let score = iou(&auto, &s.patches);
+        assert!(score > 0.7, "automatic IoU {score}");
+        let taps = taps_for(&s.patches, 50);
+        assert_eq!(taps.len(), 2);
+        let tapped = detect(&s.photo, &taps).unwrap();
+        assert!(iou(&tapped, &s.patches) > 0.7);
+        // One tap selects one patch only.
+        let one = detect(&s.photo, &taps[..1]).unwrap();
+        let n = |m: &Mask| m.weights.iter().filter(|&&v| v >= 128).count();
+        assert!(n(&one) < n(&tapped));
+    }
+
+    #[test]
+    fn bad_taps_and_hairless_photos_are_clear_errors() {
+        let s = sample_scalp(320, 240, 1).unwrap();
+        assert_eq!(
+            detect(&s.photo, &[(-5.0, 10.0)]).unwrap_err().code,
+            ErrorCode::InvalidTap
+        );
+        assert_eq!(
+            detect(&s.photo, &[(f64::NAN, 10.0)]).unwrap_err().code,
+            ErrorCode::InvalidTap
+        );
+        // A tap in the middle of dense hair (top-right corner of the sample).
+        let e = detect(&s.photo, &[(310.0, 8.0)]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NoBaldScalp);
+        assert!(e.message.contains("No bald scalp found near"));
+        // A plain blue picture: nothing to find.
+        let blue = Rgba8Image::filled(200, 150, [30, 60, 200, 255]).unwrap();
+        assert_eq!(detect(&blue, &[]).unwrap_err().code, ErrorCode::NoBaldScalp);
+    }
+}
