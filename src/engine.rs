@@ -12,6 +12,7 @@
 use crate::analysis::{self, AreaFeather, Skin};
 use crate::brush::{self, DirtyRect, Stroke};
 use crate::color::Transfer;
+use crate::detect::{self, Tap};
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
@@ -20,6 +21,35 @@ use crate::settings::{Mode, Settings};
 
 /// Longest side of the live preview when none is asked for, in pixels.
 pub const DEFAULT_PREVIEW_SIDE_PX: u32 = 1600;
+/// Undo steps kept (each a run-length-coded copy of the area).
+pub const UNDO_STEPS: usize = 100;
+
+/// Run-length codes an area: (count up to 255, weight) pairs. Painted areas
+/// are long runs of 0 and 255 with short soft edges, so this is small.
+fn rle_encode(weights: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < weights.len() {
+        let v = weights[i];
+        let mut n = 1;
+        while n < 255 && i + n < weights.len() && weights[i + n] == v {
+            n += 1;
+        }
+        out.push(n as u8);
+        out.push(v);
+        i += n;
+    }
+    out
+}
+
+fn rle_decode(code: &[u8], weights: &mut [u8]) {
+    let mut i = 0;
+    for pair in code.chunks_exact(2) {
+        let n = pair[0] as usize;
+        weights[i..i + n].fill(pair[1]);
+        i += n;
+    }
+}
 
 /// Caches that depend on the photo, the seed and the scale.
 struct Pattern {
@@ -50,6 +80,8 @@ struct Loaded {
     weights_version: u64,
     visible: Vec<bool>,
     visible_key: Option<(u32, u64)>,
+    undo: Vec<Vec<u8>>,
+    redo: Vec<Vec<u8>>,
     preview_layer: Option<Layer>,
     full_layer: Option<Layer>,
     last_preview_change: Rect,
@@ -156,6 +188,8 @@ impl Engine {
             weights_version: 0,
             visible: Vec::new(),
             visible_key: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
             preview_layer: None,
             full_layer: None,
             last_preview_change: Rect::default(),
@@ -239,6 +273,83 @@ impl Engine {
     pub fn clear_mask(&mut self) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
         l.mask.weights.fill(0);
+        let r = whole(l.full.width, l.full.height);
+        Self::mask_changed(l, r);
+        Ok(())
+    }
+
+    /// Remembers the area as it is now, as one undo step (call before each
+    /// user edit: a whole brush stroke, a tap, clear, invert…).
+    pub fn checkpoint(&mut self) -> Result<(), SmpError> {
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        if l.undo.len() == UNDO_STEPS {
+            l.undo.remove(0);
+        }
+        l.undo.push(rle_encode(&l.mask.weights));
+        l.redo.clear();
+        Ok(())
+    }
+
+    /// Goes back one step; false when there is none.
+    pub fn undo(&mut self) -> Result<bool, SmpError> {
+        self.step(true)
+    }
+
+    /// Goes forward one undone step; false when there is none.
+    pub fn redo(&mut self) -> Result<bool, SmpError> {
+        self.step(false)
+    }
+
+    fn step(&mut self, back: bool) -> Result<bool, SmpError> {
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        let (from, to) = if back {
+            (&mut l.undo, &mut l.redo)
+        } else {
+            (&mut l.redo, &mut l.undo)
+        };
+        let Some(code) = from.pop() else {
+            return Ok(false);
+        };
+        to.push(rle_encode(&l.mask.weights));
+        rle_decode(&code, &mut l.mask.weights);
+        let r = whole(l.full.width, l.full.height);
+        Self::mask_changed(l, r);
+        Ok(true)
+    }
+
+    /// Numbers of steps that can be undone and redone.
+    pub fn history(&self) -> (usize, usize) {
+        self.loaded
+            .as_ref()
+            .map_or((0, 0), |l| (l.undo.len(), l.redo.len()))
+    }
+
+    /// Swaps painted and unpainted: weight becomes 255 − weight.
+    pub fn invert_mask(&mut self) -> Result<(), SmpError> {
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        for w in &mut l.mask.weights {
+            *w = 255 - *w;
+        }
+        let r = whole(l.full.width, l.full.height);
+        Self::mask_changed(l, r);
+        Ok(())
+    }
+
+    /// Finds bald scalp (everywhere, or under the taps, in full-resolution
+    /// pixels) and makes it the area, or adds it to the area with `add`; an
+    /// undo step of its own. On error the area is unchanged.
+    pub fn detect_area(&mut self, taps: &[Tap], add: bool) -> Result<(), SmpError> {
+        let found = detect::detect(&self.loaded.as_ref().ok_or_else(no_image)?.full, taps)?;
+        // Only a successful detection becomes an undo step.
+        self.checkpoint()?;
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        if add {
+            for (w, f) in l.mask.weights.iter_mut().zip(&found.weights) {
+                *w = (*w).max(*f);
+            }
+        } else {
+            l.mask = found;
+        }
         let r = whole(l.full.width, l.full.height);
         Self::mask_changed(l, r);
         Ok(())

@@ -163,6 +163,42 @@ impl Engine {
         Ok(self.core.paint(&stroke).map_err(to_js)?.is_some())
     }
 
+    /// Remembers the area as one undo step (call before each user edit).
+    pub fn checkpoint(&mut self) -> Result<(), JsValue> {
+        self.core.checkpoint().map_err(to_js)
+    }
+
+    /// Undoes one step of area editing; false when there is none.
+    pub fn undo(&mut self) -> Result<bool, JsValue> {
+        self.core.undo().map_err(to_js)
+    }
+
+    /// Redoes one undone step; false when there is none.
+    pub fn redo(&mut self) -> Result<bool, JsValue> {
+        self.core.redo().map_err(to_js)
+    }
+
+    /// `[undo steps, redo steps]` available.
+    pub fn history(&self) -> Vec<u32> {
+        let (u, r) = self.core.history();
+        vec![u as u32, r as u32]
+    }
+
+    /// Inverts the area.
+    #[wasm_bindgen(js_name = invertMask)]
+    pub fn invert_mask(&mut self) -> Result<(), JsValue> {
+        self.core.invert_mask().map_err(to_js)
+    }
+
+    /// Finds bald scalp: everywhere with no taps, else under the taps
+    /// (`[x0, y0, x1, y1, …]` in full-size pixels); replaces the area, or
+    /// adds to it with `add`.
+    #[wasm_bindgen(js_name = detectArea)]
+    pub fn detect_area(&mut self, taps: Vec<f64>, add: bool) -> Result<(), JsValue> {
+        let taps: Vec<(f64, f64)> = taps.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        self.core.detect_area(&taps, add).map_err(to_js)
+    }
+
     /// Copies out the full-size area weights.
     pub fn mask(&self) -> Result<Vec<u8>, JsValue> {
         Ok(self.core.mask().map_err(to_js)?.weights.clone())

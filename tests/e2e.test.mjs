@@ -328,3 +328,51 @@ test('a photo dropped on the element loads', async () => {
   assert.equal(await page.evaluate(() => document.querySelector('smp-visualiser').getMask().width), 640);
   assertNoErrors(assert, page);
 });
+
+test('area tools: find bald areas, tap a patch, undo/redo, invert, errors keep the area', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const area = () => page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v >= 128).length);
+  // "Find bald areas" proposes both patches of the sample.
+  await page.locator(`${el} button.find`).click();
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  const found = await area();
+  assert.ok(found > 1600 * 1200 * 0.05, `found ${found} px`);
+  assert.equal(await page.locator(`${el} .steps li[aria-current=step]`).textContent(), '3. Result');
+  // Undo returns to the empty area, redo brings the proposal back.
+  await page.locator(`${el} button.undo`).click();
+  assert.equal(await area(), 0);
+  await page.locator(`${el} button.redo`).click();
+  assert.equal(await area(), found);
+  // Invert, then undo it.
+  await page.locator(`${el} button.invert`).click();
+  assert.equal(await area(), 1600 * 1200 - found);
+  await page.keyboard.press('Control+z');
+  assert.equal(await area(), found);
+  // A tap on dense hair: a clear message, the area unchanged.
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    return {
+      hair: await code(v.autoRegion({ taps: [[1580, 20]] })),
+      outside: await code(v.autoRegion({ taps: [[-10, 5]] })),
+      notNumbers: await code(v.autoRegion({ taps: [['a', 5]] })),
+      status: v.shadowRoot.querySelector('.status').textContent,
+    };
+  });
+  assert.deepEqual([r.hair, r.outside, r.notNumbers], ['no-bald-scalp', 'invalid-tap', 'invalid-tap']);
+  assert.equal(await area(), found, 'a failed detection leaves the area as it was');
+  // The tap tool: clear, then tap inside the large patch (centre at 58 %, 55 %).
+  await page.locator(`${el} button.clear`).click();
+  await page.locator(`${el} .tool[data-tool=tap]`).click();
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  await page.mouse.click(stage.x + stage.width * 0.58, stage.y + stage.height * 0.55);
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  const tapped = await area();
+  assert.ok(tapped > found * 0.6 && tapped < found, `one patch: ${tapped} of ${found}`);
+  const errors = (await events(page, 'smp-error')).map((e) => e.detail.code);
+  assert.deepEqual(errors, ['no-bald-scalp', 'invalid-tap', 'invalid-tap']);
+  assertNoErrors(assert, page);
+});

@@ -7,6 +7,7 @@ const TARGETS = {
   density: 8,
   shade: 4,
   export12: 150,
+  detect: 200,
 };
 
 const browser = await startBrowser();
@@ -50,6 +51,8 @@ try {
       e.paint(x, y, x + 30, y + 10, 40, 0.5, i % 2 === 0);
       e.renderPreview();
     });
+    out.detect = median(7, () => e.detectArea(new Float64Array(0), false));
+    out.tap = median(7, () => e.detectArea(Float64Array.of(1004, 635), false));
     e.free();
     return out;
   });
@@ -114,6 +117,8 @@ try {
   row('2 MP preview after a density change', r.density, r.copy2, TARGETS.density);
   row('2 MP preview after a shade change', r.shade, r.copy2, TARGETS.shade);
   row('2 MP preview after a brush stroke (r 40 px)', r.brush, r.copy2);
+  row('2 MP: find bald areas (automatic)', r.detect, r.copy2, TARGETS.detect);
+  row('2 MP: find the patch under a tap', r.tap, r.copy2, TARGETS.detect);
   row('12 MP: one plain copy of the frame', r12.copy12, r12.copy12);
   row('12 MP: pattern and skin analysis (once per photo)', r12.warm12, r12.copy12);
   row('12 MP full render, pattern and analysis cached', r12.render12, r12.copy12, TARGETS.export12);

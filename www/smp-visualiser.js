@@ -253,11 +253,17 @@ TEMPLATE.innerHTML = `
       </div>
     </div>
     <div class="tools" role="toolbar" aria-label="Area tools">
-      <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint area</button>
+      <button type="button" class="primary find">Find bald areas</button>
+      <button type="button" class="tool" data-tool="tap" aria-pressed="false">Tap a patch</button>
+      <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint</button>
       <button type="button" class="tool" data-tool="erase" aria-pressed="false">Erase</button>
       <label class="inline">Brush <input class="brush" type="range" min="8" max="160" step="1" value="48" aria-label="Brush size"></label>
-      <label class="inline"><input class="show-area" type="checkbox" checked> Show area</label>
+      <label class="inline">Edge <input class="hardness" type="range" min="0" max="1" step="0.05" value="0.5" aria-label="Brush edge, soft to hard"></label>
+      <button type="button" class="undo" aria-keyshortcuts="Control+Z" disabled>Undo</button>
+      <button type="button" class="redo" aria-keyshortcuts="Control+Shift+Z" disabled>Redo</button>
+      <button type="button" class="invert">Invert</button>
       <button type="button" class="clear">Clear area</button>
+      <label class="inline"><input class="show-area" type="checkbox" checked> Show area</label>
     </div>
     <div class="controls"></div>
     <div class="actions">
@@ -396,8 +402,8 @@ export class SmpVisualiser extends HTMLElement {
     try {
       this.#requireImage();
       if (imageData === null || imageData === undefined) {
+        this.#engine.checkpoint();
         this.#engine.clearMask();
-        this.#hasArea = false;
       } else {
         if (!(imageData instanceof ImageData)) throw new SmpError('invalid-mask', 'The area must be an ImageData or null.');
         const w = this.#engine.width();
@@ -409,18 +415,79 @@ export class SmpVisualiser extends HTMLElement {
         const weights = new Uint8Array(w * h);
         for (let i = 0; i < weights.length; i++) weights[i] = src[i * 4 + 3];
         try {
+          this.#engine.checkpoint();
           this.#engine.setMask(weights);
         } catch (e) {
           throw asSmpError(e);
         }
-        this.#hasArea = weights.some((v) => v > 0);
       }
-      this.#overlayStale = true;
+      this.#areaChanged();
       this.#renderNow();
-      this.#updateStep();
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
+  }
+
+  /** Finds the bald scalp and makes it the area: everywhere with no taps,
+   * else the patches under the taps (`[[x, y], …]` or `[{ x, y }, …]` in
+   * photo pixels). Resolves once shown; rejects with `no-bald-scalp` or
+   * `invalid-tap` (the area is then unchanged). */
+  async autoRegion({ taps = [] } = {}) {
+    await this.ready;
+    try {
+      this.#requireImage();
+      await this.#detect(taps, false);
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  async #detect(taps, add) {
+    if (!Array.isArray(taps)) throw new SmpError('invalid-tap', 'taps must be a list of points such as [[120, 80]].');
+    const flat = taps.flatMap((t) => (Array.isArray(t) ? [t[0], t[1]] : [t?.x, t?.y]));
+    if (flat.some((v) => typeof v !== 'number')) throw new SmpError('invalid-tap', 'Each tap needs two numbers: x and y in photo pixels.');
+    this.#status(taps.length ? 'Looking for the patch…' : 'Looking for bald areas…');
+    await new Promise((ok) => requestAnimationFrame(() => ok())); // let the message show
+    try {
+      this.#engine.detectArea(Float64Array.from(flat), add);
+    } catch (e) {
+      throw asSmpError(e);
+    }
+    this.#areaChanged();
+    this.#renderNow();
+    this.#status(taps.length ? 'Patch added. Tap another, or adjust it with the brush.' : 'Bald areas found. Adjust them with the brush, or tap to add a patch.');
+  }
+
+  /** Undoes the last change of the area; resolves false when there is none. */
+  async undo() {
+    await this.ready;
+    return this.#historyStep(true);
+  }
+
+  /** Redoes the last undone change of the area. */
+  async redo() {
+    await this.ready;
+    return this.#historyStep(false);
+  }
+
+  #historyStep(back) {
+    if (!this.#engine || this.#engine.width() === 0) return false;
+    const moved = back ? this.#engine.undo() : this.#engine.redo();
+    if (moved) {
+      this.#areaChanged();
+      this.#renderNow();
+    }
+    return moved;
+  }
+
+  /** After any change of the area: overlay, step guide, undo buttons. */
+  #areaChanged() {
+    this.#overlayStale = true;
+    this.#hasArea = this.#engine.mask().some((v) => v > 0);
+    this.#updateStep();
+    const [undo, redo] = this.#engine.history();
+    this.#$('.undo').disabled = undo === 0;
+    this.#$('.redo').disabled = redo === 0;
   }
 
   /** The treatment area as ImageData of the photo's size (alpha = weight). */
@@ -571,9 +638,8 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
-    this.#hasArea = false;
-    this.#overlayStale = true;
     this.#sendPhotoToWorker();
+    this.#areaChanged();
     this.#showPhoto();
     this.#renderNow();
     this.#status(message);
@@ -771,7 +837,7 @@ export class SmpVisualiser extends HTMLElement {
     const last = this.#painting.last ?? p;
     const radius = (Number(this.#$('.brush').value) / 2) * p.scale;
     try {
-      this.#engine.paint(last.x, last.y, p.x, p.y, radius, 0.5, this.#tool === 'erase');
+      this.#engine.paint(last.x, last.y, p.x, p.y, radius, Number(this.#$('.hardness').value), this.#tool === 'erase');
     } catch (err) {
       this.#report(asSmpError(err));
     }
@@ -815,6 +881,22 @@ export class SmpVisualiser extends HTMLElement {
       this.#scheduleRender(false);
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
+    $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.undo').addEventListener('click', () => this.#historyStep(true));
+    $('.redo').addEventListener('click', () => this.#historyStep(false));
+    $('.invert').addEventListener('click', () => {
+      if (!this.#engine?.width()) return;
+      this.#engine.checkpoint();
+      this.#engine.invertMask();
+      this.#areaChanged();
+      this.#renderNow();
+    });
+    this.shadowRoot.addEventListener('keydown', (e) => {
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' && e.key.toLowerCase() !== 'y') return;
+      if (e.target?.matches?.('input[type=text], textarea')) return;
+      e.preventDefault();
+      this.#historyStep(e.key.toLowerCase() === 'z' && !e.shiftKey);
+    });
     $('.new-photo').addEventListener('click', () => fileInput.click());
     $('.sample').addEventListener('click', () => this.loadSample().catch(() => {}));
     $('.download').addEventListener('click', () => this.#download());
@@ -830,6 +912,12 @@ export class SmpVisualiser extends HTMLElement {
         handle.focus();
         return;
       }
+      if (this.#tool === 'tap') {
+        const p = this.#imagePoint(e);
+        this.#detect([[p.x, p.y]], true).catch((err) => this.#report(asSmpError(err)));
+        return;
+      }
+      this.#engine.checkpoint();
       this.#painting = { last: null };
       this.#paintTo(e);
     });
@@ -844,8 +932,7 @@ export class SmpVisualiser extends HTMLElement {
     });
     const end = () => {
       if (this.#painting && !this.#painting.divider) {
-        this.#hasArea = this.#engine.mask().some((v) => v > 0);
-        this.#updateStep();
+        this.#areaChanged();
         this.#status('');
       }
       this.#painting = null;

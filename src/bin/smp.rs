@@ -14,7 +14,11 @@ fn usage() -> String {
     let mut s = String::from(
         "smp — scalp micropigmentation simulation\n\n\
          Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n  \
-         smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n\n\
+         smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n  \
+         smp detect --input IN.(png|jpg) --out MASK.png [--tap X,Y]...\n\n\
+         `detect` proposes the bald scalp as a mask (grey = weight): every bald\n\
+         area framed by hair, or with --tap (once per patch, in pixels) the\n\
+         patches under the taps.\n\n\
          `sample` makes a synthetic scalp photo with two bald patches (and their\n\
          true area as a mask) for trying the tool and for tests.\n\n\
          The mask has the photo's size; its alpha (or its grey level when it has\n\
@@ -135,7 +139,9 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
 }
 
 fn run_render(args: RenderArgs) -> Result<(), SmpError> {
-    let photo = open(&args.input)?.to_rgba8();
+    let decoded = open(&args.input)?;
+    let keep_alpha = decoded.color().has_alpha();
+    let photo = decoded.to_rgba8();
     let (w, h) = photo.dimensions();
     let photo = Rgba8Image::new(w, h, photo.into_raw())?;
     let mask = mask_from(&open(&args.mask)?)?;
@@ -143,10 +149,14 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
     let format = ImageFormat::from_path(&args.out).unwrap_or(ImageFormat::Png);
     let buffer = image::RgbaImage::from_raw(result.width, result.height, result.pixels)
         .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Result buffer has the wrong size."))?;
+    // The result keeps the photo's channels: RGB in, RGB out.
     let saved = match format {
         ImageFormat::Jpeg => DynamicImage::ImageRgba8(buffer)
             .to_rgb8()
             .save_with_format(&args.out, format),
+        _ if !keep_alpha => DynamicImage::ImageRgba8(buffer)
+            .to_rgb8()
+            .save_with_format(&args.out, ImageFormat::Png),
         _ => buffer.save_with_format(&args.out, ImageFormat::Png),
     };
     saved.map_err(|e| {
@@ -155,6 +165,56 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
             format!("Cannot write {}: {e}.", args.out.display()),
         )
     })
+}
+
+struct DetectArgs {
+    input: PathBuf,
+    out: PathBuf,
+    taps: Vec<(f64, f64)>,
+}
+
+fn parse_detect(parser: &mut lexopt::Parser) -> Result<DetectArgs, String> {
+    use lexopt::prelude::*;
+    let (mut input, mut out, mut taps) = (None, None, Vec::new());
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("input") => input = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("out") => out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("tap") => {
+                let raw = parser
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .into_owned();
+                let (x, y) = raw
+                    .split_once(',')
+                    .ok_or_else(|| format!("--tap needs X,Y, not \"{raw}\""))?;
+                let parse = |v: &str| {
+                    v.trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("--tap needs numbers X,Y, not \"{raw}\""))
+                };
+                taps.push((parse(x)?, parse(y)?));
+            }
+            Short('h') | Long("help") => return Err(usage()),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(DetectArgs {
+        input: input.ok_or("--input is required")?,
+        out: out.ok_or("--out is required")?,
+        taps,
+    })
+}
+
+fn run_detect(args: DetectArgs) -> Result<(), SmpError> {
+    let photo = open(&args.input)?.to_rgba8();
+    let (w, h) = photo.dimensions();
+    let photo = Rgba8Image::new(w, h, photo.into_raw())?;
+    let mask = smp_visualiser::detect::detect(&photo, &args.taps)?;
+    let img = image::GrayImage::from_raw(w, h, mask.weights)
+        .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Mask buffer has the wrong size."))?;
+    save_png(&args.out, img.into())
 }
 
 struct SampleArgs {
@@ -253,6 +313,7 @@ fn main() -> ExitCode {
     match command.as_str() {
         "render" => finish(parse_render(&mut parser), run_render),
         "sample" => finish(parse_sample(&mut parser), run_sample),
+        "detect" => finish(parse_detect(&mut parser), run_detect),
         other => {
             eprintln!("error: unknown command \"{other}\"\n\n{}", usage());
             ExitCode::from(2)
