@@ -30,8 +30,12 @@ fn score(name: String, photo: &Rgba8Image, reference: &Mask) -> Score {
     // not what a person taps on).
     let min = (photo.width * photo.height / 500) as usize;
     let taps = taps_for(reference, min);
-    let tapped =
-        detect(photo, &taps).map_or_else(|_| iou(&empty, reference), |m| iou(&m, reference));
+    let tapped_mask = detect(photo, &taps).unwrap_or_else(|_| empty.clone());
+    let tapped = iou(&tapped_mask, reference);
+    if let Ok(dir) = std::env::var("SMP_EVAL_OUT") {
+        let img = image::GrayImage::from_raw(photo.width, photo.height, tapped_mask.weights.clone()).expect("mask");
+        img.save(Path::new(&dir).join(format!("tap-{name}"))).expect("save");
+    }
     Score {
         name,
         auto,

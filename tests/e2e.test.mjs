@@ -376,3 +376,35 @@ test('area tools: find bald areas, tap a patch, undo/redo, invert, errors keep t
   assert.deepEqual(errors, ['no-bald-scalp', 'invalid-tap', 'invalid-tap']);
   assertNoErrors(assert, page);
 });
+
+test('scale calibration: draw a line, give its length', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} .tool[data-tool=measure]`).click();
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  // A horizontal line across half the 640-px photo: 320 photo pixels.
+  await page.mouse.move(stage.x + stage.width * 0.25, stage.y + stage.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + stage.width * 0.75, stage.y + stage.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await page.locator(`${el} .calibrate-length`).fill('4');
+  await page.locator(`${el} .calibrate-unit`).selectOption('cm');
+  await page.locator(`${el} .calibrate button[type=submit]`).click();
+  await page.waitForFunction(() => Math.abs(document.querySelector('smp-visualiser').settings.pxPerMm - 8) < 0.1);
+  assert.match(await page.locator(`${el} .status`).textContent(), /Scale set: 8\.0 pixels per mm/);
+  assert.equal(await page.locator(`${el} .calibrate`).isHidden(), true);
+  const codes = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    return [
+      await code(v.calibrate({ x0: 0, y0: 0, x1: 100, y1: 0, lengthMm: 0 })),
+      await code(v.calibrate({ x0: 0, y0: 0, x1: 100, y1: 0, lengthMm: 1000 })), // 0.1 px/mm: out of range
+      await code(v.calibrate({ x0: 0, y0: 0, x1: 1, y1: 0, lengthMm: 1 })),
+    ];
+  });
+  assert.deepEqual(codes, ['invalid-setting', 'invalid-setting', 'invalid-setting']);
+  assert.ok(Math.abs((await page.evaluate(() => document.querySelector('smp-visualiser').settings.pxPerMm)) - 8) < 0.1);
+  assertNoErrors(assert, page);
+});

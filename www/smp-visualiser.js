@@ -209,6 +209,10 @@ STYLES.replaceSync(`
     border-radius: 50%; background: #fff; border: 2px solid var(--smp-accent); pointer-events: auto;
     cursor: ew-resize; display: grid; place-items: center; color: var(--smp-accent); font-size: 18px; touch-action: none;
   }
+  .measure { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+  .measure-line { stroke: #fff; stroke-width: 3px; vector-effect: non-scaling-stroke; filter: drop-shadow(0 0 1px #000); }
+  .calibrate { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px; border: 1px solid var(--smp-border); border-radius: 8px; }
+  .calibrate input { width: 7em; min-height: 44px; font: inherit; }
   .tools, .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
   .controls { display: grid; gap: 10px 16px; grid-template-columns: 1fr; }
   @container (min-width: 640px) { .controls { grid-template-columns: 1fr 1fr; } }
@@ -245,6 +249,7 @@ TEMPLATE.innerHTML = `
       <canvas class="before" aria-hidden="true"></canvas>
       <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas>
       <canvas class="overlay" aria-hidden="true"></canvas>
+      <svg class="measure" hidden aria-hidden="true" preserveAspectRatio="none"><line class="measure-line"></line></svg>
       <span class="label before">Before</span>
       <span class="label after-label">After</span>
       <div class="divider">
@@ -257,6 +262,7 @@ TEMPLATE.innerHTML = `
       <button type="button" class="tool" data-tool="tap" aria-pressed="false">Tap a patch</button>
       <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint</button>
       <button type="button" class="tool" data-tool="erase" aria-pressed="false">Erase</button>
+      <button type="button" class="tool" data-tool="measure" aria-pressed="false" title="Draw a line over something of known length to set the scale">Measure</button>
       <label class="inline">Brush <input class="brush" type="range" min="8" max="160" step="1" value="48" aria-label="Brush size"></label>
       <label class="inline">Edge <input class="hardness" type="range" min="0" max="1" step="0.05" value="0.5" aria-label="Brush edge, soft to hard"></label>
       <button type="button" class="undo" aria-keyshortcuts="Control+Z" disabled>Undo</button>
@@ -265,6 +271,15 @@ TEMPLATE.innerHTML = `
       <button type="button" class="clear">Clear area</button>
       <label class="inline"><input class="show-area" type="checkbox" checked> Show area</label>
     </div>
+    <form class="calibrate" hidden>
+      <label class="inline">The line is
+        <input class="calibrate-length" type="number" min="0.1" step="any" required aria-label="Length of the line">
+      </label>
+      <select class="calibrate-unit" aria-label="Unit"><option value="mm">mm</option><option value="cm">cm</option></select>
+      <span>long.</span>
+      <button type="submit" class="primary">Set scale</button>
+      <button type="button" class="calibrate-cancel">Cancel</button>
+    </form>
     <div class="controls"></div>
     <div class="actions">
       <label class="inline">Save
@@ -293,6 +308,7 @@ export class SmpVisualiser extends HTMLElement {
   #frameRequested = false;
   #changePending = false;
   #painting = null;
+  #measured = null;
   #worker = null;
   #workerSeq = 0;
   #workerReplies = new Map();
@@ -456,6 +472,27 @@ export class SmpVisualiser extends HTMLElement {
     this.#areaChanged();
     this.#renderNow();
     this.#status(taps.length ? 'Patch added. Tap another, or adjust it with the brush.' : 'Bald areas found. Adjust them with the brush, or tap to add a patch.');
+  }
+
+  /** Sets the scale from a line drawn over something of known length:
+   * `{ x0, y0, x1, y1 }` in photo pixels and its `lengthMm`. Resolves with
+   * the new `pxPerMm`. */
+  async calibrate({ x0, y0, x1, y1, lengthMm } = {}) {
+    await this.ready;
+    try {
+      this.#requireImage();
+      if (![x0, y0, x1, y1, lengthMm].every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        throw new SmpError('invalid-setting', 'A scale line needs x0, y0, x1, y1 in photo pixels and its lengthMm, all numbers.');
+      }
+      if (lengthMm <= 0) throw new SmpError('invalid-setting', 'The real length must be more than 0 mm.');
+      const px = Math.hypot(x1 - x0, y1 - y0);
+      if (px < 2) throw new SmpError('invalid-setting', 'Draw a longer line: it is too short to measure.');
+      await this.setSettings({ pxPerMm: px / lengthMm });
+      this.#status(`Scale set: ${(px / lengthMm).toFixed(1)} pixels per mm.`);
+      return px / lengthMm;
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
   }
 
   /** Undoes the last change of the area; resolves false when there is none. */
@@ -882,6 +919,22 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.calibrate').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const m = this.#measured;
+      const value = Number($('.calibrate-length').value) * ($('.calibrate-unit').value === 'cm' ? 10 : 1);
+      if (!m) return;
+      this.calibrate({ ...m, lengthMm: value })
+        .then(() => {
+          $('.calibrate').hidden = true;
+          $('.measure').hidden = true;
+        })
+        .catch(() => {});
+    });
+    $('.calibrate-cancel').addEventListener('click', () => {
+      $('.calibrate').hidden = true;
+      $('.measure').hidden = true;
+    });
     $('.undo').addEventListener('click', () => this.#historyStep(true));
     $('.redo').addEventListener('click', () => this.#historyStep(false));
     $('.invert').addEventListener('click', () => {
@@ -912,6 +965,13 @@ export class SmpVisualiser extends HTMLElement {
         handle.focus();
         return;
       }
+      if (this.#tool === 'measure') {
+        const p = this.#imagePoint(e);
+        this.#painting = { measure: { x0: p.x, y0: p.y, x1: p.x, y1: p.y } };
+        this.#drawMeasure(this.#painting.measure);
+        this.#$('.calibrate').hidden = true;
+        return;
+      }
       if (this.#tool === 'tap') {
         const p = this.#imagePoint(e);
         this.#detect([[p.x, p.y]], true).catch((err) => this.#report(asSmpError(err)));
@@ -926,11 +986,23 @@ export class SmpVisualiser extends HTMLElement {
       if (this.#painting.divider) {
         const rect = stage.getBoundingClientRect();
         this.#setSplit((e.clientX - rect.left) / rect.width);
+      } else if (this.#painting.measure) {
+        const p = this.#imagePoint(e);
+        Object.assign(this.#painting.measure, { x1: p.x, y1: p.y });
+        this.#drawMeasure(this.#painting.measure);
       } else {
         for (const ev of e.getCoalescedEvents?.() ?? [e]) this.#paintTo(ev);
       }
     });
     const end = () => {
+      if (this.#painting?.measure) {
+        this.#measured = this.#painting.measure;
+        const form = this.#$('.calibrate');
+        form.hidden = false;
+        form.querySelector('input').focus();
+        this.#painting = null;
+        return;
+      }
       if (this.#painting && !this.#painting.divider) {
         this.#areaChanged();
         this.#status('');
@@ -956,6 +1028,17 @@ export class SmpVisualiser extends HTMLElement {
         this.#setSplit(moves[e.key]);
       }
     });
+  }
+
+  #drawMeasure(m) {
+    const svg = this.#$('.measure');
+    svg.setAttribute('viewBox', `0 0 ${this.#engine.width()} ${this.#engine.height()}`);
+    const line = svg.querySelector('line');
+    line.setAttribute('x1', String(m.x0));
+    line.setAttribute('y1', String(m.y0));
+    line.setAttribute('x2', String(m.x1));
+    line.setAttribute('y2', String(m.y1));
+    svg.hidden = false;
   }
 
   #handlePaste(e) {
