@@ -33,8 +33,11 @@ fn score(name: String, photo: &Rgba8Image, reference: &Mask) -> Score {
     let tapped_mask = detect(photo, &taps).unwrap_or_else(|_| empty.clone());
     let tapped = iou(&tapped_mask, reference);
     if let Ok(dir) = std::env::var("SMP_EVAL_OUT") {
-        let img = image::GrayImage::from_raw(photo.width, photo.height, tapped_mask.weights.clone()).expect("mask");
-        img.save(Path::new(&dir).join(format!("tap-{name}"))).expect("save");
+        let img =
+            image::GrayImage::from_raw(photo.width, photo.height, tapped_mask.weights.clone())
+                .expect("mask");
+        img.save(Path::new(&dir).join(format!("tap-{name}")))
+            .expect("save");
     }
     Score {
         name,

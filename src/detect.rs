@@ -26,7 +26,7 @@ const SOME_HAIR: f32 = 0.1;
 /// Local hair density below which skin counts as bald (the core of a patch).
 const BALD_CORE: f32 = 0.3;
 /// Local hair density up to which a patch extends into thinning hair.
-const THIN_HAIR: f32 = 0.7;
+const THIN_HAIR: f32 = 0.6;
 
 /// A point given by the user, in full-resolution photo pixels.
 pub type Tap = (f64, f64);
@@ -416,7 +416,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
 /// out into sparse hair rather than stopping at the first hairs.
 fn extend_into_thinning_hair(chosen: &mut [bool], f: &Features, only_enclosed: bool) {
     let (w, h) = (f.w, f.h);
-    let max_steps = ((w.min(h) as f32 * 0.05) as usize).max(1);
+    let max_steps = ((w.min(h) as f32 * 0.03) as usize).max(1);
     let mut front: Vec<usize> = (0..w * h).filter(|&i| chosen[i]).collect();
     for _ in 0..max_steps {
         let mut next = Vec::new();

@@ -28,7 +28,7 @@ test('photo → paint → slider → compare → download, pixels change only wh
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   assert.equal(await page.locator(`${el} .start`).isVisible(), false);
   const stepHint = await page.locator(`${el} .step-hint`).textContent();
-  assert.match(stepHint, /paint/i);
+  assert.match(stepHint, /find bald areas.*paint/i);
 
   // 2. Paint a stroke across the middle of the photo with the mouse.
   const stage = await page.locator(`${el} .stage`).boundingBox();

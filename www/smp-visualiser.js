@@ -391,7 +391,7 @@ export class SmpVisualiser extends HTMLElement {
       } catch (e) {
         throw asSmpError(e);
       }
-      return this.#loaded('Photo loaded. Now paint over the thin or bald area.');
+      return this.#loaded('Photo loaded. Now mark the thin or bald area.');
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
@@ -406,7 +406,7 @@ export class SmpVisualiser extends HTMLElement {
       } catch (e) {
         throw asSmpError(e);
       }
-      return this.#loaded('Sample loaded. Paint over the two bald patches.');
+      return this.#loaded('Sample loaded. Now mark its two bald patches.');
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
@@ -783,7 +783,7 @@ export class SmpVisualiser extends HTMLElement {
     }
     this.#$('.step-hint').textContent =
       step === 'area'
-        ? 'Paint over the thin or bald area with your finger or mouse.'
+        ? 'Press “Find bald areas”, tap on a bald patch, or paint over the thin or bald area with your finger or mouse.'
         : 'Drag the divider to compare before and after. Adjust the look below, then download your image.';
   }
 
