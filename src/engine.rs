@@ -14,6 +14,7 @@ use crate::brush::{self, DirtyRect, Stroke};
 use crate::color::Transfer;
 use crate::detect::{self, Tap};
 use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::hairline::{self, HairlineStyle};
 use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
 use crate::render::{self, DotContext, Layer, LayerInput, Look, Rect};
@@ -82,6 +83,8 @@ struct Loaded {
     visible_key: Option<(u32, u64)>,
     undo: Vec<Vec<u8>>,
     redo: Vec<Vec<u8>>,
+    /// The area before the hairline being designed was applied to it.
+    hairline_base: Option<Vec<u8>>,
     preview_layer: Option<Layer>,
     full_layer: Option<Layer>,
     last_preview_change: Rect,
@@ -190,6 +193,7 @@ impl Engine {
             visible_key: None,
             undo: Vec::new(),
             redo: Vec::new(),
+            hairline_base: None,
             preview_layer: None,
             full_layer: None,
             last_preview_change: Rect::default(),
@@ -287,6 +291,8 @@ impl Engine {
         }
         l.undo.push(rle_encode(&l.mask.weights));
         l.redo.clear();
+        // Any other edit ends the hairline design.
+        l.hairline_base = None;
         Ok(())
     }
 
@@ -310,6 +316,7 @@ impl Engine {
         let Some(code) = from.pop() else {
             return Ok(false);
         };
+        l.hairline_base = None;
         to.push(rle_encode(&l.mask.weights));
         rle_decode(&code, &mut l.mask.weights);
         let r = whole(l.full.width, l.full.height);
@@ -353,6 +360,50 @@ impl Engine {
         let r = whole(l.full.width, l.full.height);
         Self::mask_changed(l, r);
         Ok(())
+    }
+
+    /// Shapes the area's front edge with a designed hairline (handles in
+    /// full-resolution pixels). Repeated calls while designing re-shape the
+    /// area as it was before the first (one undo step); with an empty area
+    /// the whole scalp side of the hairline becomes the area.
+    pub fn design_hairline(
+        &mut self,
+        handles: &[(f64, f64)],
+        style: HairlineStyle,
+    ) -> Result<(), SmpError> {
+        let (w, h) = self.size();
+        let ppm = self.settings.px_per_mm_for(w, h);
+        let seed = self.settings.seed;
+        if self
+            .loaded
+            .as_ref()
+            .ok_or_else(no_image)?
+            .hairline_base
+            .is_none()
+        {
+            self.checkpoint()?;
+            let l = self.loaded.as_mut().ok_or_else(no_image)?;
+            let base = if l.mask.is_empty() {
+                vec![255; l.mask.weights.len()]
+            } else {
+                l.mask.weights.clone()
+            };
+            l.hairline_base = Some(base);
+        }
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        let mut shaped = Mask::new(w, h, l.hairline_base.clone().unwrap_or_default())?;
+        hairline::apply(&mut shaped, handles, style, ppm, seed)?;
+        l.mask = shaped;
+        Self::mask_changed(l, whole(w, h));
+        Ok(())
+    }
+
+    /// Ends designing the hairline (the next design starts from the area as
+    /// it is then).
+    pub fn finish_hairline(&mut self) {
+        if let Some(l) = self.loaded.as_mut() {
+            l.hairline_base = None;
+        }
     }
 
     /// Paints or erases one stroke segment (full-resolution pixels).

@@ -13,6 +13,7 @@ pub mod color;
 pub mod detect;
 pub mod engine;
 pub mod error;
+pub mod hairline;
 pub mod hash;
 pub mod placement;
 pub mod raster;

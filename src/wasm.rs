@@ -199,6 +199,31 @@ impl Engine {
         self.core.detect_area(&taps, add).map_err(to_js)
     }
 
+    /// Shapes the area with a designed hairline: handles `[x0, y0, x1, y1, …]`
+    /// in full-size pixels, style `soft`, `defined` or `broken`.
+    #[wasm_bindgen(js_name = designHairline)]
+    pub fn design_hairline(&mut self, handles: Vec<f64>, style: &str) -> Result<(), JsValue> {
+        let style = crate::hairline::HairlineStyle::parse(style).map_err(to_js)?;
+        let handles: Vec<(f64, f64)> = handles.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        self.core.design_hairline(&handles, style).map_err(to_js)
+    }
+
+    /// Ends designing the hairline.
+    #[wasm_bindgen(js_name = finishHairline)]
+    pub fn finish_hairline(&mut self) {
+        self.core.finish_hairline();
+    }
+
+    /// Default hairline handles for the photo: `[x0, y0, …]`.
+    #[wasm_bindgen(js_name = defaultHairline)]
+    pub fn default_hairline(&self) -> Vec<f64> {
+        let (w, h) = self.core.size();
+        crate::hairline::default_handles(w, h)
+            .into_iter()
+            .flat_map(|(x, y)| [x, y])
+            .collect()
+    }
+
     /// Copies out the full-size area weights.
     pub fn mask(&self) -> Result<Vec<u8>, JsValue> {
         Ok(self.core.mask().map_err(to_js)?.weights.clone())

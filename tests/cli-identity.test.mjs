@@ -36,6 +36,12 @@ const cases = [
     settings: { mode: 'density', session: 1, healing: 'fresh', pxPerMm: 5 },
   },
   {
+    name: 'buzz cut look with a broken hairline',
+    flags: { mode: 'full', hairline: '50,260 320,190 600,250', 'hairline-style': 'broken', 'px-per-mm': 6 },
+    settings: { mode: 'full', pxPerMm: 6 },
+    hairline: { handles: [[50, 260], [320, 190], [600, 250]], style: 'broken' },
+  },
+  {
     name: 'buzz cut look after 7 years',
     flags: { mode: 'full', 'years-after': 7, shade: 0.9 },
     settings: { mode: 'full', yearsAfter: 7, shade: 0.9 },
@@ -56,7 +62,7 @@ for (const c of cases) {
     await ready(page);
     await blobInPage(page, readFileSync(photoFile), 'photo', 'image/png');
     await blobInPage(page, readFileSync(maskFile), 'mask', 'image/png');
-    const bytes = await page.evaluate(async ({ settings, grey }) => {
+    const bytes = await page.evaluate(async ({ settings, grey, hairline }) => {
       const v = document.querySelector('smp-visualiser');
       await v.loadImage(window.photo);
       const bmp = await createImageBitmap(window.mask, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
@@ -68,9 +74,10 @@ for (const c of cases) {
       if (grey) for (let i = 0; i < mask.data.length; i += 4) mask.data[i + 3] = mask.data[i];
       await v.setMask(mask);
       await v.setSettings(settings);
+      if (hairline) await v.setHairline(hairline);
       const blob = await v.exportImage({ type: 'image/png', layout: 'after' });
       return Array.from(new Uint8Array(await blob.arrayBuffer()));
-    }, { settings: c.settings, grey: Boolean(c.sample) });
+    }, { settings: c.settings, grey: Boolean(c.sample), hairline: c.hairline });
     const web = PNG.sync.read(Buffer.from(bytes));
     assert.deepEqual([web.width, web.height], [cli.width, cli.height]);
     let differing = 0;

@@ -389,12 +389,14 @@ test('scale calibration: draw a line, give its length', async () => {
   await page.mouse.down();
   await page.mouse.move(stage.x + stage.width * 0.75, stage.y + stage.height * 0.5, { steps: 5 });
   await page.mouse.up();
+  assert.equal(await page.locator(`${el} .measure`).isVisible(), true, 'the measured line is shown');
   await page.locator(`${el} .calibrate-length`).fill('4');
   await page.locator(`${el} .calibrate-unit`).selectOption('cm');
   await page.locator(`${el} .calibrate button[type=submit]`).click();
   await page.waitForFunction(() => Math.abs(document.querySelector('smp-visualiser').settings.pxPerMm - 8) < 0.1);
   assert.match(await page.locator(`${el} .status`).textContent(), /Scale set: 8\.0 pixels per mm/);
   assert.equal(await page.locator(`${el} .calibrate`).isHidden(), true);
+  assert.equal(await page.locator(`${el} .measure`).isHidden(), true);
   const codes = await page.evaluate(async () => {
     const v = document.querySelector('smp-visualiser');
     const code = (p) => p.then(() => 'resolved', (e) => e.code);
@@ -406,5 +408,45 @@ test('scale calibration: draw a line, give its length', async () => {
   });
   assert.deepEqual(codes, ['invalid-setting', 'invalid-setting', 'invalid-setting']);
   assert.ok(Math.abs((await page.evaluate(() => document.querySelector('smp-visualiser').settings.pxPerMm)) - 8) < 0.1);
+  assertNoErrors(assert, page);
+});
+
+test('hairline designer: drag a handle, change the style, undo', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} .tool[data-tool=hairline]`).click();
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  const column = (x) =>
+    page.evaluate((cx) => {
+      const m = document.querySelector('smp-visualiser').getMask();
+      // Last row of the area in this column (the hairline's height there).
+      for (let y = m.height - 1; y >= 0; y--) if (m.data[(y * m.width + cx) * 4 + 3] >= 128) return y;
+      return -1;
+    }, x);
+  const before = await column(800);
+  assert.ok(before > 300 && before < 600, `hairline at row ${before} in the middle`);
+  assert.equal(await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data[3]), 255, 'the top of the head is in the area');
+  // Drag the middle handle down by a tenth of the photo.
+  const handle = page.locator(`${el} .hairline circle[data-index="2"]`);
+  const hb = await handle.boundingBox();
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2 + stage.height * 0.1, { steps: 4 });
+  await page.mouse.up();
+  const after = await column(800);
+  assert.ok(after > before + 80, `hairline moved from ${before} to ${after}`);
+  await page.locator(`${el} .hairline-style`).selectOption('defined');
+  // Leaving the tool keeps the design; undo returns to the empty area.
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
+  assert.equal(await page.locator(`${el} .hairline`).isHidden(), true);
+  await page.locator(`${el} button.undo`).click();
+  assert.equal(await column(800), -1);
+  const code = await page.evaluate(() =>
+    document.querySelector('smp-visualiser').setHairline({ handles: [[1, 2]] }).then(() => 'resolved', (e) => e.code),
+  );
+  assert.equal(code, 'invalid-setting');
   assertNoErrors(assert, page);
 });

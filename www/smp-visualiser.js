@@ -211,6 +211,9 @@ STYLES.replaceSync(`
   }
   .measure { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
   .measure-line { stroke: #fff; stroke-width: 3px; vector-effect: non-scaling-stroke; filter: drop-shadow(0 0 1px #000); }
+  .hairline { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+  .hairline-curve { fill: none; stroke: #fff; stroke-width: 2px; stroke-dasharray: 6 4; vector-effect: non-scaling-stroke; }
+  .hairline circle { fill: var(--smp-accent); stroke: #fff; stroke-width: 2px; vector-effect: non-scaling-stroke; pointer-events: auto; cursor: grab; }
   .calibrate { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px; border: 1px solid var(--smp-border); border-radius: 8px; }
   .calibrate input { width: 7em; min-height: 44px; font: inherit; }
   .tools, .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
@@ -250,6 +253,7 @@ TEMPLATE.innerHTML = `
       <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas>
       <canvas class="overlay" aria-hidden="true"></canvas>
       <svg class="measure" hidden aria-hidden="true" preserveAspectRatio="none"><line class="measure-line"></line></svg>
+      <svg class="hairline" hidden aria-hidden="true" preserveAspectRatio="none"><polyline class="hairline-curve"></polyline></svg>
       <span class="label before">Before</span>
       <span class="label after-label">After</span>
       <div class="divider">
@@ -263,6 +267,14 @@ TEMPLATE.innerHTML = `
       <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint</button>
       <button type="button" class="tool" data-tool="erase" aria-pressed="false">Erase</button>
       <button type="button" class="tool" data-tool="measure" aria-pressed="false" title="Draw a line over something of known length to set the scale">Measure</button>
+      <button type="button" class="tool" data-tool="hairline" aria-pressed="false" title="Design the front hairline of a buzz-cut look">Hairline</button>
+      <label class="inline hairline-style-label" hidden>Hairline
+        <select class="hairline-style" aria-label="Hairline style">
+          <option value="soft">Soft (feathered)</option>
+          <option value="defined">Defined</option>
+          <option value="broken">Broken</option>
+        </select>
+      </label>
       <label class="inline">Brush <input class="brush" type="range" min="8" max="160" step="1" value="48" aria-label="Brush size"></label>
       <label class="inline">Edge <input class="hardness" type="range" min="0" max="1" step="0.05" value="0.5" aria-label="Brush edge, soft to hard"></label>
       <button type="button" class="undo" aria-keyshortcuts="Control+Z" disabled>Undo</button>
@@ -309,6 +321,7 @@ export class SmpVisualiser extends HTMLElement {
   #changePending = false;
   #painting = null;
   #measured = null;
+  #hairline = null;
   #worker = null;
   #workerSeq = 0;
   #workerReplies = new Map();
@@ -495,6 +508,63 @@ export class SmpVisualiser extends HTMLElement {
     }
   }
 
+  /** Shapes the area's front edge with a designed hairline (`handles`:
+   * `[[x, y], …]` in photo pixels, the scalp above the curve; `style`:
+   * `soft`, `defined` or `broken`). With an empty area, the whole scalp side
+   * becomes the area. One undo step. */
+  async setHairline({ handles, style = 'soft' } = {}) {
+    await this.ready;
+    try {
+      this.#requireImage();
+      if (!Array.isArray(handles) || handles.length < 2) throw new SmpError('invalid-setting', 'A hairline needs at least two handles: [[x, y], …].');
+      const flat = handles.flatMap((p) => [p?.[0], p?.[1]]);
+      if (flat.some((v) => typeof v !== 'number')) throw new SmpError('invalid-setting', 'Each hairline handle needs two numbers: x and y in photo pixels.');
+      try {
+        this.#engine.finishHairline();
+        this.#engine.designHairline(Float64Array.from(flat), style);
+        this.#engine.finishHairline();
+      } catch (e) {
+        throw asSmpError(e);
+      }
+      this.#hairline = handles.map((p) => [p[0], p[1]]);
+      this.#areaChanged();
+      this.#renderNow();
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** Applies the hairline being designed in the page (handles dragged). */
+  #designHairline() {
+    try {
+      this.#engine.designHairline(Float64Array.from(this.#hairline.flat()), this.#$('.hairline-style').value);
+    } catch (e) {
+      this.#report(asSmpError(e));
+      return;
+    }
+    this.#drawHairline();
+    this.#overlayStale = true;
+    this.#scheduleRender(false);
+  }
+
+  #drawHairline() {
+    const svg = this.#$('.hairline');
+    const w = this.#engine.width();
+    svg.setAttribute('viewBox', `0 0 ${w} ${this.#engine.height()}`);
+    const sorted = [...this.#hairline].sort((a, b) => a[0] - b[0]);
+    svg.querySelector('polyline').setAttribute('points', sorted.map((p) => p.join(',')).join(' '));
+    const r = (12 * w) / Math.max(1, this.#$('.stage').getBoundingClientRect().width);
+    for (const c of svg.querySelectorAll('circle')) c.remove();
+    this.#hairline.forEach((p, i) => {
+      const c = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+      c.setAttribute('cx', String(p[0]));
+      c.setAttribute('cy', String(p[1]));
+      c.setAttribute('r', String(r));
+      c.dataset.index = String(i);
+      svg.append(c);
+    });
+  }
+
   /** Undoes the last change of the area; resolves false when there is none. */
   async undo() {
     await this.ready;
@@ -675,6 +745,7 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
+    this.#hairline = null;
     this.#sendPhotoToWorker();
     this.#areaChanged();
     this.#showPhoto();
@@ -909,8 +980,20 @@ export class SmpVisualiser extends HTMLElement {
     }
     for (const b of this.shadowRoot.querySelectorAll('.tool')) {
       b.addEventListener('click', () => {
+        const was = this.#tool;
         this.#tool = b.dataset.tool;
         for (const o of this.shadowRoot.querySelectorAll('.tool')) o.setAttribute('aria-pressed', String(o === b));
+        const designing = this.#tool === 'hairline' && this.#engine?.width() > 0;
+        this.#$('.hairline').toggleAttribute('hidden', !designing); // an SVG has no .hidden
+        this.#$('.hairline-style-label').hidden = !designing;
+        if (designing && was !== 'hairline') {
+          this.#hairline ??= Array.from({ length: 5 }, (_, i) => [...this.#engine.defaultHairline().slice(i * 2, i * 2 + 2)]);
+          this.#designHairline();
+          this.#areaChanged();
+          this.#status('Drag the handles to shape the hairline; the scalp is above the dashed line.');
+        } else if (!designing && was === 'hairline') {
+          this.#engine?.finishHairline();
+        }
       });
     }
     $('.show-area').addEventListener('change', () => {
@@ -919,6 +1002,7 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.hairline-style').addEventListener('change', () => this.#designHairline());
     $('.calibrate').addEventListener('submit', (e) => {
       e.preventDefault();
       const m = this.#measured;
@@ -927,13 +1011,13 @@ export class SmpVisualiser extends HTMLElement {
       this.calibrate({ ...m, lengthMm: value })
         .then(() => {
           $('.calibrate').hidden = true;
-          $('.measure').hidden = true;
+          $('.measure').setAttribute('hidden', '');
         })
         .catch(() => {});
     });
     $('.calibrate-cancel').addEventListener('click', () => {
       $('.calibrate').hidden = true;
-      $('.measure').hidden = true;
+      $('.measure').setAttribute('hidden', '');
     });
     $('.undo').addEventListener('click', () => this.#historyStep(true));
     $('.redo').addEventListener('click', () => this.#historyStep(false));
@@ -965,6 +1049,11 @@ export class SmpVisualiser extends HTMLElement {
         handle.focus();
         return;
       }
+      if (this.#tool === 'hairline') {
+        const index = e.composedPath()[0]?.dataset?.index;
+        if (index !== undefined) this.#painting = { handle: Number(index) };
+        return;
+      }
       if (this.#tool === 'measure') {
         const p = this.#imagePoint(e);
         this.#painting = { measure: { x0: p.x, y0: p.y, x1: p.x, y1: p.y } };
@@ -986,6 +1075,10 @@ export class SmpVisualiser extends HTMLElement {
       if (this.#painting.divider) {
         const rect = stage.getBoundingClientRect();
         this.#setSplit((e.clientX - rect.left) / rect.width);
+      } else if (this.#painting.handle !== undefined) {
+        const p = this.#imagePoint(e);
+        this.#hairline[this.#painting.handle] = [p.x, p.y];
+        this.#designHairline();
       } else if (this.#painting.measure) {
         const p = this.#imagePoint(e);
         Object.assign(this.#painting.measure, { x1: p.x, y1: p.y });
@@ -1005,6 +1098,10 @@ export class SmpVisualiser extends HTMLElement {
       }
       if (this.#painting && !this.#painting.divider) {
         this.#areaChanged();
+        if (this.#painting.handle !== undefined) {
+          this.#painting = null;
+          return;
+        }
         this.#status('');
       }
       this.#painting = null;
@@ -1038,7 +1135,7 @@ export class SmpVisualiser extends HTMLElement {
     line.setAttribute('y1', String(m.y0));
     line.setAttribute('x2', String(m.x1));
     line.setAttribute('y2', String(m.y1));
-    svg.hidden = false;
+    svg.removeAttribute('hidden'); // an SVG element has no .hidden property
   }
 
   #handlePaste(e) {

@@ -13,7 +13,8 @@ use smp_visualiser::{render_photo, ErrorCode, Mask, Rgba8Image, Settings, SmpErr
 fn usage() -> String {
     let mut s = String::from(
         "smp — scalp micropigmentation simulation\n\n\
-         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n  \
+         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n             \
+         [--hairline \"X,Y X,Y ...\" [--hairline-style soft|defined|broken]]\n  \
          smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n  \
          smp detect --input IN.(png|jpg) --out MASK.png [--tap X,Y]...\n\n\
          `detect` proposes the bald scalp as a mask (grey = weight): every bald\n\
@@ -108,17 +109,46 @@ struct RenderArgs {
     mask: PathBuf,
     out: PathBuf,
     settings: Settings,
+    hairline: Option<Vec<(f64, f64)>>,
+    hairline_style: String,
+}
+
+fn parse_points(raw: &str, flag: &str) -> Result<Vec<(f64, f64)>, String> {
+    raw.split_whitespace()
+        .map(|p| {
+            let (x, y) = p
+                .split_once(',')
+                .ok_or_else(|| format!("--{flag} needs points X,Y separated by spaces"))?;
+            let n = |v: &str| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("--{flag}: \"{p}\" is not X,Y"))
+            };
+            Ok((n(x)?, n(y)?))
+        })
+        .collect()
 }
 
 fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
     use lexopt::prelude::*;
     let (mut input, mut mask, mut out) = (None, None, None);
     let mut settings = Settings::default();
+    let (mut hairline, mut hairline_style) = (None, "soft".to_string());
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("input") => input = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("mask") => mask = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("out") => out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("hairline") => {
+                let raw = parser.value().map_err(|e| e.to_string())?;
+                hairline = Some(parse_points(&raw.to_string_lossy(), "hairline")?);
+            }
+            Long("hairline-style") => {
+                hairline_style = parser
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .into_owned();
+            }
             Long(flag) if smp_visualiser::settings::spec(flag).is_some() => {
                 let flag = flag.to_string();
                 let raw = parser.value().map_err(|e| e.to_string())?;
@@ -135,6 +165,8 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
         mask: mask.ok_or("--mask is required")?,
         out: out.ok_or("--out is required")?,
         settings,
+        hairline,
+        hairline_style,
     })
 }
 
@@ -144,7 +176,16 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
     let photo = decoded.to_rgba8();
     let (w, h) = photo.dimensions();
     let photo = Rgba8Image::new(w, h, photo.into_raw())?;
-    let mask = mask_from(&open(&args.mask)?)?;
+    let mut mask = mask_from(&open(&args.mask)?)?;
+    if let Some(handles) = &args.hairline {
+        // As the page does: an empty area means the whole scalp side.
+        if mask.is_empty() {
+            mask.weights.fill(255);
+        }
+        let style = smp_visualiser::hairline::HairlineStyle::parse(&args.hairline_style)?;
+        let ppm = args.settings.px_per_mm_for(w, h);
+        smp_visualiser::hairline::apply(&mut mask, handles, style, ppm, args.settings.seed)?;
+    }
     let result = render_photo(photo, mask, &args.settings)?;
     let format = ImageFormat::from_path(&args.out).unwrap_or(ImageFormat::Png);
     let buffer = image::RgbaImage::from_raw(result.width, result.height, result.pixels)
