@@ -171,8 +171,9 @@ fn features(small: &Rgba8Image) -> Features {
         .collect();
     let r = ((w.min(h) as f32 * 0.025).round() as usize).max(2);
     let hair_density = box_mean(&hair, w, h, r);
-    let enclosed = enclosure(&hair_density, DENSE_HAIR, w, h);
-    let enclosed_loosely = enclosure(&hair_density, SOME_HAIR, w, h);
+    let enclosed = enclosure(&hair_mass(&hair_density, DENSE_HAIR, w, h), w, h);
+    let loose: Vec<bool> = hair_density.iter().map(|&d| d > SOME_HAIR).collect();
+    let enclosed_loosely = enclosure(&loose, w, h);
     Features {
         w,
         h,
@@ -185,10 +186,32 @@ fn features(small: &Rgba8Image) -> Features {
     }
 }
 
-/// Pixels with hair (density above `level`) to their left and right in
-/// their row, and below them in their column.
-fn enclosure(hair_density: &[f32], level: f32, w: usize, h: usize) -> Vec<bool> {
+/// The head's hair: the large connected masses of dense hair. Dark clothes,
+/// a dark chair or glasses below or beside the head form masses of their own
+/// that are not connected to it, so they do not frame a neck as scalp.
+fn hair_mass(hair_density: &[f32], level: f32, w: usize, h: usize) -> Vec<bool> {
     let dense: Vec<bool> = hair_density.iter().map(|&d| d > level).collect();
+    let masses = regions(&dense, w, h);
+    let largest = masses.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = vec![false; w * h];
+    // A bald band can split the hair in two: masses of a third of the
+    // largest's size count too.
+    for m in masses.iter().filter(|m| m.len() * 3 >= largest) {
+        // Clothes enter the photo from its bottom edge; hair does not.
+        let from_bottom = m.iter().any(|&i| i / w == h - 1)
+            && m.iter().map(|&i| i / w).min().unwrap_or(0) > h / 2;
+        if !from_bottom {
+            for &i in m {
+                out[i] = true;
+            }
+        }
+    }
+    out
+}
+
+/// Pixels with hair (`dense`) to their left and right in their row, and
+/// below them in their column.
+fn enclosure(dense: &[bool], w: usize, h: usize) -> Vec<bool> {
     let mut enclosed = vec![false; w * h];
     let lowest: Vec<Option<usize>> = (0..w)
         .map(|x| (0..h).rev().find(|&y| dense[y * w + x]))
@@ -317,8 +340,11 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             // around it is frame enough (the background may border it above).
             let nearly_bald_head = region.len() > w * h / 10 && share(&f.enclosed_loosely) >= 0.5;
             if framed || nearly_bald_head {
+                // A framed patch ends where the head's hair frame ends: a part
+                // running on into a neck or an ear is cut. (A nearly bald head
+                // has too little hair for that; it is kept whole.)
                 for i in region {
-                    chosen[i] = true;
+                    chosen[i] = nearly_bald_head || f.enclosed[i];
                 }
             }
         }
