@@ -788,31 +788,37 @@ export class SmpVisualiser extends HTMLElement {
       this.#$('.after').getContext('2d').putImageData(this.#view(ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
     }
     if (this.#overlayStale) {
+      // After a brush stroke only the touched rectangle needs redrawing.
+      const rect = this.#overlayStale === 'changed' ? [x0, y0, x1, y1] : [0, 0, pw, ph];
       this.#overlayStale = false;
-      this.#drawOverlay(pw, ph);
+      this.#drawOverlay(pw, ph, rect);
     }
   }
 
-  #drawOverlay(pw, ph) {
-    const overlay = this.#$('.overlay');
-    const ctx = overlay.getContext('2d');
+  /** Draws the tinted area over the before-side, within `[x0, y0, x1, y1]`. */
+  #drawOverlay(pw, ph, [x0, y0, x1, y1]) {
+    const ctx = this.#$('.overlay').getContext('2d');
     if (!this.#$('.show-area').checked) {
       ctx.clearRect(0, 0, pw, ph);
       return;
     }
+    if (x1 <= x0 || y1 <= y0) return;
     const weights = new Uint8Array(this.#memory.buffer, this.#engine.previewMaskPtr(), pw * ph);
-    const tint = new ImageData(pw, ph);
+    const tint = new ImageData(x1 - x0, y1 - y0);
     const [r, g, b] = getComputedStyle(this).getPropertyValue('--smp-area').split(',').map(Number);
     const d = tint.data;
-    for (let i = 0; i < weights.length; i++) {
-      const a = weights[i];
-      if (a === 0) continue;
-      d[i * 4] = r;
-      d[i * 4 + 1] = g;
-      d[i * 4 + 2] = b;
-      d[i * 4 + 3] = (a * 115) >> 8;
+    let k = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++, k += 4) {
+        const a = weights[y * pw + x];
+        if (a === 0) continue;
+        d[k] = r;
+        d[k + 1] = g;
+        d[k + 2] = b;
+        d[k + 3] = (a * 115) >> 8;
+      }
     }
-    ctx.putImageData(tint, 0, 0);
+    ctx.putImageData(tint, x0, y0);
   }
 
   /** Renders at most once per animation frame while input keeps coming. */
@@ -950,7 +956,7 @@ export class SmpVisualiser extends HTMLElement {
       this.#report(asSmpError(err));
     }
     this.#painting.last = p;
-    this.#overlayStale = true;
+    this.#overlayStale ||= 'changed';
     this.#scheduleRender(false);
   }
 
