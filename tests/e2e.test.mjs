@@ -24,7 +24,7 @@ test('photo → paint → slider → compare → download, pixels change only wh
   assert.equal((await events(page, 'smp-ready')).length, 1);
 
   // 1. Choose a photo with the file picker.
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   assert.equal(await page.locator(`${el} .start`).isVisible(), false);
   const stepHint = await page.locator(`${el} .step-hint`).textContent();
@@ -95,7 +95,7 @@ test('photo → paint → slider → compare → download, pixels change only wh
 test('eraser and clear remove the area; the step guide follows', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   const stage = await page.locator(`${el} .stage`).boundingBox();
   const cx = stage.x + stage.width * 0.3;
@@ -125,7 +125,7 @@ test('eraser and clear remove the area; the step guide follows', async () => {
 test('portrait JPEG with EXIF orientation 6 is shown upright', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.portrait);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.portrait);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   const px = await page.evaluate(async () => {
     const v = document.querySelector('smp-visualiser');
@@ -245,7 +245,7 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
 test('bad files give a clear message and keep the photo and area', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   await page.evaluate(async () => {
     const v = document.querySelector('smp-visualiser');
@@ -262,7 +262,7 @@ test('bad files give a clear message and keep the photo and area', async () => {
   ];
   for (const [file, code, message] of cases) {
     const n = (await events(page, 'smp-error')).length;
-    await page.locator(`${el} input[type=file]`).setInputFiles(file);
+    await page.locator(`${el} input.photo-file`).setInputFiles(file);
     await page.waitForFunction((k) => window.__smpEvents.filter((e) => e.type === 'smp-error').length > k, n);
     const last = (await events(page, 'smp-error')).at(-1).detail;
     assert.equal(last.code, code, file);
@@ -276,7 +276,7 @@ test('bad files give a clear message and keep the photo and area', async () => {
     assert.equal(kept, true, `photo and area kept after ${file}`);
   }
   // And the page still works: a good photo loads after all that.
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.portrait);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.portrait);
   await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().width === 360);
   assertNoErrors(assert, page);
 });
@@ -284,7 +284,7 @@ test('bad files give a clear message and keep the photo and area', async () => {
 test('works at phone size with touch', async () => {
   const page = await browser.open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   await ready(page);
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   const stage = await page.locator(`${el} .stage`).boundingBox();
   assert.ok(stage.width <= 360 && stage.width > 300, `stage ${stage.width}px wide`);
@@ -380,7 +380,7 @@ test('area tools: find bald areas, tap a patch, undo/redo, invert, errors keep t
 test('scale calibration: draw a line, give its length', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} input[type=file]`).setInputFiles(fx.skin);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   await page.locator(`${el} .tool[data-tool=measure]`).click();
   const stage = await page.locator(`${el} .stage`).boundingBox();
@@ -448,5 +448,47 @@ test('hairline designer: drag a handle, change the style, undo', async () => {
     document.querySelector('smp-visualiser').setHairline({ handles: [[1, 2]] }).then(() => 'resolved', (e) => e.code),
   );
   assert.equal(code, 'invalid-setting');
+  assertNoErrors(assert, page);
+});
+
+test('exports carry their settings; settings save and load back', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    await v.setSettings({ densityPerCm2: 130, mode: 'density', shade: 0.7 });
+    const png = await v.exportImage({ layout: 'side-by-side', disclaimer: 'Simulation only', date: new Date('2026-11-24T12:00:00Z') });
+    const bytes = Array.from(new Uint8Array(await png.arrayBuffer()));
+    const record = v.settingsRecord();
+    await v.setSettings({ densityPerCm2: 40, mode: 'full', shade: 0.2 });
+    const fromPng = await v.loadSettings(png);
+    await v.setSettings({ densityPerCm2: 40 });
+    const fromJson = await v.loadSettings(new Blob([JSON.stringify(record)], { type: 'application/json' }));
+    const bad = {
+      text: await code(v.loadSettings(new Blob(['hello']))),
+      other: await code(v.loadSettings({ app: 'something-else', settings: {} })),
+      jpeg: await code(v.loadSettings(await v.exportImage({ type: 'image/jpeg' }))),
+    };
+    return { bytes, fromPng, fromJson, bad };
+  });
+  const { readTextChunk } = await import('../www/png-meta.js');
+  const meta = JSON.parse(readTextChunk(new Uint8Array(r.bytes), 'smp-visualiser'));
+  assert.equal(meta.settings.densityPerCm2, 130);
+  assert.equal(meta.settings.mode, 'density');
+  assert.equal(meta.disclaimer, 'Simulation only');
+  assert.equal(meta.date, '2026-11-24');
+  assert.equal(meta.layout, 'side-by-side');
+  assert.equal(r.fromPng.densityPerCm2, 130);
+  assert.equal(r.fromPng.mode, 'density');
+  assert.equal(r.fromJson.shade, 0.7);
+  assert.deepEqual(r.bad, { text: 'no-settings', other: 'no-settings', jpeg: 'no-settings' });
+  // The footer band darkens the bottom edge of a side-by-side image only.
+  const img = PNG.sync.read(Buffer.from(r.bytes));
+  const original = PNG.sync.read(readFileSync(fx.skin));
+  const at = (png, x, y) => png.data[(y * png.width + x) * 4 + 1];
+  assert.ok(at(img, 5, img.height - 3) < at(original, 5, original.height - 3) - 30, 'footer band');
   assertNoErrors(assert, page);
 });

@@ -7,6 +7,7 @@
 // anywhere: the photo never leaves the device.
 
 import init, { Engine, settingsSchema } from './pkg/smp_visualiser.js';
+import { isPng, readTextChunk, withTextChunk } from './png-meta.js';
 
 /** Longest side of the live preview, in pixels (export is always full size). */
 const PREVIEW_SIDE_PX = 1600;
@@ -15,6 +16,9 @@ const MAX_PIXELS = 50_000_000;
 const MAX_SIDE_PX = 20_000;
 const EXPORT_TYPES = ['image/png', 'image/jpeg'];
 const EXPORT_LAYOUTS = ['after', 'before', 'side-by-side'];
+/** Name of the PNG text chunk (and JSON format) that carries the settings. */
+const META_KEY = 'smp-visualiser';
+const DEFAULT_DISCLAIMER = 'Simulation: real results vary from person to person.';
 
 /** An error with a stable `code` for scripts and a `message` for people. */
 export class SmpError extends Error {
@@ -242,7 +246,7 @@ TEMPLATE.innerHTML = `
   <section class="start" part="start">
     <h2>See scalp micropigmentation on your own photo</h2>
     <p class="hint">Take or choose a clear photo of the scalp. Then paint over the thin or bald area.</p>
-    <label class="button primary">Choose a photo<input class="file" type="file" accept="image/*" aria-label="Choose a photo"></label>
+    <label class="button primary">Choose a photo<input class="file photo-file" type="file" accept="image/*" aria-label="Choose a photo"></label>
     <p class="hint">or drop a photo here, or paste one.</p>
     <button type="button" class="sample">Try a sample photo</button>
   </section>
@@ -302,6 +306,8 @@ TEMPLATE.innerHTML = `
       </label>
       <button type="button" class="primary download">Download image</button>
       <button type="button" class="new-photo">New photo</button>
+      <button type="button" class="save-settings">Save settings</button>
+      <label class="button">Load settings<input class="file settings-file" type="file" accept=".json,application/json,image/png" aria-label="Load settings from a file"></label>
     </div>
   </div>
   <p class="status" role="status" aria-live="polite"></p>
@@ -641,13 +647,19 @@ export class SmpVisualiser extends HTMLElement {
     }
   }
 
-  /** The photo (before, after, or both side by side) at full resolution, as a Blob. */
-  async exportImage({ type = 'image/png', layout = 'after', quality = 0.92 } = {}) {
+  /** The photo (before, after, or both side by side) at full resolution, as
+   * a Blob. `side-by-side` carries "Before"/"After" labels, the date and a
+   * disclaimer line (`disclaimer: ''` leaves it out); `after` and `before`
+   * stay pure unless a `disclaimer` is asked for. PNGs carry the settings
+   * in a text chunk (see `loadSettings`). */
+  async exportImage({ type = 'image/png', layout = 'after', quality = 0.92, disclaimer, date = new Date() } = {}) {
     await this.ready;
     try {
       this.#requireImage();
       if (!EXPORT_TYPES.includes(type)) throw new SmpError('invalid-export', `type must be one of ${EXPORT_TYPES.join(', ')}.`);
       if (!EXPORT_LAYOUTS.includes(layout)) throw new SmpError('invalid-export', `layout must be one of ${EXPORT_LAYOUTS.join(', ')}.`);
+      if (disclaimer !== undefined && typeof disclaimer !== 'string') throw new SmpError('invalid-export', 'disclaimer must be text.');
+      const note = disclaimer ?? (layout === 'side-by-side' ? DEFAULT_DISCLAIMER : '');
       const w = this.#engine.width();
       const h = this.#engine.height();
       const canvas = document.createElement('canvas');
@@ -655,15 +667,58 @@ export class SmpVisualiser extends HTMLElement {
       canvas.height = h;
       const ctx = canvas.getContext('2d');
       if (!ctx) throw new SmpError('out-of-memory', 'The browser could not make room for the full-size image.');
-      if (layout !== 'after') ctx.putImageData(this.#view(this.#engine.beforePtr(), w, h), 0, 0);
-      if (layout !== 'before') {
-        const pixels = await this.#renderFullResolution();
-        ctx.putImageData(new ImageData(pixels, w, h), layout === 'side-by-side' ? w : 0, 0);
+      const slow = setTimeout(() => this.#status('Preparing your full-size image…'), 300);
+      try {
+        if (layout !== 'after') ctx.putImageData(this.#view(this.#engine.beforePtr(), w, h), 0, 0);
+        if (layout !== 'before') {
+          const pixels = await this.#renderFullResolution();
+          ctx.putImageData(new ImageData(pixels, w, h), layout === 'side-by-side' ? w : 0, 0);
+        }
+      } finally {
+        clearTimeout(slow);
       }
       if (layout === 'side-by-side') drawLabels(ctx, w, h);
-      const blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));
+      const dateText = layout === 'side-by-side' && date instanceof Date ? date.toISOString().slice(0, 10) : '';
+      if (note || dateText) drawFooter(ctx, canvas.width, h, [dateText, note].filter(Boolean).join('   ·   '));
+      let blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));
       if (!blob) throw new SmpError('export-failed', 'The image could not be saved; the photo may be too large for this browser.');
+      if (type === 'image/png') {
+        const meta = JSON.stringify({ ...this.settingsRecord(), layout, disclaimer: note, date: dateText || null });
+        blob = new Blob([withTextChunk(await blob.arrayBuffer(), META_KEY, meta)], { type: 'image/png' });
+      }
       return blob;
+    } catch (e) {
+      throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** Everything needed to reproduce a result's look: `{ app, version, settings }`. */
+  settingsRecord() {
+    return { app: META_KEY, version: 1, settings: this.settings };
+  }
+
+  /** Applies settings saved earlier: a JSON file or object from
+   * `settingsRecord()`, or a PNG exported by the visualiser. */
+  async loadSettings(source) {
+    await this.ready;
+    try {
+      let record = source;
+      if (source instanceof Blob) {
+        const bytes = new Uint8Array(await source.arrayBuffer());
+        const text = isPng(bytes) ? readTextChunk(bytes, META_KEY) : new TextDecoder().decode(bytes);
+        if (text === null) throw new SmpError('no-settings', 'This image carries no visualiser settings.');
+        try {
+          record = JSON.parse(text);
+        } catch {
+          throw new SmpError('no-settings', 'This file is not a visualiser settings file.');
+        }
+      }
+      if (record?.app !== META_KEY || typeof record.settings !== 'object' || record.settings === null) {
+        throw new SmpError('no-settings', 'This file is not a visualiser settings file.');
+      }
+      await this.setSettings(record.settings);
+      this.#status('Settings loaded.');
+      return this.settings;
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
@@ -962,7 +1017,7 @@ export class SmpVisualiser extends HTMLElement {
 
   #wireUi() {
     const $ = (s) => this.#$(s);
-    const fileInput = $('.file');
+    const fileInput = $('.photo-file');
     fileInput.addEventListener('change', () => {
       const file = fileInput.files?.[0];
       fileInput.value = '';
@@ -1008,6 +1063,15 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.save-settings').addEventListener('click', () => {
+      const blob = new Blob([JSON.stringify(this.settingsRecord(), null, 2)], { type: 'application/json' });
+      this.#saveBlob(blob, 'smp-settings.json');
+    });
+    $('.settings-file').addEventListener('change', (e) => {
+      const file = e.target.files?.[0];
+      e.target.value = '';
+      if (file) this.loadSettings(file).catch(() => {});
+    });
     $('.hairline-style').addEventListener('change', () => this.#designHairline());
     $('.calibrate').addEventListener('submit', (e) => {
       e.preventDefault();
@@ -1153,19 +1217,23 @@ export class SmpVisualiser extends HTMLElement {
     this.loadImage(file).catch(() => {});
   }
 
+  #saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    this.shadowRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
   async #download() {
     const layout = this.#$('.layout').value;
     try {
       this.#status('Preparing your image…');
       const blob = await this.exportImage({ type: 'image/png', layout });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = layout === 'after' ? 'smp-after.png' : 'smp-before-after.png';
-      this.shadowRoot.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      this.#saveBlob(blob, layout === 'after' ? 'smp-after.png' : 'smp-before-after.png');
       this.#status('Image saved to your downloads.');
     } catch {
       // already reported by exportImage
@@ -1186,6 +1254,18 @@ function drawLabels(ctx, w, h) {
     ctx.fillStyle = '#fff';
     ctx.fillText(text, x + pad * 2, pad * 2);
   }
+}
+
+/** A band along the bottom with the date and disclaimer, sized to the photo. */
+function drawFooter(ctx, width, h, text) {
+  const size = Math.max(11, Math.round(h * 0.028));
+  const band = Math.round(size * 2);
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
+  ctx.fillRect(0, h - band, width, band);
+  ctx.font = `${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#fff';
+  ctx.fillText(text, Math.round(size * 0.8), h - band / 2, width - size * 1.6);
 }
 
 if (!customElements.get('smp-visualiser')) customElements.define('smp-visualiser', SmpVisualiser);
