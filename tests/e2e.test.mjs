@@ -46,10 +46,12 @@ test('photo → paint → slider → compare → download, pixels change only wh
 
   // 4. Compare: drag the divider, then use the keyboard on it.
   const handle = page.locator(`${el} .handle`);
+  await handle.scrollIntoViewIfNeeded();
   const hb = await handle.boundingBox();
+  const stageNow = await page.locator(`${el} .stage`).boundingBox();
   await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
   await page.mouse.down();
-  await page.mouse.move(stage.x + stage.width * 0.2, hb.y + hb.height / 2, { steps: 5 });
+  await page.mouse.move(stageNow.x + stageNow.width * 0.2, hb.y + hb.height / 2, { steps: 5 });
   await page.mouse.up();
   const afterDrag = await page.evaluate(() => document.querySelector('smp-visualiser').comparePosition);
   assert.ok(Math.abs(afterDrag - 0.2) < 0.02, `divider at ${afterDrag}`);
@@ -490,5 +492,45 @@ test('exports carry their settings; settings save and load back', async () => {
   const original = PNG.sync.read(readFileSync(fx.skin));
   const at = (png, x, y) => png.data[(y * png.width + x) * 4 + 1];
   assert.ok(at(img, 5, img.height - 3) < at(original, 5, original.height - 3) - 30, 'footer band');
+  assertNoErrors(assert, page);
+});
+
+test('presets: built-in ones set several settings; a technician saves their own', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} select.preset`).selectOption('Full buzz cut');
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').settings.mode === 'full');
+  let s = await page.evaluate(() => document.querySelector('smp-visualiser').settings);
+  assert.equal(s.densityPerCm2, 90);
+  await page.locator(`${el} select.preset`).selectOption('Session 1');
+  await page.locator(`${el} select.preset`).selectOption('Fresh');
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').settings.healing === 'fresh');
+  s = await page.evaluate(() => document.querySelector('smp-visualiser').settings);
+  assert.deepEqual([s.mode, s.session, s.healing], ['full', 1, 'fresh']);
+  // Save our own, change things, apply it again; it survives a reload.
+  await page.locator(`${el} button.save-preset`).click();
+  await page.locator(`${el} .preset-name`).fill('Dr K light');
+  await page.locator(`${el} .preset-form button[type=submit]`).click();
+  await page.evaluate(() => document.querySelector('smp-visualiser').setSettings({ mode: 'patch', session: 3 }));
+  await page.reload();
+  await ready(page);
+  const names = await page.evaluate(() => document.querySelector('smp-visualiser').presets.map((p) => `${p.group}:${p.name}`));
+  assert.ok(names.includes('Saved:Dr K light'), names.join(', '));
+  assert.ok(names.includes('Look:Thinning (no shave)') && names.includes('Time:After 5 years'));
+  await page.evaluate(() => document.querySelector('smp-visualiser').applyPreset('Dr K light'));
+  s = await page.evaluate(() => document.querySelector('smp-visualiser').settings);
+  assert.deepEqual([s.mode, s.session, s.healing], ['full', 1, 'fresh']);
+  const codes = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const sync = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
+    return [
+      await v.applyPreset('Nope').then(() => 'ok', (e) => e.code),
+      sync(() => v.savePreset('  ')),
+      sync(() => v.savePreset('Session 1')),
+    ];
+  });
+  assert.deepEqual(codes, ['unknown-preset', 'invalid-preset', 'invalid-preset']);
   assertNoErrors(assert, page);
 });

@@ -138,6 +138,21 @@ function settingValue(spec, value) {
   return value;
 }
 
+/** Presets named for the user's case: each sets several settings at once. */
+const BUILT_IN_PRESETS = [
+  { name: 'Alopecia patch', group: 'Look', settings: { mode: 'patch', densityPerCm2: 80, dotDiameterMm: 0.35, shade: 0.5 } },
+  { name: 'Thinning (no shave)', group: 'Look', settings: { mode: 'density', densityPerCm2: 60, dotDiameterMm: 0.3, shade: 0.45 } },
+  { name: 'Full buzz cut', group: 'Look', settings: { mode: 'full', densityPerCm2: 90, dotDiameterMm: 0.35, shade: 0.55 } },
+  { name: 'Session 1', group: 'Session', settings: { session: 1 } },
+  { name: 'Session 2', group: 'Session', settings: { session: 2 } },
+  { name: 'Session 3', group: 'Session', settings: { session: 3 } },
+  { name: 'Fresh', group: 'Time', settings: { healing: 'fresh', yearsAfter: 0 } },
+  { name: 'Healed', group: 'Time', settings: { healing: 'healed', yearsAfter: 0 } },
+  { name: 'After 5 years', group: 'Time', settings: { healing: 'healed', yearsAfter: 5 } },
+];
+/** Where a technician's own presets are kept in the browser. */
+const PRESET_STORE = 'smp-visualiser:presets';
+
 /** Plain-language names of the choices shown in the controls. */
 const CHOICE_LABELS = {
   patch: 'Patches (alopecia areata)',
@@ -220,6 +235,8 @@ STYLES.replaceSync(`
   .hairline circle { fill: var(--smp-accent); stroke: #fff; stroke-width: 2px; vector-effect: non-scaling-stroke; pointer-events: auto; cursor: grab; }
   .calibrate { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px; border: 1px solid var(--smp-border); border-radius: 8px; }
   .calibrate input { width: 7em; min-height: 44px; font: inherit; }
+  .presets, .preset-form { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+  .preset-name { min-height: 44px; font: inherit; padding: 0 8px; }
   .tools, .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
   .controls { display: grid; gap: 10px 16px; grid-template-columns: 1fr; }
   @container (min-width: 640px) { .controls { grid-template-columns: 1fr 1fr; } }
@@ -296,6 +313,17 @@ TEMPLATE.innerHTML = `
       <button type="submit" class="primary">Set scale</button>
       <button type="button" class="calibrate-cancel">Cancel</button>
     </form>
+    <div class="presets">
+      <label class="inline">Preset
+        <select class="preset" aria-label="Apply a preset"></select>
+      </label>
+      <button type="button" class="save-preset">Save as preset</button>
+      <form class="preset-form" hidden>
+        <input class="preset-name" type="text" maxlength="40" required aria-label="Name of the new preset" placeholder="Preset name">
+        <button type="submit" class="primary">Save</button>
+        <button type="button" class="preset-cancel">Cancel</button>
+      </form>
+    </div>
     <div class="controls"></div>
     <div class="actions">
       <label class="inline">Save
@@ -368,6 +396,7 @@ export class SmpVisualiser extends HTMLElement {
       this.#schema = JSON.parse(settingsSchema());
       this.#engine = new Engine();
       this.#buildControls();
+      this.#fillPresets();
       this.#readyResolve();
       this.dispatchEvent(new CustomEvent('smp-ready', { bubbles: true, composed: true }));
     } catch (e) {
@@ -689,6 +718,71 @@ export class SmpVisualiser extends HTMLElement {
       return blob;
     } catch (e) {
       throw this.#report(asSmpError(e));
+    }
+  }
+
+  /** Built-in and saved presets: `[{ name, group, settings }]`. */
+  get presets() {
+    return [...BUILT_IN_PRESETS, ...this.#savedPresets().map((p) => ({ ...p, group: 'Saved' }))];
+  }
+
+  /** Applies a preset by name. */
+  async applyPreset(name) {
+    const preset = this.presets.find((p) => p.name === name);
+    if (!preset) throw this.#report(new SmpError('unknown-preset', `There is no preset called "${name}".`));
+    await this.setSettings(preset.settings);
+    this.#status(`Preset “${name}” applied.`);
+  }
+
+  /** Saves the current settings (except the photo's scale and pattern) as
+   * a preset kept in this browser. */
+  savePreset(name) {
+    const clean = String(name ?? '').trim().slice(0, 40);
+    if (!clean) throw this.#report(new SmpError('invalid-preset', 'A preset needs a name.'));
+    if (BUILT_IN_PRESETS.some((p) => p.name === clean)) throw this.#report(new SmpError('invalid-preset', `“${clean}” is a built-in preset; choose another name.`));
+    const { pxPerMm, seed, ...settings } = this.settings;
+    const saved = this.#savedPresets().filter((p) => p.name !== clean);
+    saved.push({ name: clean, settings });
+    this.#storePresets(saved);
+    this.#fillPresets();
+    return { name: clean, settings };
+  }
+
+  /** Deletes a saved preset. */
+  deletePreset(name) {
+    this.#storePresets(this.#savedPresets().filter((p) => p.name !== name));
+    this.#fillPresets();
+  }
+
+  #savedPresets() {
+    try {
+      const list = JSON.parse(localStorage.getItem(PRESET_STORE) ?? '[]');
+      return Array.isArray(list) ? list.filter((p) => typeof p?.name === 'string' && p.settings && typeof p.settings === 'object') : [];
+    } catch {
+      return []; // storage disabled or unreadable: no saved presets
+    }
+  }
+
+  #storePresets(list) {
+    try {
+      localStorage.setItem(PRESET_STORE, JSON.stringify(list));
+    } catch {
+      throw this.#report(new SmpError('storage-unavailable', 'This browser does not allow saving presets here.'));
+    }
+  }
+
+  #fillPresets() {
+    const select = this.#$('.preset');
+    select.replaceChildren(new Option('Choose…', ''));
+    const groups = new Map();
+    for (const p of this.presets) {
+      if (!groups.has(p.group)) {
+        const g = document.createElement('optgroup');
+        g.label = p.group;
+        groups.set(p.group, g);
+        select.append(g);
+      }
+      groups.get(p.group).append(new Option(p.name, p.name));
     }
   }
 
@@ -1063,6 +1157,29 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.preset').addEventListener('change', (e) => {
+      const name = e.target.value;
+      e.target.value = '';
+      if (name) this.applyPreset(name).catch(() => {});
+    });
+    $('.save-preset').addEventListener('click', () => {
+      $('.preset-form').hidden = false;
+      $('.preset-name').focus();
+    });
+    $('.preset-cancel').addEventListener('click', () => {
+      $('.preset-form').hidden = true;
+    });
+    $('.preset-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      try {
+        const p = this.savePreset($('.preset-name').value);
+        $('.preset-form').hidden = true;
+        $('.preset-name').value = '';
+        this.#status(`Preset “${p.name}” saved in this browser.`);
+      } catch {
+        // reported
+      }
+    });
     $('.save-settings').addEventListener('click', () => {
       const blob = new Blob([JSON.stringify(this.settingsRecord(), null, 2)], { type: 'application/json' });
       this.#saveBlob(blob, 'smp-settings.json');
