@@ -534,3 +534,56 @@ test('presets: built-in ones set several settings; a technician saves their own'
   assert.deepEqual(codes, ['unknown-preset', 'invalid-preset', 'invalid-preset']);
   assertNoErrors(assert, page);
 });
+
+test('compare: side by side, hold to see before, and the compare tool', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  const wipe = await page.locator(`${el} .stage`).boundingBox();
+  await page.locator(`${el} select.compare-mode`).selectOption('side-by-side');
+  const side = await page.locator(`${el} .stage`).boundingBox();
+  assert.ok(side.width / side.height > (wipe.width / wipe.height) * 1.9, 'twice as wide');
+  const halves = await page.evaluate(() => {
+    const r = document.querySelector('smp-visualiser').shadowRoot;
+    const b = r.querySelector('canvas.before').getBoundingClientRect();
+    const a = r.querySelector('canvas.after').getBoundingClientRect();
+    return { beforeRight: b.right, afterLeft: a.left };
+  });
+  assert.ok(Math.abs(halves.beforeRight - halves.afterLeft) < 2, 'before on the left half, after on the right');
+  // Painting on the right half paints the same spot of the photo.
+  await page.mouse.move(side.x + side.width * 0.75, side.y + side.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(side.x + side.width * 0.8, side.y + side.height * 0.5, { steps: 3 });
+  await page.mouse.up();
+  const centre = await page.evaluate(() => {
+    const m = document.querySelector('smp-visualiser').getMask();
+    return m.data[(240 * 640 + 340) * 4 + 3];
+  });
+  assert.ok(centre > 0, 'painted around the middle of the photo');
+  await page.evaluate(() => { document.querySelector('smp-visualiser').compareMode = 'wipe'; });
+  // Hold to see before hides the after-image while pressed.
+  const hold = page.locator(`${el} button.hold`);
+  await hold.scrollIntoViewIfNeeded();
+  const hb = await hold.boundingBox();
+  await page.mouse.move(hb.x + 5, hb.y + 5);
+  await page.mouse.down();
+  assert.equal(await page.locator(`${el} canvas.after`).evaluate((c) => getComputedStyle(c).visibility), 'hidden');
+  await page.mouse.up();
+  assert.equal(await page.locator(`${el} canvas.after`).evaluate((c) => getComputedStyle(c).visibility), 'visible');
+  // The compare tool: a drag anywhere moves the divider, and paints nothing.
+  const before = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
+  await page.locator(`${el} .tool[data-tool=compare]`).click();
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
+  const st = await page.locator(`${el} .stage`).boundingBox();
+  await page.mouse.move(st.x + st.width * 0.6, st.y + st.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(st.x + st.width * 0.3, st.y + st.height * 0.3, { steps: 4 });
+  await page.mouse.up();
+  const pos = await page.evaluate(() => document.querySelector('smp-visualiser').comparePosition);
+  assert.ok(Math.abs(pos - 0.3) < 0.03, `divider at ${pos}`);
+  const afterDrag = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
+  assert.equal(afterDrag, before);
+  assert.equal(await page.locator(`${el} .stage`).evaluate((s) => getComputedStyle(s).touchAction), 'pan-y');
+  assertNoErrors(assert, page);
+});

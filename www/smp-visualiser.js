@@ -212,6 +212,11 @@ STYLES.replaceSync(`
     aspect-ratio: var(--aspect, 1.333); touch-action: none; user-select: none; -webkit-user-select: none;
     border-radius: 8px; overflow: hidden; background: #222; border: 2px solid transparent;
   }
+  .stage[data-tool="compare"] { touch-action: pan-y; }
+  .stage.holding .after { visibility: hidden; }
+  .stage.side .before, .stage.side .overlay { width: 50%; clip-path: none; }
+  .stage.side .after { left: 50%; width: 50%; clip-path: none; }
+  .stage.side .divider, .stage.side .measure, .stage.side .hairline { display: none; }
   .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; image-rendering: auto; }
   .stage .after { clip-path: inset(0 0 0 calc(var(--split) * 100%)); }
   .stage .overlay { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); pointer-events: none; }
@@ -269,7 +274,7 @@ TEMPLATE.innerHTML = `
   </section>
   <div class="work" hidden>
     <p class="hint step-hint"></p>
-    <div class="stage" part="stage">
+    <div class="stage" part="stage" data-tool="paint">
       <canvas class="before" aria-hidden="true"></canvas>
       <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas>
       <canvas class="overlay" aria-hidden="true"></canvas>
@@ -284,6 +289,7 @@ TEMPLATE.innerHTML = `
     </div>
     <div class="tools" role="toolbar" aria-label="Area tools">
       <button type="button" class="primary find">Find bald areas</button>
+      <button type="button" class="tool" data-tool="compare" aria-pressed="false" title="Drag across the photo to compare; the page still scrolls">Compare</button>
       <button type="button" class="tool" data-tool="tap" aria-pressed="false">Tap a patch</button>
       <button type="button" class="tool" data-tool="paint" aria-pressed="true">Paint</button>
       <button type="button" class="tool" data-tool="erase" aria-pressed="false">Erase</button>
@@ -332,6 +338,13 @@ TEMPLATE.innerHTML = `
           <option value="side-by-side">Before and after</option>
         </select>
       </label>
+      <label class="inline">View
+        <select class="compare-mode" aria-label="How to compare">
+          <option value="wipe">Wipe</option>
+          <option value="side-by-side">Side by side</option>
+        </select>
+      </label>
+      <button type="button" class="hold" aria-label="Hold to see before">Hold to see before</button>
       <button type="button" class="primary download">Download image</button>
       <button type="button" class="new-photo">New photo</button>
       <button type="button" class="save-settings">Save settings</button>
@@ -355,6 +368,7 @@ export class SmpVisualiser extends HTMLElement {
   #changePending = false;
   #painting = null;
   #measured = null;
+  #compareMode = 'wipe';
   #hairline = null;
   #worker = null;
   #workerSeq = 0;
@@ -427,6 +441,25 @@ export class SmpVisualiser extends HTMLElement {
     const n = Number(v);
     if (!Number.isFinite(n)) return;
     this.#setSplit(n);
+  }
+
+  /** How before and after are compared: `wipe` (a divider) or `side-by-side`. */
+  get compareMode() {
+    return this.#compareMode;
+  }
+
+  set compareMode(mode) {
+    if (mode !== 'wipe' && mode !== 'side-by-side') return;
+    this.#compareMode = mode;
+    this.#$('.compare-mode').value = mode;
+    this.#$('.stage').classList.toggle('side', mode === 'side-by-side');
+    this.#setAspect();
+  }
+
+  #setAspect() {
+    if (!this.#engine?.width()) return;
+    const aspect = (this.#engine.width() / this.#engine.height()) * (this.#compareMode === 'side-by-side' ? 2 : 1);
+    this.#$('.stage').style.setProperty('--aspect', String(aspect));
   }
 
   /** Decodes and shows a photo; starts a new, empty area; keeps the settings. */
@@ -911,7 +944,7 @@ export class SmpVisualiser extends HTMLElement {
       c.width = pw;
       c.height = ph;
     }
-    this.#$('.stage').style.setProperty('--aspect', String(this.#engine.width() / this.#engine.height()));
+    this.#setAspect();
     this.#$('.before').getContext('2d').putImageData(this.#view(this.#engine.previewBeforePtr(), pw, ph), 0, 0);
     this.#$('.start').hidden = true;
     this.#$('.work').hidden = false;
@@ -1088,10 +1121,13 @@ export class SmpVisualiser extends HTMLElement {
   #imagePoint(e) {
     const rect = this.#$('.stage').getBoundingClientRect();
     const w = this.#engine.width();
+    // Side by side, each half shows the whole photo.
+    const halves = this.#compareMode === 'side-by-side' ? 2 : 1;
+    const fx = (((e.clientX - rect.left) / rect.width) * halves) % 1;
     return {
-      x: ((e.clientX - rect.left) / rect.width) * w,
+      x: fx * w,
       y: ((e.clientY - rect.top) / rect.height) * this.#engine.height(),
-      scale: w / rect.width,
+      scale: (w * halves) / rect.width,
     };
   }
 
@@ -1138,6 +1174,7 @@ export class SmpVisualiser extends HTMLElement {
         const was = this.#tool;
         this.#tool = b.dataset.tool;
         for (const o of this.shadowRoot.querySelectorAll('.tool')) o.setAttribute('aria-pressed', String(o === b));
+        this.#$('.stage').dataset.tool = this.#tool;
         const designing = this.#tool === 'hairline' && this.#engine?.width() > 0;
         this.#$('.hairline').toggleAttribute('hidden', !designing); // an SVG has no .hidden
         this.#$('.hairline-style-label').hidden = !designing;
@@ -1157,6 +1194,20 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.compare-mode').addEventListener('change', (e) => {
+      this.compareMode = e.target.value;
+    });
+    const hold = $('.hold');
+    const press = (on) => $('.stage').classList.toggle('holding', on);
+    hold.addEventListener('pointerdown', () => press(true));
+    for (const type of ['pointerup', 'pointerleave', 'pointercancel']) hold.addEventListener(type, () => press(false));
+    hold.addEventListener('keydown', (e) => {
+      if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        press(true);
+      }
+    });
+    hold.addEventListener('keyup', () => press(false));
     $('.preset').addEventListener('change', (e) => {
       const name = e.target.value;
       e.target.value = '';
@@ -1234,6 +1285,12 @@ export class SmpVisualiser extends HTMLElement {
       if (handle.contains(e.composedPath()[0])) {
         this.#painting = { divider: true };
         handle.focus();
+        return;
+      }
+      if (this.#tool === 'compare') {
+        this.#painting = { divider: true };
+        const rect = stage.getBoundingClientRect();
+        this.#setSplit((e.clientX - rect.left) / rect.width);
         return;
       }
       if (this.#tool === 'hairline') {
