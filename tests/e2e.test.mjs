@@ -587,3 +587,27 @@ test('compare: side by side, hold to see before, and the compare tool', async ()
   assert.equal(await page.locator(`${el} .stage`).evaluate((s) => getComputedStyle(s).touchAction), 'pan-y');
   assertNoErrors(assert, page);
 });
+
+test('offline: once visited, the page reloads and renders with no network', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    // Wait until the worker controls the page (it claims clients on activation).
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
+    }
+  });
+  await page.context().setOffline(true);
+  await page.reload();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    await v.autoRegion();
+    await v.exportImage();
+  });
+  await page.context().setOffline(false);
+  assertNoErrors(assert, page);
+});
