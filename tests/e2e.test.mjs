@@ -611,3 +611,20 @@ test('offline: once visited, the page reloads and renders with no network', asyn
   await page.context().setOffline(false);
   assertNoErrors(assert, page);
 });
+
+test('a configurable call to action fires smp-cta with the settings', async () => {
+  const page = await browser.open();
+  await ready(page);
+  assert.equal(await page.locator(`${el} a.cta`).isHidden(), true, 'no call to action unless configured');
+  await page.evaluate(() => document.querySelector('smp-visualiser').setAttribute('cta-label', 'Book a consultation'));
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} a.cta`).click();
+  const cta = await events(page, 'smp-cta');
+  assert.equal(cta.length, 1);
+  assert.equal(cta[0].detail.settings.densityPerCm2, 80);
+  assert.equal(await page.locator(`${el} a.cta`).textContent(), 'Book a consultation');
+  await page.evaluate(() => document.querySelector('smp-visualiser').setAttribute('cta-href', 'https://clinic.example/book'));
+  assert.equal(await page.locator(`${el} a.cta`).getAttribute('href'), 'https://clinic.example/book');
+  assertNoErrors(assert, page);
+});

@@ -30,7 +30,7 @@ export async function startBrowser() {
     // Record the element's events from the very start (they bubble and are composed).
     await context.addInitScript(() => {
       window.__smpEvents = [];
-      for (const type of ['smp-ready', 'smp-change', 'smp-error']) {
+      for (const type of ['smp-ready', 'smp-change', 'smp-error', 'smp-cta']) {
         document.addEventListener(type, (e) => window.__smpEvents.push({ type, detail: e.detail ?? null }));
       }
     });

@@ -204,6 +204,9 @@ STYLES.replaceSync(`
   button:focus-visible, .button:focus-within, input:focus-visible, select:focus-visible, .handle:focus-visible {
     outline: 3px solid var(--smp-accent); outline-offset: 2px;
   }
+  .camera { display: none; }
+  @media (pointer: coarse) { .camera { display: inline-flex; } }
+  a.button { text-decoration: none; }
   .file { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
   .hint { color: var(--smp-muted); font-size: 0.95rem; }
   .stage {
@@ -269,6 +272,7 @@ TEMPLATE.innerHTML = `
     <h2>See scalp micropigmentation on your own photo</h2>
     <p class="hint">Take or choose a clear photo of the scalp. Then paint over the thin or bald area.</p>
     <label class="button primary">Choose a photo<input class="file photo-file" type="file" accept="image/*" aria-label="Choose a photo"></label>
+    <label class="button camera">Take a photo<input class="file camera-file" type="file" accept="image/*" capture="environment" aria-label="Take a photo with the camera"></label>
     <p class="hint">or drop a photo here, or paste one.</p>
     <button type="button" class="sample">Try a sample photo</button>
   </section>
@@ -346,6 +350,7 @@ TEMPLATE.innerHTML = `
       </label>
       <button type="button" class="hold" aria-label="Hold to see before">Hold to see before</button>
       <button type="button" class="primary download">Download image</button>
+      <a class="button primary cta" hidden part="cta"></a>
       <button type="button" class="new-photo">New photo</button>
       <button type="button" class="save-settings">Save settings</button>
       <label class="button">Load settings<input class="file settings-file" type="file" accept=".json,application/json,image/png" aria-label="Load settings from a file"></label>
@@ -390,6 +395,30 @@ export class SmpVisualiser extends HTMLElement {
     root.adoptedStyleSheets = [STYLES];
     root.appendChild(TEMPLATE.content.cloneNode(true));
     this.#wireUi();
+  }
+
+  static get observedAttributes() {
+    return ['cta-label', 'cta-href'];
+  }
+
+  /** A call to action after the result (e.g. "Book a consultation"): the
+   * `cta-label` attribute shows it; `cta-href` makes it a link; either way a
+   * click fires `smp-cta` with the settings. */
+  attributeChangedCallback() {
+    const cta = this.shadowRoot.querySelector('.cta');
+    const label = this.getAttribute('cta-label');
+    const href = this.getAttribute('cta-href');
+    cta.hidden = !label;
+    cta.textContent = label ?? '';
+    if (href) {
+      cta.href = href;
+      cta.target = '_blank';
+      cta.rel = 'noopener';
+    } else {
+      cta.removeAttribute('href');
+      cta.setAttribute('role', 'button');
+      cta.tabIndex = 0;
+    }
   }
 
   connectedCallback() {
@@ -1194,6 +1223,22 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    const camera = $('.camera-file');
+    camera.addEventListener('change', () => {
+      const file = camera.files?.[0];
+      camera.value = '';
+      if (file) this.loadImage(file).catch(() => {});
+    });
+    const cta = $('.cta');
+    const fireCta = (e) => {
+      const detail = { settings: this.settings };
+      const go = this.dispatchEvent(new CustomEvent('smp-cta', { bubbles: true, composed: true, cancelable: true, detail }));
+      if (!go || !cta.href) e.preventDefault();
+    };
+    cta.addEventListener('click', fireCta);
+    cta.addEventListener('keydown', (e) => {
+      if (!cta.href && (e.key === 'Enter' || e.key === ' ')) fireCta(e);
+    });
     $('.compare-mode').addEventListener('change', (e) => {
       this.compareMode = e.target.value;
     });
