@@ -4,8 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { startBrowser, ready, assertNoErrors, events, blobInPage } from './helpers.mjs';
+import { startBrowser, ready, assertNoErrors, events, blobInPage, ROOT, OUT } from './helpers.mjs';
 import { makeFixtures } from './fixtures.mjs';
 
 let browser;
@@ -626,5 +628,63 @@ test('a configurable call to action fires smp-cta with the settings', async () =
   assert.equal(await page.locator(`${el} a.cta`).textContent(), 'Book a consultation');
   await page.evaluate(() => document.querySelector('smp-visualiser').setAttribute('cta-href', 'https://clinic.example/book'));
   assert.equal(await page.locator(`${el} a.cta`).getAttribute('href'), 'https://clinic.example/book');
+  assertNoErrors(assert, page);
+});
+
+test('zoom: synchronised, to 800 %, drawn from full-resolution pixels', async () => {
+  // A photo larger than the preview (2400×1800), with its patches as the area.
+  execFileSync(join(ROOT, 'target', 'release', 'smp'), ['sample', '--out', join(OUT, 'big.png'), '--patches-out', join(OUT, 'big-mask.png'), '--width', '2400', '--height', '1800', '--seed', '3']);
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} input.photo-file`).setInputFiles(join(OUT, 'big.png'));
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.evaluate(() => document.querySelector('smp-visualiser').autoRegion());
+  // Keyboard: + zooms in (in steps of 1.5), 0 resets.
+  await page.locator(`${el} button.find`).focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 2.25);
+  await page.keyboard.press('0');
+  assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1);
+  // Ctrl + wheel zooms at the cursor.
+  const stage = await page.locator(`${el} .stage`).boundingBox();
+  await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
+  assert.ok((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale > 1.3);
+  // 800 % on the large patch, from script.
+  await page.evaluate(() => {
+    document.querySelector('smp-visualiser').zoom = { scale: 20, x: 0.58, y: 0.55 };
+  });
+  const z = await page.evaluate(() => document.querySelector('smp-visualiser').zoom);
+  assert.equal(z.scale, 8, 'limited to 800 %');
+  const transforms = await page.evaluate(() => {
+    const r = document.querySelector('smp-visualiser').shadowRoot;
+    return [...r.querySelectorAll('.view')].map((v) => getComputedStyle(v).transform);
+  });
+  assert.ok(transforms.every((t) => t === transforms[0] && t !== 'none'), 'before, after and area zoom together');
+  // The zoomed view is redrawn from full-resolution pixels: the same as the export.
+  await page.waitForFunction(() => !document.querySelector('smp-visualiser').shadowRoot.querySelector('.after-detail').hidden, null, { timeout: 10000 });
+  const detail = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const c = v.shadowRoot.querySelector('.after-detail');
+    const left = parseFloat(c.style.left) / 100;
+    const top = parseFloat(c.style.top) / 100;
+    const px = Array.from(c.getContext('2d').getImageData(0, 0, 40, 40).data);
+    const blob = await v.exportImage();
+    return { w: c.width, h: c.height, left, top, px, png: Array.from(new Uint8Array(await blob.arrayBuffer())) };
+  });
+  assert.ok(detail.w >= 300 && detail.w <= 302, `detail ${detail.w} px wide: full resolution of 1/8 of 2400`);
+  const full = PNG.sync.read(Buffer.from(detail.png));
+  const x0 = Math.round(detail.left * 2400);
+  const y0 = Math.round(detail.top * 1800);
+  let same = 0;
+  for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) for (let c = 0; c < 3; c++) {
+    if (detail.px[(y * 40 + x) * 4 + c] === full.data[((y0 + y) * 2400 + x0 + x) * 4 + c]) same++;
+  }
+  assert.equal(same, 40 * 40 * 3, 'the zoomed view shows the full-resolution result');
+  await page.locator(`${el} button.zoom-reset`).click();
+  assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1);
   assertNoErrors(assert, page);
 });

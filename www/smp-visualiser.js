@@ -16,6 +16,8 @@ const MAX_PIXELS = 50_000_000;
 const MAX_SIDE_PX = 20_000;
 const EXPORT_TYPES = ['image/png', 'image/jpeg'];
 const EXPORT_LAYOUTS = ['after', 'before', 'side-by-side'];
+/** Largest zoom: 800 %. */
+const MAX_ZOOM = 8;
 /** Name of the PNG text chunk (and JSON format) that carries the settings. */
 const META_KEY = 'smp-visualiser';
 const DEFAULT_DISCLAIMER = 'Simulation: real results vary from person to person.';
@@ -216,13 +218,22 @@ STYLES.replaceSync(`
     border-radius: 8px; overflow: hidden; background: #222; border: 2px solid transparent;
   }
   .stage[data-tool="compare"] { touch-action: pan-y; }
-  .stage.holding .after { visibility: hidden; }
-  .stage.side .before, .stage.side .overlay { width: 50%; clip-path: none; }
-  .stage.side .after { left: 50%; width: 50%; clip-path: none; }
+  .stage.zoomed[data-tool="compare"] { touch-action: none; }
+  /* Before, after and the area overlay share one zoom transform (--zoom,
+     --ox, --oy): zoom and pan are always in step. */
+  .layer { position: absolute; inset: 0; overflow: hidden; }
+  .view { position: absolute; inset: 0; transform-origin: 0 0;
+    transform: scale(var(--zoom, 1)) translate(calc(var(--ox, 0) * -100%), calc(var(--oy, 0) * -100%)); }
+  .view > * { position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
+  .stage.zoomed canvas { image-rendering: pixelated; }
+  .after-layer { clip-path: inset(0 0 0 calc(var(--split) * 100%)); }
+  .overlay-layer { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); pointer-events: none; }
+  .marks-layer { pointer-events: none; }
+  .stage.holding .after-layer { visibility: hidden; }
+  .stage.side .before-layer, .stage.side .overlay-layer { right: 50%; clip-path: none; }
+  .stage.side .after-layer { left: 50%; clip-path: none; }
   .stage.side .divider, .stage.side .measure, .stage.side .hairline { display: none; }
-  .stage canvas { position: absolute; inset: 0; width: 100%; height: 100%; display: block; image-rendering: auto; }
-  .stage .after { clip-path: inset(0 0 0 calc(var(--split) * 100%)); }
-  .stage .overlay { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); pointer-events: none; }
+  .zoom-reset[hidden] { display: none; }
   .stage .label {
     position: absolute; top: 8px; padding: 2px 8px; border-radius: 4px; font-size: 0.8rem;
     background: rgba(0, 0, 0, 0.6); color: #fff; pointer-events: none;
@@ -236,9 +247,9 @@ STYLES.replaceSync(`
     border-radius: 50%; background: #fff; border: 2px solid var(--smp-accent); pointer-events: auto;
     cursor: ew-resize; display: grid; place-items: center; color: var(--smp-accent); font-size: 18px; touch-action: none;
   }
-  .measure { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+  .measure { pointer-events: none; }
   .measure-line { stroke: #fff; stroke-width: 3px; vector-effect: non-scaling-stroke; filter: drop-shadow(0 0 1px #000); }
-  .hairline { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+  .hairline { pointer-events: none; }
   .hairline-curve { fill: none; stroke: #fff; stroke-width: 2px; stroke-dasharray: 6 4; vector-effect: non-scaling-stroke; }
   .hairline circle { fill: var(--smp-accent); stroke: #fff; stroke-width: 2px; vector-effect: non-scaling-stroke; pointer-events: auto; cursor: grab; }
   .calibrate { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px; border: 1px solid var(--smp-border); border-radius: 8px; }
@@ -279,11 +290,17 @@ TEMPLATE.innerHTML = `
   <div class="work" hidden>
     <p class="hint step-hint"></p>
     <div class="stage" part="stage" data-tool="paint">
-      <canvas class="before" aria-hidden="true"></canvas>
-      <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas>
-      <canvas class="overlay" aria-hidden="true"></canvas>
-      <svg class="measure" hidden aria-hidden="true" preserveAspectRatio="none"><line class="measure-line"></line></svg>
-      <svg class="hairline" hidden aria-hidden="true" preserveAspectRatio="none"><polyline class="hairline-curve"></polyline></svg>
+      <div class="layer before-layer"><div class="view">
+        <canvas class="before" aria-hidden="true"></canvas><canvas class="detail before-detail" hidden aria-hidden="true"></canvas>
+      </div></div>
+      <div class="layer after-layer"><div class="view">
+        <canvas class="after" role="img" aria-label="Your photo with the simulated pigment"></canvas><canvas class="detail after-detail" hidden aria-hidden="true"></canvas>
+      </div></div>
+      <div class="layer overlay-layer"><div class="view"><canvas class="overlay" aria-hidden="true"></canvas></div></div>
+      <div class="layer marks-layer"><div class="view">
+        <svg class="measure" hidden aria-hidden="true" preserveAspectRatio="none"><line class="measure-line"></line></svg>
+        <svg class="hairline" hidden aria-hidden="true" preserveAspectRatio="none"><polyline class="hairline-curve"></polyline></svg>
+      </div></div>
       <span class="label before">Before</span>
       <span class="label after-label">After</span>
       <div class="divider">
@@ -313,6 +330,7 @@ TEMPLATE.innerHTML = `
       <button type="button" class="invert">Invert</button>
       <button type="button" class="clear">Clear area</button>
       <label class="inline"><input class="show-area" type="checkbox" checked> Show area</label>
+      <button type="button" class="zoom-reset" hidden aria-keyshortcuts="0">Reset zoom</button>
     </div>
     <form class="calibrate" hidden>
       <label class="inline">The line is
@@ -374,6 +392,12 @@ export class SmpVisualiser extends HTMLElement {
   #painting = null;
   #measured = null;
   #compareMode = 'wipe';
+  /** Zoom: scale (1–8) and the photo's left/top edge in view, as fractions. */
+  #zoom = { s: 1, ox: 0, oy: 0 };
+  #pointers = new Map();
+  #pinch = null;
+  #detailTimer = 0;
+  #detailSeq = 0;
   #hairline = null;
   #worker = null;
   #workerSeq = 0;
@@ -470,6 +494,88 @@ export class SmpVisualiser extends HTMLElement {
     const n = Number(v);
     if (!Number.isFinite(n)) return;
     this.#setSplit(n);
+  }
+
+  /** Synchronised zoom of before and after: `{ scale, x, y }`, scale 1–8
+   * and the photo point (fractions 0–1) at the view's centre. */
+  get zoom() {
+    const { s, ox, oy } = this.#zoom;
+    return { scale: s, x: ox + 0.5 / s, y: oy + 0.5 / s };
+  }
+
+  set zoom({ scale = 1, x = 0.5, y = 0.5 } = {}) {
+    if (![scale, x, y].every(Number.isFinite)) return;
+    const s = Math.min(MAX_ZOOM, Math.max(1, scale));
+    this.#applyZoom({ s, ox: x - 0.5 / s, oy: y - 0.5 / s });
+  }
+
+  /** Zooms by `factor` keeping the photo point under (fx, fy) — fractions
+   * of the view — where it is. */
+  #zoomAt(factor, fx = 0.5, fy = 0.5) {
+    const { s, ox, oy } = this.#zoom;
+    const next = Math.min(MAX_ZOOM, Math.max(1, s * factor));
+    const ix = ox + fx / s;
+    const iy = oy + fy / s;
+    this.#applyZoom({ s: next, ox: ix - fx / next, oy: iy - fy / next });
+  }
+
+  #applyZoom({ s, ox, oy }) {
+    const clamp = (v) => Math.min(Math.max(v, 0), 1 - 1 / s);
+    this.#zoom = { s, ox: clamp(ox), oy: clamp(oy) };
+    const stage = this.#$('.stage');
+    stage.style.setProperty('--zoom', String(s));
+    stage.style.setProperty('--ox', String(this.#zoom.ox));
+    stage.style.setProperty('--oy', String(this.#zoom.oy));
+    stage.classList.toggle('zoomed', s > 1);
+    this.#$('.zoom-reset').hidden = s <= 1;
+    if (this.#hairline && !this.#$('.hairline').hasAttribute('hidden')) this.#drawHairline();
+    this.#scheduleDetail();
+  }
+
+  /** Where the photo is bigger than the preview, a zoomed view is redrawn
+   * from full-resolution pixels (rendered by the worker) once zooming
+   * pauses, so dots stay sharp at 800 %. */
+  #scheduleDetail() {
+    for (const c of this.shadowRoot.querySelectorAll('canvas.detail')) c.hidden = true;
+    clearTimeout(this.#detailTimer);
+    const seq = ++this.#detailSeq;
+    if (this.#zoom.s <= 1 || !this.#worker || !this.#engine?.width() || this.#engine.width() <= this.#engine.previewWidth()) return;
+    this.#detailTimer = setTimeout(() => this.#renderDetail(seq), 150);
+  }
+
+  async #renderDetail(seq) {
+    const W = this.#engine.width();
+    const H = this.#engine.height();
+    const { s, ox, oy } = this.#zoom;
+    const rect = {
+      x: Math.floor(ox * W),
+      y: Math.floor(oy * H),
+      w: Math.min(W, Math.ceil(W / s) + 2),
+      h: Math.min(H, Math.ceil(H / s) + 2),
+    };
+    rect.w = Math.min(rect.w, W - rect.x);
+    rect.h = Math.min(rect.h, H - rect.y);
+    const mask = this.#engine.mask();
+    const [names, values] = this.#settingsArrays();
+    const id = ++this.#workerSeq;
+    const reply = await new Promise((ok) => {
+      this.#workerReplies.set(id, ok);
+      this.#worker.postMessage({ type: 'crop', id, rect, mask, names, values }, [mask.buffer]);
+    });
+    if (!reply.ok || seq !== this.#detailSeq) return; // failed, or the view moved on
+    for (const [cls, pixels] of [['.after-detail', reply.after], ['.before-detail', reply.before]]) {
+      const c = this.#$(cls);
+      c.width = rect.w;
+      c.height = rect.h;
+      c.getContext('2d').putImageData(new ImageData(pixels, rect.w, rect.h), 0, 0);
+      Object.assign(c.style, {
+        left: `${(rect.x / W) * 100}%`,
+        top: `${(rect.y / H) * 100}%`,
+        width: `${(rect.w / W) * 100}%`,
+        height: `${(rect.h / H) * 100}%`,
+      });
+      c.hidden = false;
+    }
   }
 
   /** How before and after are compared: `wipe` (a divider) or `side-by-side`. */
@@ -650,7 +756,7 @@ export class SmpVisualiser extends HTMLElement {
     svg.setAttribute('viewBox', `0 0 ${w} ${this.#engine.height()}`);
     const sorted = [...this.#hairline].sort((a, b) => a[0] - b[0]);
     svg.querySelector('polyline').setAttribute('points', sorted.map((p) => p.join(',')).join(' '));
-    const r = (12 * w) / Math.max(1, this.#$('.stage').getBoundingClientRect().width);
+    const r = (12 * w) / Math.max(1, this.#$('.stage').getBoundingClientRect().width * this.#zoom.s);
     for (const c of svg.querySelectorAll('circle')) c.remove();
     this.#hairline.forEach((p, i) => {
       const c = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
@@ -957,6 +1063,7 @@ export class SmpVisualiser extends HTMLElement {
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
     this.#hairline = null;
+    this.#applyZoom({ s: 1, ox: 0, oy: 0 });
     this.#sendPhotoToWorker();
     this.#areaChanged();
     this.#showPhoto();
@@ -995,6 +1102,7 @@ export class SmpVisualiser extends HTMLElement {
       return;
     }
     const [x0, y0, x1, y1] = this.#engine.lastPreviewChange();
+    if (x1 > x0 && y1 > y0 && this.#zoom.s > 1) this.#scheduleDetail();
     if (x1 > x0 && y1 > y0) {
       this.#$('.after').getContext('2d').putImageData(this.#view(ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
     }
@@ -1152,11 +1260,13 @@ export class SmpVisualiser extends HTMLElement {
     const w = this.#engine.width();
     // Side by side, each half shows the whole photo.
     const halves = this.#compareMode === 'side-by-side' ? 2 : 1;
+    const { s, ox, oy } = this.#zoom;
     const fx = (((e.clientX - rect.left) / rect.width) * halves) % 1;
+    const fy = (e.clientY - rect.top) / rect.height;
     return {
-      x: fx * w,
-      y: ((e.clientY - rect.top) / rect.height) * this.#engine.height(),
-      scale: (w * halves) / rect.width,
+      x: (ox + fx / s) * w,
+      y: (oy + fy / s) * this.#engine.height(),
+      scale: (w * halves) / (rect.width * s),
     };
   }
 
@@ -1327,9 +1437,21 @@ export class SmpVisualiser extends HTMLElement {
       if (!this.#engine || this.#engine.width() === 0 || e.button > 0) return;
       e.preventDefault();
       stage.setPointerCapture(e.pointerId);
+      this.#pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.#pointers.size === 2) {
+        // Two fingers: pinch to zoom (whatever the tool), never paint.
+        const [a, b] = [...this.#pointers.values()];
+        this.#pinch = { d0: Math.hypot(a.x - b.x, a.y - b.y) || 1, s0: this.#zoom.s };
+        this.#painting = null;
+        return;
+      }
       if (handle.contains(e.composedPath()[0])) {
         this.#painting = { divider: true };
         handle.focus();
+        return;
+      }
+      if (this.#tool === 'compare' && this.#zoom.s > 1) {
+        this.#painting = { pan: { x: e.clientX, y: e.clientY } };
         return;
       }
       if (this.#tool === 'compare') {
@@ -1360,7 +1482,25 @@ export class SmpVisualiser extends HTMLElement {
       this.#paintTo(e);
     });
     stage.addEventListener('pointermove', (e) => {
+      if (this.#pointers.has(e.pointerId)) this.#pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (this.#pinch && this.#pointers.size >= 2) {
+        const [a, b] = [...this.#pointers.values()];
+        const rect = stage.getBoundingClientRect();
+        const d = Math.hypot(a.x - b.x, a.y - b.y);
+        const target = (this.#pinch.s0 * d) / this.#pinch.d0;
+        this.#zoomAt(target / this.#zoom.s, ((a.x + b.x) / 2 - rect.left) / rect.width, ((a.y + b.y) / 2 - rect.top) / rect.height);
+        return;
+      }
       if (!this.#painting) return;
+      if (this.#painting.pan) {
+        const rect = stage.getBoundingClientRect();
+        const { s, ox, oy } = this.#zoom;
+        const dx = (e.clientX - this.#painting.pan.x) / (rect.width * s);
+        const dy = (e.clientY - this.#painting.pan.y) / (rect.height * s);
+        this.#painting.pan = { x: e.clientX, y: e.clientY };
+        this.#applyZoom({ s, ox: ox - dx, oy: oy - dy });
+        return;
+      }
       if (this.#painting.divider) {
         const rect = stage.getBoundingClientRect();
         this.#setSplit((e.clientX - rect.left) / rect.width);
@@ -1395,8 +1535,48 @@ export class SmpVisualiser extends HTMLElement {
       }
       this.#painting = null;
     };
-    stage.addEventListener('pointerup', end);
-    stage.addEventListener('pointercancel', end);
+    const lift = (e) => {
+      this.#pointers.delete(e.pointerId);
+      if (this.#pinch) {
+        if (this.#pointers.size < 2) this.#pinch = null;
+        this.#painting = null;
+        return;
+      }
+      end();
+    };
+    stage.addEventListener('pointerup', lift);
+    stage.addEventListener('pointercancel', lift);
+    stage.addEventListener(
+      'wheel',
+      (e) => {
+        // Ctrl+wheel (and a trackpad pinch) zooms; so does a plain wheel in
+        // the compare tool. Otherwise the wheel scrolls the page.
+        if (!this.#engine?.width() || !(e.ctrlKey || this.#tool === 'compare')) return;
+        e.preventDefault();
+        const rect = stage.getBoundingClientRect();
+        this.#zoomAt(Math.exp(-e.deltaY * 0.0015), (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
+      },
+      { passive: false },
+    );
+    stage.addEventListener('dblclick', (e) => {
+      if (this.#tool !== 'compare' || !this.#engine?.width()) return;
+      const rect = stage.getBoundingClientRect();
+      const target = this.#zoom.s > 1.5 ? 1 : 4;
+      this.#zoomAt(target / this.#zoom.s, (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
+    });
+    $('.zoom-reset').addEventListener('click', () => this.#applyZoom({ s: 1, ox: 0, oy: 0 }));
+    this.shadowRoot.addEventListener('keydown', (e) => {
+      if (!this.#engine?.width() || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target?.matches?.('input, select, textarea')) return;
+      const zoomKeys = { '+': 1.5, '=': 1.5, '-': 1 / 1.5 };
+      if (e.key in zoomKeys) {
+        e.preventDefault();
+        this.#zoomAt(zoomKeys[e.key]);
+      } else if (e.key === '0') {
+        e.preventDefault();
+        this.#applyZoom({ s: 1, ox: 0, oy: 0 });
+      }
+    });
     handle.addEventListener('keydown', (e) => {
       const big = e.shiftKey ? 0.1 : 0.02;
       const moves = {

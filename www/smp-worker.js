@@ -20,6 +20,27 @@ self.onmessage = async ({ data }) => {
       engine.warm();
       return;
     }
+    if (data.type === 'crop') {
+      // A zoomed view: the full-resolution result (cached between calls),
+      // cut to the visible rectangle, with the same rectangle of the photo.
+      if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.setSettings(data.names, data.values);
+      engine.setMask(data.mask);
+      const { x, y, w, h } = data.rect;
+      const cut = (ptr) => {
+        const full = new Uint8ClampedArray(wasm.memory.buffer, ptr, size[0] * size[1] * 4);
+        const out = new Uint8ClampedArray(w * h * 4);
+        for (let row = 0; row < h; row++) {
+          const start = ((y + row) * size[0] + x) * 4;
+          out.set(full.subarray(start, start + w * 4), row * w * 4);
+        }
+        return out;
+      };
+      const after = cut(engine.renderFull());
+      const before = cut(engine.beforePtr());
+      self.postMessage({ id: data.id, ok: true, after, before }, [after.buffer, before.buffer]);
+      return;
+    }
     if (data.type === 'render') {
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
       engine.setSettings(data.names, data.values);
