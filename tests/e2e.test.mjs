@@ -688,3 +688,33 @@ test('zoom: synchronised, to 800 %, drawn from full-resolution pixels', async ()
   assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1);
   assertNoErrors(assert, page);
 });
+
+test('strings: one table translates the interface', async () => {
+  const page = await browser.open();
+  await ready(page);
+  const sources = await page.evaluate(() => customElements.get('smp-visualiser').sourceStrings());
+  for (const s of ['Choose a photo', 'Find bald areas', 'Download image', 'Your photo stays on this device: nothing is uploaded.', 'Scale set: {value} pixels per mm.']) {
+    assert.ok(sources.includes(s), `source strings include "${s}"`);
+  }
+  await page.evaluate(() => {
+    document.querySelector('smp-visualiser').strings = {
+      'Choose a photo': 'Choisir une photo',
+      'Your photo stays on this device: nothing is uploaded.': 'Votre photo reste sur cet appareil.',
+      'Find bald areas': 'Trouver les zones sans cheveux',
+      Density: 'Densité',
+      'Choose a photo ': 'ignored: no such source',
+      'Before and after divider': 'Curseur avant/après',
+    };
+  });
+  assert.match(await page.locator(`${el} .start label.primary`).textContent(), /Choisir une photo/);
+  assert.equal(await page.locator(`${el} .privacy`).textContent(), 'Votre photo reste sur cet appareil.');
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  assert.equal(await page.locator(`${el} button.find`).textContent(), 'Trouver les zones sans cheveux');
+  assert.equal(await page.locator(`${el} label[for=smp-densityPerCm2]`).textContent(), 'Densité');
+  assert.equal(await page.locator(`${el} .handle`).getAttribute('aria-label'), 'Curseur avant/après');
+  const table = await page.evaluate(() => document.querySelector('smp-visualiser').strings);
+  assert.equal(table['Find bald areas'], 'Trouver les zones sans cheveux');
+  assert.equal(table['Download image'], 'Download image');
+  assertNoErrors(assert, page);
+});

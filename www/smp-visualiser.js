@@ -155,6 +155,38 @@ const BUILT_IN_PRESETS = [
 /** Where a technician's own presets are kept in the browser. */
 const PRESET_STORE = 'smp-visualiser:presets';
 
+/** Messages the element shows besides its static labels, for translators
+ * (`{name}` marks a value filled in). Static labels are read from the
+ * template itself; see `SmpVisualiser.sourceStrings`. */
+const DYNAMIC_STRINGS = [
+  'Press “Find bald areas”, tap on a bald patch, or paint over the thin or bald area with your finger or mouse.',
+  'Drag the divider to compare before and after. Adjust the look below, then download your image.',
+  'Photo loaded. Now mark the thin or bald area.',
+  'Sample loaded. Now mark its two bald patches.',
+  'Looking for the patch…',
+  'Looking for bald areas…',
+  'Patch added. Tap another, or adjust it with the brush.',
+  'Bald areas found. Adjust them with the brush, or tap to add a patch.',
+  'Scale set: {value} pixels per mm.',
+  'Preset “{name}” applied.',
+  'Preset “{name}” saved in this browser.',
+  'Preparing your full-size image…',
+  'Preparing your image…',
+  'Image saved to your downloads.',
+  'Settings loaded.',
+  'Drag the handles to shape the hairline; the scalp is above the dashed line.',
+  'Choose…',
+  'Before',
+  'After',
+  '{value}% before',
+  'Look',
+  'Session',
+  'Time',
+  'Saved',
+];
+/** Attributes whose text is for people. */
+const TEXT_ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
+
 /** Plain-language names of the choices shown in the controls. */
 const CHOICE_LABELS = {
   patch: 'Patches (alopecia areata)',
@@ -392,6 +424,10 @@ export class SmpVisualiser extends HTMLElement {
   #painting = null;
   #measured = null;
   #compareMode = 'wipe';
+  /** Translations: English source text → text shown (see `strings`). */
+  #strings = {};
+  /** Original English of each translatable text node and attribute. */
+  #sources = new Map();
   /** Zoom: scale (1–8) and the photo's left/top edge in view, as fractions. */
   #zoom = { s: 1, ox: 0, oy: 0 };
   #pointers = new Map();
@@ -494,6 +530,80 @@ export class SmpVisualiser extends HTMLElement {
     const n = Number(v);
     if (!Number.isFinite(n)) return;
     this.#setSplit(n);
+  }
+
+  /** Every text the element shows, as `{ englishSource: shownText }`. */
+  get strings() {
+    const out = {};
+    for (const source of SmpVisualiser.sourceStrings()) out[source] = this.#t(source);
+    for (const sp of this.#schema) {
+      for (const t of [sp.label, sp.unit].filter(Boolean)) out[t] = this.#t(t);
+    }
+    return out;
+  }
+
+  /** Translates the interface: `{ englishSource: translation }`, merged
+   * with earlier ones (one table for the whole element; messages from the
+   * engine itself stay in English). */
+  set strings(table) {
+    if (table === null || typeof table !== 'object') return;
+    for (const [k, v] of Object.entries(table)) if (typeof v === 'string') this.#strings[k] = v;
+    this.#translate();
+    if (this.#engine) {
+      this.#buildControls();
+      this.#fillPresets();
+      this.#updateStep();
+      this.#setSplit(this.#split);
+    }
+  }
+
+  /** The English source of every static label, then every message. */
+  static sourceStrings() {
+    const found = new Set();
+    const walk = document.createTreeWalker(TEMPLATE.content, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        if (n.data.trim()) found.add(n.data.trim());
+      } else {
+        for (const a of TEXT_ATTRIBUTES) if (n.getAttribute(a)) found.add(n.getAttribute(a));
+      }
+    }
+    for (const p of BUILT_IN_PRESETS) found.add(p.name);
+    for (const v of Object.values(CHOICE_LABELS)) found.add(v);
+    for (const m of DYNAMIC_STRINGS) found.add(m);
+    return [...found];
+  }
+
+  /** A text in the current language, with `{name}` values filled in. */
+  #t(source, values = {}) {
+    let text = this.#strings[source] ?? source;
+    for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{${k}}`, String(v));
+    return text;
+  }
+
+  /** Applies the translations to the static labels of the shadow tree. */
+  #translate() {
+    const walk = document.createTreeWalker(this.shadowRoot.querySelector('.app'), NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        const parent = n.parentElement;
+        if (!n.data.trim() || parent?.closest('.controls, .status, .step-hint, select.preset, .cta, output')) continue;
+        if (!this.#sources.has(n)) this.#sources.set(n, n.data);
+        const original = this.#sources.get(n);
+        n.data = original.replace(original.trim(), this.#t(original.trim()));
+      } else {
+        for (const a of TEXT_ATTRIBUTES) {
+          const key = `${a}`;
+          let map = this.#sources.get(n);
+          if (!map) this.#sources.set(n, (map = {}));
+          if (!(key in map)) {
+            if (!n.hasAttribute(a)) continue;
+            map[key] = n.getAttribute(a);
+          }
+          n.setAttribute(a, this.#t(map[key]));
+        }
+      }
+    }
   }
 
   /** Synchronised zoom of before and after: `{ scale, x, y }`, scale 1–8
@@ -704,7 +814,7 @@ export class SmpVisualiser extends HTMLElement {
       const px = Math.hypot(x1 - x0, y1 - y0);
       if (px < 2) throw new SmpError('invalid-setting', 'Draw a longer line: it is too short to measure.');
       await this.setSettings({ pxPerMm: px / lengthMm });
-      this.#status(`Scale set: ${(px / lengthMm).toFixed(1)} pixels per mm.`);
+      this.#status('Scale set: {value} pixels per mm.', false, { value: (px / lengthMm).toFixed(1) });
       return px / lengthMm;
     } catch (e) {
       throw this.#report(asSmpError(e));
@@ -874,7 +984,7 @@ export class SmpVisualiser extends HTMLElement {
       } finally {
         clearTimeout(slow);
       }
-      if (layout === 'side-by-side') drawLabels(ctx, w, h);
+      if (layout === 'side-by-side') drawLabels(ctx, w, h, [this.#t('Before'), this.#t('After')]);
       const dateText = layout === 'side-by-side' && date instanceof Date ? date.toISOString().slice(0, 10) : '';
       if (note || dateText) drawFooter(ctx, canvas.width, h, [dateText, note].filter(Boolean).join('   ·   '));
       let blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));
@@ -899,7 +1009,7 @@ export class SmpVisualiser extends HTMLElement {
     const preset = this.presets.find((p) => p.name === name);
     if (!preset) throw this.#report(new SmpError('unknown-preset', `There is no preset called "${name}".`));
     await this.setSettings(preset.settings);
-    this.#status(`Preset “${name}” applied.`);
+    this.#status('Preset “{name}” applied.', false, { name: this.#t(name) });
   }
 
   /** Saves the current settings (except the photo's scale and pattern) as
@@ -941,16 +1051,16 @@ export class SmpVisualiser extends HTMLElement {
 
   #fillPresets() {
     const select = this.#$('.preset');
-    select.replaceChildren(new Option('Choose…', ''));
+    select.replaceChildren(new Option(this.#t('Choose…'), ''));
     const groups = new Map();
     for (const p of this.presets) {
       if (!groups.has(p.group)) {
         const g = document.createElement('optgroup');
-        g.label = p.group;
+        g.label = this.#t(p.group);
         groups.set(p.group, g);
         select.append(g);
       }
-      groups.get(p.group).append(new Option(p.name, p.name));
+      groups.get(p.group).append(new Option(this.#t(p.name), p.name));
     }
   }
 
@@ -1165,9 +1275,9 @@ export class SmpVisualiser extends HTMLElement {
     return err;
   }
 
-  #status(text, isError = false) {
+  #status(text, isError = false, values = {}) {
     const s = this.#$('.status');
-    s.textContent = text;
+    s.textContent = text ? this.#t(text, values) : '';
     s.classList.toggle('error', isError);
   }
 
@@ -1177,10 +1287,11 @@ export class SmpVisualiser extends HTMLElement {
       if (li.dataset.step === step) li.setAttribute('aria-current', 'step');
       else li.removeAttribute('aria-current');
     }
-    this.#$('.step-hint').textContent =
+    this.#$('.step-hint').textContent = this.#t(
       step === 'area'
         ? 'Press “Find bald areas”, tap on a bald patch, or paint over the thin or bald area with your finger or mouse.'
-        : 'Drag the divider to compare before and after. Adjust the look below, then download your image.';
+        : 'Drag the divider to compare before and after. Adjust the look below, then download your image.',
+    );
   }
 
   // ---- controls -------------------------------------------------------------
@@ -1200,12 +1311,12 @@ export class SmpVisualiser extends HTMLElement {
       row.className = 'row';
       const label = document.createElement('label');
       label.htmlFor = id;
-      label.textContent = s.label;
+      label.textContent = this.#t(s.label);
       row.append(label);
       let input;
       if (s.choices.length) {
         input = document.createElement('select');
-        for (const c of s.choices) input.append(new Option(CHOICE_LABELS[c] ?? c, c));
+        for (const c of s.choices) input.append(new Option(this.#t(CHOICE_LABELS[c] ?? c), c));
       } else {
         input = document.createElement('input');
         Object.assign(input, { type: 'range', min: s.min, max: s.max, step: s.step });
@@ -1240,7 +1351,7 @@ export class SmpVisualiser extends HTMLElement {
       const v = values[s.name];
       input.value = String(v);
       if (s.choices.length) continue;
-      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${s.unit}` : ''}`;
+      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${this.#t(s.unit)}` : ''}`;
       input.parentElement.querySelector('output').textContent = text;
       input.setAttribute('aria-valuetext', text);
     }
@@ -1252,7 +1363,7 @@ export class SmpVisualiser extends HTMLElement {
     const pct = Math.round(this.#split * 100);
     const handle = this.#$('.handle');
     handle.setAttribute('aria-valuenow', String(pct));
-    handle.setAttribute('aria-valuetext', `${pct}% before`);
+    handle.setAttribute('aria-valuetext', this.#t('{value}% before', { value: pct }));
   }
 
   #imagePoint(e) {
@@ -1381,7 +1492,7 @@ export class SmpVisualiser extends HTMLElement {
         const p = this.savePreset($('.preset-name').value);
         $('.preset-form').hidden = true;
         $('.preset-name').value = '';
-        this.#status(`Preset “${p.name}” saved in this browser.`);
+        this.#status('Preset “{name}” saved in this browser.', false, { name: p.name });
       } catch {
         // reported
       }
@@ -1641,11 +1752,11 @@ export class SmpVisualiser extends HTMLElement {
 }
 
 /** "Before" / "After" labels for the side-by-side export, sized to the photo. */
-function drawLabels(ctx, w, h) {
+function drawLabels(ctx, w, h, [before, after]) {
   const size = Math.max(12, Math.round(Math.min(w, h) * 0.045));
   ctx.font = `600 ${size}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
-  for (const [text, x] of [['Before', 0], ['After', w]]) {
+  for (const [text, x] of [[before, 0], [after, w]]) {
     const pad = Math.round(size * 0.4);
     const tw = ctx.measureText(text).width;
     ctx.fillStyle = 'rgba(0, 0, 0, 0.6)';
