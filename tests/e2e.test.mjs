@@ -718,3 +718,29 @@ test('strings: one table translates the interface', async () => {
   assert.equal(table['Download image'], 'Download image');
   assertNoErrors(assert, page);
 });
+
+test('share through the Web Share API where the browser has it', async () => {
+  const plain = await browser.open();
+  await ready(plain);
+  const hiddenWithout = await plain.evaluate(() => !navigator.canShare || document.querySelector('smp-visualiser').shadowRoot.querySelector('.share').hidden);
+  assert.equal(hiddenWithout, true, 'no Share button without file sharing');
+  // A browser that can share files (stubbed): the button shares the PNG.
+  const page = await browser.open();
+  await page.addInitScript(() => {
+    navigator.canShare = () => true;
+    navigator.share = async (data) => {
+      window.__shared = { name: data.files[0].name, type: data.files[0].type, size: data.files[0].size };
+    };
+  });
+  await page.reload();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} button.share`).click();
+  await page.waitForFunction(() => window.__shared);
+  const shared = await page.evaluate(() => window.__shared);
+  assert.equal(shared.type, 'image/png');
+  assert.equal(shared.name, 'smp-after.png');
+  assert.ok(shared.size > 10000);
+  assertNoErrors(assert, page);
+});

@@ -179,6 +179,8 @@ const DYNAMIC_STRINGS = [
   'Before',
   'After',
   '{value}% before',
+  'Scalp micropigmentation simulation',
+  'Sharing is not available here; use Download instead.',
   'Look',
   'Session',
   'Time',
@@ -400,6 +402,7 @@ TEMPLATE.innerHTML = `
       </label>
       <button type="button" class="hold" aria-label="Hold to see before">Hold to see before</button>
       <button type="button" class="primary download">Download image</button>
+      <button type="button" class="share" hidden>Share</button>
       <a class="button primary cta" hidden part="cta"></a>
       <button type="button" class="new-photo">New photo</button>
       <button type="button" class="save-settings">Save settings</button>
@@ -500,6 +503,8 @@ export class SmpVisualiser extends HTMLElement {
       this.#engine = new Engine();
       this.#buildControls();
       this.#fillPresets();
+      const probe = new File([new Uint8Array(1)], 'probe.png', { type: 'image/png' });
+      this.#$('.share').hidden = !(navigator.canShare?.({ files: [probe] }) ?? false);
       this.#readyResolve();
       this.dispatchEvent(new CustomEvent('smp-ready', { bubbles: true, composed: true }));
     } catch (e) {
@@ -552,6 +557,8 @@ export class SmpVisualiser extends HTMLElement {
     if (this.#engine) {
       this.#buildControls();
       this.#fillPresets();
+      const probe = new File([new Uint8Array(1)], 'probe.png', { type: 'image/png' });
+      this.#$('.share').hidden = !(navigator.canShare?.({ files: [probe] }) ?? false);
       this.#updateStep();
       this.#setSplit(this.#split);
     }
@@ -1444,6 +1451,7 @@ export class SmpVisualiser extends HTMLElement {
     });
     $('.clear').addEventListener('click', () => this.setMask(null).catch(() => {}));
     $('.find').addEventListener('click', () => this.autoRegion().catch(() => {}));
+    $('.share').addEventListener('click', () => this.#share());
     const camera = $('.camera-file');
     camera.addEventListener('change', () => {
       const file = camera.files?.[0];
@@ -1725,6 +1733,18 @@ export class SmpVisualiser extends HTMLElement {
     if (!mine || !file) return;
     e.preventDefault();
     this.loadImage(file).catch(() => {});
+  }
+
+  /** Shares the chosen image through the device's share sheet (Web Share). */
+  async #share() {
+    const layout = this.#$('.layout').value;
+    try {
+      const blob = await this.exportImage({ type: 'image/png', layout });
+      const file = new File([blob], layout === 'after' ? 'smp-after.png' : 'smp-before-after.png', { type: 'image/png' });
+      await navigator.share({ files: [file], title: this.#t('Scalp micropigmentation simulation') });
+    } catch (e) {
+      if (e?.name !== 'AbortError' && !(e instanceof SmpError)) this.#report(new SmpError('share-failed', this.#t('Sharing is not available here; use Download instead.')));
+    }
   }
 
   #saveBlob(blob, name) {
