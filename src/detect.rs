@@ -48,6 +48,19 @@ struct Features {
     enclosed_loosely: Vec<bool>,
 }
 
+/// The 4-neighbours of pixel `i` in a `w`×`h` grid.
+fn neighbours(i: usize, w: usize, h: usize) -> impl Iterator<Item = usize> {
+    let (x, y) = (i % w, i / w);
+    [
+        (x > 0, i.wrapping_sub(1)),
+        (x + 1 < w, i + 1),
+        (y > 0, i.wrapping_sub(w)),
+        (y + 1 < h, i + w),
+    ]
+    .into_iter()
+    .filter_map(|(ok, j)| ok.then_some(j))
+}
+
 fn luma(p: &[u8]) -> f32 {
     0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
 }
@@ -135,24 +148,11 @@ fn features(small: &Rgba8Image) -> Features {
             background[i] = true;
         }
         while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
-            let mut visit = |j: usize| {
+            for j in neighbours(i, w, h) {
                 if !background[j] && near_bg(j) {
                     background[j] = true;
                     stack.push(j);
                 }
-            };
-            if x > 0 {
-                visit(i - 1);
-            }
-            if x + 1 < w {
-                visit(i + 1);
-            }
-            if y > 0 {
-                visit(i - w);
-            }
-            if y + 1 < h {
-                visit(i + w);
             }
         }
     }
@@ -243,14 +243,8 @@ fn regions(field: &[bool], w: usize, h: usize) -> Vec<Vec<usize>> {
         while k < region.len() {
             let i = region[k];
             k += 1;
-            let (x, y) = (i % w, i / w);
-            for (ok, j) in [
-                (x > 0, i.wrapping_sub(1)),
-                (x + 1 < w, i + 1),
-                (y > 0, i.wrapping_sub(w)),
-                (y + 1 < h, i + w),
-            ] {
-                if ok && field[j] && !seen[j] {
+            for j in neighbours(i, w, h) {
+                if field[j] && !seen[j] {
                     seen[j] = true;
                     region.push(j);
                 }
@@ -447,15 +441,8 @@ fn extend_into_thinning_hair(chosen: &mut [bool], f: &Features, only_enclosed: b
     for _ in 0..max_steps {
         let mut next = Vec::new();
         for &i in &front {
-            let (x, y) = (i % w, i / w);
-            for (ok, j) in [
-                (x > 0, i.wrapping_sub(1)),
-                (x + 1 < w, i + 1),
-                (y > 0, i.wrapping_sub(w)),
-                (y + 1 < h, i + w),
-            ] {
-                if ok
-                    && !chosen[j]
+            for j in neighbours(i, w, h) {
+                if !chosen[j]
                     && !f.background[j]
                     && (f.skin[j] || f.hair[j])
                     && f.hair_density[j] < THIN_HAIR
