@@ -744,3 +744,34 @@ test('share through the Web Share API where the browser has it', async () => {
   assert.ok(shared.size > 10000);
   assertNoErrors(assert, page);
 });
+
+test('zoom by touch: pinch with two fingers, double-tap in the compare tool', async () => {
+  const page = await browser.open('', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
+  const st = await page.locator(`${el} .stage`).boundingBox();
+  const cdp = await page.context().newCDPSession(page);
+  const cx = st.x + st.width / 2;
+  const cy = st.y + st.height / 2;
+  const fingers = (d) => [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(20) });
+  for (let d = 25; d <= 80; d += 5) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(d) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const pinched = await page.evaluate(() => document.querySelector('smp-visualiser').zoom.scale);
+  assert.ok(pinched > 3 && pinched < 4.5, `pinch zoomed to ${pinched}`);
+  const painted = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
+  assert.equal(painted, false, 'a pinch does not paint');
+  await page.locator(`${el} button.zoom-reset`).click();
+  await page.locator(`${el} .tool[data-tool=compare]`).click();
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
+  const box = await page.locator(`${el} .stage`).boundingBox();
+  await page.mouse.dblclick(box.x + box.width * 0.3, box.y + box.height * 0.4);
+  const z = await page.evaluate(() => document.querySelector('smp-visualiser').zoom);
+  assert.equal(z.scale, 4);
+  assert.ok(Math.abs(z.x - 0.3) < 0.15 && Math.abs(z.y - 0.4) < 0.15, `zoomed around the tap: ${JSON.stringify(z)}`);
+  await page.mouse.dblclick(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1, 'a second double-tap zooms back out');
+  assertNoErrors(assert, page);
+});
