@@ -684,6 +684,12 @@ test('zoom: synchronised, to 800 %, drawn from full-resolution pixels', async ()
     if (detail.px[(y * 40 + x) * 4 + c] === full.data[((y0 + y) * 2400 + x0 + x) * 4 + c]) same++;
   }
   assert.equal(same, 40 * 40 * 3, 'the zoomed view shows the full-resolution result');
+  // Arrow keys pan the zoomed view (both halves together).
+  await page.locator(`${el} button.find`).focus();
+  const panFrom = (await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).x;
+  await page.keyboard.press('ArrowRight');
+  const panTo = (await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).x;
+  assert.ok(Math.abs(panTo - panFrom - 0.1 / 8) < 1e-6, `panned from ${panFrom} to ${panTo}`);
   await page.locator(`${el} button.zoom-reset`).click();
   assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1);
   assertNoErrors(assert, page);

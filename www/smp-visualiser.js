@@ -1694,6 +1694,12 @@ export class SmpVisualiser extends HTMLElement {
       } else if (e.key === '0') {
         e.preventDefault();
         this.#applyZoom({ s: 1, ox: 0, oy: 0 });
+      } else if (this.#zoom.s > 1 && e.key.startsWith('Arrow') && !e.target?.matches?.('.handle, [role=slider]')) {
+        // Arrow keys pan a zoomed view by a tenth of what is visible.
+        e.preventDefault();
+        const step = 0.1 / this.#zoom.s;
+        const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+        this.#applyZoom({ s: this.#zoom.s, ox: this.#zoom.ox + dx, oy: this.#zoom.oy + dy });
       }
     });
     handle.addEventListener('keydown', (e) => {
