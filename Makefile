@@ -13,7 +13,7 @@ WASM := www/pkg/smp_visualiser_bg.wasm
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-browser build serve test test-rust test-browser bench eval clean
+.PHONY: setup setup-browser build serve test test-rust test-browser bench eval dist clean
 
 ## setup: install the wasm target, the wasm-bindgen CLI and the npm packages
 setup: .make/wasm-target .make/wasm-bindgen-$(WB_VERSION) node_modules/.package-lock.json
@@ -63,11 +63,16 @@ test-rust:
 	cargo test
 
 test-browser: build setup-browser
+	bash tools/dist.sh
 	node --test --test-concurrency=1 tests/
 
 clean:
 	rm -rf www/pkg tests/out .make
 	cargo clean
+
+## dist: the element, worker and wasm as a self-contained folder (dist/) with sizes
+dist: build
+	bash tools/dist.sh
 
 ## bench: medians of the render paths, natively and as wasm in Chromium
 bench: build setup-browser

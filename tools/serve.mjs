@@ -38,6 +38,9 @@ export function serve(root, port = 8080, host = '127.0.0.1') {
         'content-type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
+        // The element may be loaded from another origin (a partner page).
+        'access-control-allow-origin': '*',
+        'cross-origin-resource-policy': 'cross-origin',
       });
       res.end(body);
     } catch {

@@ -38,6 +38,17 @@ function loadWasm() {
   return wasmReady;
 }
 
+/** Starts the export worker next to this module. From another origin (a
+ * partner site loading the element from a CDN) a worker cannot be started
+ * from the module's URL directly, so a tiny blob module imports it (the
+ * page's CSP then needs `worker-src blob:`). */
+function startWorker() {
+  const url = new URL('./smp-worker.js', import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, { type: 'module' });
+  const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+  return new Worker(shim, { type: 'module' });
+}
+
 /** Converts an engine exception (a JS Error with `code`) to an SmpError. */
 function asSmpError(e, fallbackCode = 'internal') {
   if (e instanceof SmpError) return e;
@@ -214,10 +225,18 @@ STYLES.replaceSync(`
     --smp-area: 255, 140, 0;
     display: block;
     box-sizing: border-box;
+    container-type: inline-size;
+  }
+  /* Colours and type are set inside the shadow tree, not on the host, so a
+     host page's rules (even "* { color: red !important }") do not reach in. */
+  .app {
     color: var(--smp-text);
     background: var(--smp-surface);
     font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-    container-type: inline-size;
+    text-align: start;
+    letter-spacing: normal;
+    text-transform: none;
+    border-radius: inherit;
   }
   :host([hidden]) { display: none; }
   *, *::before, *::after { box-sizing: inherit; }
@@ -1000,6 +1019,7 @@ export class SmpVisualiser extends HTMLElement {
         const meta = JSON.stringify({ ...this.settingsRecord(), layout, disclaimer: note, date: dateText || null });
         blob = new Blob([withTextChunk(await blob.arrayBuffer(), META_KEY, meta)], { type: 'image/png' });
       }
+      this.dispatchEvent(new CustomEvent('smp-export', { bubbles: true, composed: true, detail: { type, layout, size: blob.size, settings: this.settings } }));
       return blob;
     } catch (e) {
       throw this.#report(asSmpError(e));
@@ -1110,9 +1130,9 @@ export class SmpVisualiser extends HTMLElement {
   #sendPhotoToWorker() {
     if (!this.#worker) {
       try {
-        this.#worker = new Worker(new URL('./smp-worker.js', import.meta.url), { type: 'module' });
+        this.#worker = startWorker();
       } catch {
-        return;
+        return; // no workers here (or a policy forbids them): exports render on this thread
       }
       this.#worker.onmessage = ({ data }) => {
         const pending = this.#workerReplies.get(data.id);
@@ -1129,7 +1149,8 @@ export class SmpVisualiser extends HTMLElement {
     }
     const w = this.#engine.width();
     const h = this.#engine.height();
-    const rgba = new Uint8Array(this.#memory.buffer, this.#engine.beforePtr(), w * h * 4).slice();
+    const photoPtr = this.#engine.beforePtr();
+    const rgba = new Uint8Array(this.#memory.buffer, photoPtr, w * h * 4).slice();
     const [names, values] = this.#settingsArrays();
     this.#worker.postMessage({ type: 'load', rgba, width: w, height: h, names, values }, [rgba.buffer]);
   }
@@ -1156,7 +1177,9 @@ export class SmpVisualiser extends HTMLElement {
       if (!reply.fallback && reply.code !== 'no-image') throw new SmpError(reply.code, reply.message);
     }
     try {
-      const pixels = new Uint8ClampedArray(this.#memory.buffer, this.#engine.renderFull(), w * h * 4).slice();
+      // Render first: it may grow wasm memory, which detaches older views.
+      const ptr = this.#engine.renderFull();
+      const pixels = new Uint8ClampedArray(this.#memory.buffer, ptr, w * h * 4).slice();
       this.#engine.releaseFull();
       return pixels;
     } catch (e) {
@@ -1239,7 +1262,8 @@ export class SmpVisualiser extends HTMLElement {
       return;
     }
     if (x1 <= x0 || y1 <= y0) return;
-    const weights = new Uint8Array(this.#memory.buffer, this.#engine.previewMaskPtr(), pw * ph);
+    const maskPtr = this.#engine.previewMaskPtr();
+    const weights = new Uint8Array(this.#memory.buffer, maskPtr, pw * ph);
     const tint = new ImageData(x1 - x0, y1 - y0);
     const [r, g, b] = getComputedStyle(this).getPropertyValue('--smp-area').split(',').map(Number);
     const d = tint.data;
