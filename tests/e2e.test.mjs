@@ -781,3 +781,43 @@ test('zoom by touch: pinch with two fingers, double-tap in the compare tool', as
   assert.equal((await page.evaluate(() => document.querySelector('smp-visualiser').zoom)).scale, 1, 'a second double-tap zooms back out');
   assertNoErrors(assert, page);
 });
+
+test('partner attributes take effect live: accent, logo, controls, preset, lang, disclaimer', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.locator(`${el} button.sample`).click();
+  await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.evaluate(() => {
+    const v = document.querySelector('smp-visualiser');
+    v.setAttribute('accent', '#7a1fa2');
+    v.setAttribute('logo', 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%2240%22 height=%2220%22/%3E');
+    v.setAttribute('logo-alt', 'Clinic');
+    v.setAttribute('controls', 'client');
+    v.setAttribute('preset', 'Full buzz cut');
+    v.setAttribute('disclaimer', 'Simulation only – Clinic X');
+    customElements.get('smp-visualiser').addLanguage('fr', { 'Find bald areas': 'Trouver les zones' });
+    v.setAttribute('lang', 'fr');
+  });
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').settings.mode === 'full');
+  const accent = await page.locator(`${el} button.find`).evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.equal(accent, 'rgb(122, 31, 162)');
+  assert.equal(await page.locator(`${el} img.logo`).isVisible(), true);
+  assert.equal(await page.locator(`${el} img.logo`).getAttribute('alt'), 'Clinic');
+  assert.equal(await page.locator(`${el} .tool[data-tool=measure]`).isVisible(), false, 'client mode hides technician tools');
+  assert.equal(await page.locator(`${el} .tool[data-tool=paint]`).isVisible(), true);
+  assert.equal(await page.locator(`${el} button.find`).textContent(), 'Trouver les zones');
+  const meta = await page.evaluate(async () => {
+    const { readTextChunk } = await import('./png-meta.js');
+    const blob = await document.querySelector('smp-visualiser').exportImage({ layout: 'side-by-side' });
+    return JSON.parse(readTextChunk(new Uint8Array(await blob.arrayBuffer()), 'smp-visualiser'));
+  });
+  assert.equal(meta.disclaimer, 'Simulation only – Clinic X');
+  await page.evaluate(() => {
+    const v = document.querySelector('smp-visualiser');
+    v.setAttribute('controls', 'technician');
+    v.removeAttribute('lang');
+  });
+  assert.equal(await page.locator(`${el} .tool[data-tool=measure]`).isVisible(), true);
+  assert.equal(await page.locator(`${el} button.find`).textContent(), 'Find bald areas');
+  assertNoErrors(assert, page);
+});

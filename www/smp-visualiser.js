@@ -191,6 +191,7 @@ const DYNAMIC_STRINGS = [
   'After',
   '{value}% before',
   'Scalp micropigmentation simulation',
+  'Simulation: real results vary from person to person.',
   'Sharing is not available here; use Download instead.',
   'Look',
   'Session',
@@ -199,6 +200,9 @@ const DYNAMIC_STRINGS = [
 ];
 /** Attributes whose text is for people. */
 const TEXT_ATTRIBUTES = ['aria-label', 'title', 'placeholder'];
+
+/** Translation tables registered for the `lang` attribute (English is built in). */
+const LANGUAGES = new Map();
 
 /** Plain-language names of the choices shown in the controls. */
 const CHOICE_LABELS = {
@@ -320,13 +324,19 @@ STYLES.replaceSync(`
   label.inline { display: inline-flex; align-items: center; gap: 6px; }
   select { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid var(--smp-border); padding: 0 8px; background: var(--smp-surface); color: var(--smp-text); }
   .privacy { font-size: 0.85rem; color: var(--smp-muted); }
+  .logo { max-height: 48px; max-width: 50%; object-fit: contain; }
+  /* Client mode: the three steps with the fewest controls. */
+  [data-controls="client"] :is(.tool[data-tool="measure"], .tool[data-tool="hairline"], label:has(> .hardness),
+    .invert, .presets .save-preset, .save-settings, label:has(> .settings-file), .control:has([data-setting="softness"]),
+    .control:has([data-setting="yearsAfter"])) { display: none !important; }
   .status { min-height: 1.4em; font-size: 0.95rem; }
   .status.error { color: #a4000f; font-weight: 600; }
 `);
 
 const TEMPLATE = document.createElement('template');
 TEMPLATE.innerHTML = `
-<div class="app" part="app">
+<div class="app" part="app" data-controls="technician">
+  <img class="logo" part="logo" hidden alt="">
   <ol class="steps" aria-label="Steps">
     <li data-step="photo" aria-current="step">1. Photo</li>
     <li data-step="area">2. Area</li>
@@ -480,26 +490,76 @@ export class SmpVisualiser extends HTMLElement {
   }
 
   static get observedAttributes() {
-    return ['cta-label', 'cta-href'];
+    return ['cta-label', 'cta-href', 'accent', 'logo', 'logo-alt', 'preset', 'lang', 'controls', 'disclaimer'];
   }
 
-  /** A call to action after the result (e.g. "Book a consultation"): the
-   * `cta-label` attribute shows it; `cta-href` makes it a link; either way a
-   * click fires `smp-cta` with the settings. */
-  attributeChangedCallback() {
-    const cta = this.shadowRoot.querySelector('.cta');
-    const label = this.getAttribute('cta-label');
-    const href = this.getAttribute('cta-href');
-    cta.hidden = !label;
-    cta.textContent = label ?? '';
-    if (href) {
-      cta.href = href;
-      cta.target = '_blank';
-      cta.rel = 'noopener';
-    } else {
-      cta.removeAttribute('href');
-      cta.setAttribute('role', 'button');
-      cta.tabIndex = 0;
+  /** Registers a translation table for the `lang` attribute. */
+  static addLanguage(lang, table) {
+    LANGUAGES.set(String(lang).toLowerCase(), { ...table });
+    for (const el of document.querySelectorAll('smp-visualiser')) el.attributeChangedCallback('lang');
+  }
+
+  /** What a partner configures, live:
+   * - `cta-label`, `cta-href`: a call to action after the result; a click
+   *   fires `smp-cta` with the settings (and follows the link if given);
+   * - `accent`: the accent colour (any CSS colour);
+   * - `logo`, `logo-alt`: a logo image shown at the top;
+   * - `preset`: a preset applied when the element starts (or changes);
+   * - `lang`: a language registered with `SmpVisualiser.addLanguage`;
+   * - `controls`: `client` (the three steps, fewest controls) or
+   *   `technician` (every control; the default);
+   * - `disclaimer`: the line carried by side-by-side exports. */
+  attributeChangedCallback(name) {
+    const value = this.getAttribute(name);
+    const root = this.shadowRoot;
+    switch (name) {
+      case 'cta-label':
+      case 'cta-href': {
+        const cta = root.querySelector('.cta');
+        const label = this.getAttribute('cta-label');
+        const href = this.getAttribute('cta-href');
+        cta.hidden = !label;
+        cta.textContent = label ?? '';
+        if (href) {
+          cta.href = href;
+          cta.target = '_blank';
+          cta.rel = 'noopener';
+          cta.removeAttribute('role');
+        } else {
+          cta.removeAttribute('href');
+          cta.setAttribute('role', 'button');
+          cta.tabIndex = 0;
+        }
+        break;
+      }
+      case 'accent':
+        if (value && CSS.supports('color', value)) this.style.setProperty('--smp-accent', value);
+        else this.style.removeProperty('--smp-accent');
+        break;
+      case 'logo':
+      case 'logo-alt': {
+        const img = root.querySelector('.logo');
+        const src = this.getAttribute('logo');
+        img.hidden = !src;
+        if (src) img.src = new URL(src, document.baseURI).href;
+        img.alt = this.getAttribute('logo-alt') ?? '';
+        break;
+      }
+      case 'preset':
+        if (value && this.#engine) this.applyPreset(value).catch(() => {});
+        break;
+      case 'lang': {
+        const table = LANGUAGES.get((value ?? '').toLowerCase());
+        this.#strings = {};
+        if (table) this.strings = table;
+        else this.strings = {};
+        break;
+      }
+      case 'controls':
+        root.querySelector('.app').dataset.controls = value === 'client' ? 'client' : 'technician';
+        break;
+      default:
+        break;
     }
   }
 
@@ -524,7 +584,9 @@ export class SmpVisualiser extends HTMLElement {
       this.#fillPresets();
       const probe = new File([new Uint8Array(1)], 'probe.png', { type: 'image/png' });
       this.#$('.share').hidden = !(navigator.canShare?.({ files: [probe] }) ?? false);
+      if (this.getAttribute('lang')) this.attributeChangedCallback('lang');
       this.#readyResolve();
+      if (this.getAttribute('preset')) this.applyPreset(this.getAttribute('preset')).catch(() => {});
       this.dispatchEvent(new CustomEvent('smp-ready', { bubbles: true, composed: true }));
     } catch (e) {
       const err = new SmpError('engine-unavailable', 'The visualiser could not start in this browser.');
@@ -992,7 +1054,7 @@ export class SmpVisualiser extends HTMLElement {
       if (!EXPORT_TYPES.includes(type)) throw new SmpError('invalid-export', `type must be one of ${EXPORT_TYPES.join(', ')}.`);
       if (!EXPORT_LAYOUTS.includes(layout)) throw new SmpError('invalid-export', `layout must be one of ${EXPORT_LAYOUTS.join(', ')}.`);
       if (disclaimer !== undefined && typeof disclaimer !== 'string') throw new SmpError('invalid-export', 'disclaimer must be text.');
-      const note = disclaimer ?? (layout === 'side-by-side' ? DEFAULT_DISCLAIMER : '');
+      const note = disclaimer ?? (layout === 'side-by-side' ? (this.getAttribute('disclaimer') ?? this.#t(DEFAULT_DISCLAIMER)) : '');
       const w = this.#engine.width();
       const h = this.#engine.height();
       const canvas = document.createElement('canvas');
