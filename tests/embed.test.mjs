@@ -78,6 +78,8 @@ test('two elements from another origin under a strict CSP and a hostile styleshe
       masks: [one.getMask().data.some((v, i) => i % 4 === 3 && v > 0), two.getMask().data.some((v, i) => i % 4 === 3 && v > 0)],
       button: { display: style.display, color: style.color, font: style.fontSize, radius: style.borderRadius },
       stageHeight: one.shadowRoot.querySelector('.stage').getBoundingClientRect().height,
+      // Nor does the element's CSS leak out onto the page.
+      pageHeading: getComputedStyle(document.querySelector('h1')).fontSize,
     };
   });
   assert.deepEqual(r.densities, [150, 80], 'settings are per element');
@@ -91,6 +93,7 @@ test('two elements from another origin under a strict CSP and a hostile styleshe
   assert.equal(r.button.font, '16px');
   assert.equal(r.button.radius, '8px');
   assert.ok(r.stageHeight > 100);
+  assert.equal(r.pageHeading, '40px', 'the page keeps its own styles');
   // Only the two origins' own files were requested.
   const foreign = page.requests.filter((u) => !u.startsWith(cdnBase) && !u.startsWith(partnerBase) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
