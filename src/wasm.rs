@@ -224,6 +224,12 @@ impl Engine {
             .collect()
     }
 
+    /// Whether any pixel is in the area (without copying it out).
+    #[wasm_bindgen(js_name = hasArea)]
+    pub fn has_area(&self) -> bool {
+        self.core.mask().is_ok_and(|m| !m.is_empty())
+    }
+
     /// Copies out the full-size area weights.
     pub fn mask(&self) -> Result<Vec<u8>, JsValue> {
         Ok(self.core.mask().map_err(to_js)?.weights.clone())

@@ -991,7 +991,7 @@ export class SmpVisualiser extends HTMLElement {
   /** After any change of the area: overlay, step guide, undo buttons. */
   #areaChanged() {
     this.#overlayStale = true;
-    this.#hasArea = this.#engine.mask().some((v) => v > 0);
+    this.#hasArea = this.#engine.hasArea();
     this.#updateStep();
     const [undo, redo] = this.#engine.history();
     this.#$('.undo').disabled = undo === 0;
