@@ -29,6 +29,14 @@ pub enum ErrorCode {
     InvalidTap,
     /// No bald scalp where it was looked for.
     NoBaldScalp,
+    /// The file has no bytes.
+    EmptyFile,
+    /// The file is not an image (or is damaged beyond reading).
+    NotAnImage,
+    /// The file is cut short (an unfinished download or copy).
+    TruncatedFile,
+    /// An image format this build cannot read (HEIC, or a drawing such as SVG).
+    UnsupportedFormat,
 }
 
 impl ErrorCode {
@@ -45,6 +53,10 @@ impl ErrorCode {
             ErrorCode::InvalidStroke => "invalid-stroke",
             ErrorCode::InvalidTap => "invalid-tap",
             ErrorCode::NoBaldScalp => "no-bald-scalp",
+            ErrorCode::EmptyFile => "empty-file",
+            ErrorCode::NotAnImage => "not-an-image",
+            ErrorCode::TruncatedFile => "truncated-file",
+            ErrorCode::UnsupportedFormat => "unsupported-format",
         }
     }
 }
@@ -88,4 +100,41 @@ pub fn try_zeroed<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>, S
     })?;
     v.resize(len, T::default());
     Ok(v)
+}
+
+/// Checks that `bytes` more can be allocated now, by reserving them and
+/// letting them go. In wasm the memory grown for the test stays with the
+/// allocator, so the allocations that follow (including the copy
+/// wasm-bindgen makes of a photo passed in, which would abort on failure)
+/// are served from it. Call before a large operation so that running out of
+/// memory is an error value, not a dead engine.
+pub fn ensure_room(bytes: usize, what: &str) -> Result<(), SmpError> {
+    let mut v: Vec<u8> = Vec::new();
+    v.try_reserve_exact(bytes).map_err(|_| {
+        SmpError::new(
+            ErrorCode::OutOfMemory,
+            format!("Not enough memory for the {what}; try a smaller photo. Earlier work is kept."),
+        )
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_reservations_are_errors() {
+        assert_eq!(
+            ensure_room(usize::MAX / 2, "photo").unwrap_err().code,
+            ErrorCode::OutOfMemory
+        );
+        assert!(ensure_room(1 << 20, "photo").is_ok());
+        assert_eq!(
+            try_zeroed::<u64>(usize::MAX / 16, "photo")
+                .unwrap_err()
+                .code,
+            ErrorCode::OutOfMemory
+        );
+    }
 }

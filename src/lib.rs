@@ -10,6 +10,8 @@
 pub mod analysis;
 pub mod brush;
 pub mod color;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
 pub mod detect;
 pub mod engine;
 pub mod error;

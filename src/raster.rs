@@ -4,10 +4,60 @@
 
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 
-/// Largest photo the engine accepts, in pixels (about 50 megapixels).
-pub const MAX_PIXELS: u64 = 50_000_000;
-/// Largest side the engine accepts, in pixels.
-pub const MAX_SIDE_PX: u32 = 20_000;
+/// Largest photo the engine works on, in pixels (24 megapixels). Larger
+/// photos are reduced to this before they reach the engine (see
+/// [`working_size`]): the full-resolution worker holds about 17 bytes per
+/// pixel at its peak, so 24 MP keeps a tab near 400 MB, which phones survive.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// Largest side the engine works on, in pixels (the largest canvas side every
+/// current browser accepts).
+pub const MAX_SIDE_PX: u32 = 16_384;
+/// Largest photo that is decoded at all, in pixels (250 megapixels): above
+/// this a file is refused from its header before decoding, as it would need
+/// more than a gigabyte just to decode (or is a "decompression bomb").
+pub const MAX_DECODE_PIXELS: u64 = 250_000_000;
+/// Largest side that is decoded at all, in pixels.
+pub const MAX_DECODE_SIDE_PX: u32 = 65_535;
+
+/// Refuses a size (from a file's header) that is too large to decode at all.
+pub fn check_decode_size(width: u32, height: u32) -> Result<(), SmpError> {
+    if width == 0 || height == 0 {
+        return Err(SmpError::new(
+            ErrorCode::BadImage,
+            "The photo has no pixels.",
+        ));
+    }
+    if width > MAX_DECODE_SIDE_PX
+        || height > MAX_DECODE_SIDE_PX
+        || width as u64 * height as u64 > MAX_DECODE_PIXELS
+    {
+        return Err(SmpError::new(
+            ErrorCode::ImageTooLarge,
+            format!(
+                "This file says it is {width}×{height} pixels, more than the {} megapixels this tool can open (it may be damaged). Please use a smaller photo.",
+                MAX_DECODE_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The size a photo is worked on at: its own size when it is within
+/// [`MAX_PIXELS`] and [`MAX_SIDE_PX`], else the largest size with the same
+/// aspect that is (each side at least 1 pixel).
+pub fn working_size(width: u32, height: u32) -> (u32, u32) {
+    let (w, h) = (width.max(1) as f64, height.max(1) as f64);
+    let by_area = (MAX_PIXELS as f64 / (w * h)).sqrt();
+    let by_side = MAX_SIDE_PX as f64 / w.max(h);
+    let s = by_area.min(by_side);
+    if s >= 1.0 {
+        return (width, height);
+    }
+    // Floor, so the result never exceeds a limit by rounding.
+    let fw = ((w * s).floor() as u32).clamp(1, MAX_SIDE_PX);
+    let fh = ((h * s).floor() as u32).clamp(1, MAX_SIDE_PX);
+    (fw, fh)
+}
 
 /// Checks a photo size against the engine's limits.
 pub fn check_size(width: u32, height: u32) -> Result<(), SmpError> {
@@ -246,10 +296,37 @@ mod tests {
     }
 
     #[test]
+    fn working_size_fits_the_limits_and_keeps_aspect() {
+        assert_eq!(working_size(4000, 3000), (4000, 3000));
+        let (w, h) = working_size(8000, 6000); // 48 MP
+        assert!(w as u64 * h as u64 <= MAX_PIXELS);
+        assert!(w as u64 * h as u64 > MAX_PIXELS * 99 / 100);
+        assert!(((w as f64 / h as f64) - 8.0 / 6.0).abs() < 0.001);
+        assert_eq!(working_size(30_000, 8), (16_384, 4));
+        assert_eq!(working_size(60_000, 1), (16_384, 1));
+        for (w0, h0) in [(1, 1), (24_001, 1_000), (16_385, 16_385), (7, 65_535)] {
+            let (w, h) = working_size(w0, h0);
+            assert!(check_size(w, h).is_ok(), "{w0}×{h0} -> {w}×{h}");
+        }
+    }
+
+    #[test]
+    fn decode_limits_refuse_bombs_from_the_header() {
+        assert!(check_decode_size(8000, 6000).is_ok());
+        assert!(check_decode_size(65_535, 1).is_ok());
+        for (w, h) in [(100_000, 100_000), (20_000, 20_000), (65_536, 1)] {
+            assert_eq!(
+                check_decode_size(w, h).unwrap_err().code,
+                ErrorCode::ImageTooLarge
+            );
+        }
+    }
+
+    #[test]
     fn sizes_are_checked() {
         assert_eq!(check_size(0, 5).unwrap_err().code, ErrorCode::BadImage);
         assert_eq!(
-            check_size(20_001, 5).unwrap_err().code,
+            check_size(16_385, 5).unwrap_err().code,
             ErrorCode::ImageTooLarge
         );
         assert_eq!(

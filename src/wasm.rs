@@ -41,6 +41,44 @@ pub fn settings_schema() -> String {
     format!("[{}]", rows.join(","))
 }
 
+/// The size a photo of `width`×`height` is worked on at (`[w, h]`): its own,
+/// or the largest within the engine's limits with the same aspect.
+#[wasm_bindgen(js_name = workingSize)]
+pub fn working_size(width: u32, height: u32) -> Vec<u32> {
+    let (w, h) = crate::raster::working_size(width, height);
+    vec![w, h]
+}
+
+/// Refuses (as an `image-too-large` error) a size read from a file's header
+/// that is too large to decode at all.
+#[wasm_bindgen(js_name = checkDecodeSize)]
+pub fn check_decode_size(width: u32, height: u32) -> Result<(), JsValue> {
+    crate::raster::check_decode_size(width, height).map_err(to_js)
+}
+
+/// Checks that a photo of `width`×`height` can be taken in, needing about
+/// `bytes_per_px` bytes a pixel: an `out-of-memory` error if not. Call before
+/// passing a photo in: wasm-bindgen's own copy of it cannot fail gracefully.
+#[wasm_bindgen(js_name = ensureRoom)]
+pub fn ensure_room(width: u32, height: u32, bytes_per_px: u32) -> Result<(), JsValue> {
+    let bytes = width as u64 * height as u64 * bytes_per_px as u64 + (16 << 20);
+    let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+    crate::error::ensure_room(bytes, "photo").map_err(to_js)
+}
+
+/// The engine's size limits, for documentation and notices:
+/// `[workingPixels, workingSidePx, decodePixels, decodeSidePx]`.
+#[wasm_bindgen(js_name = sizeLimits)]
+pub fn size_limits() -> Vec<f64> {
+    use crate::raster::*;
+    vec![
+        MAX_PIXELS as f64,
+        MAX_SIDE_PX as f64,
+        MAX_DECODE_PIXELS as f64,
+        MAX_DECODE_SIDE_PX as f64,
+    ]
+}
+
 /// One engine: a photo, its area, its settings.
 #[wasm_bindgen]
 pub struct Engine {

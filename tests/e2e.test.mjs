@@ -262,7 +262,7 @@ test('bad files give a clear message and keep the photo and area', async () => {
     [fx.text, 'not-an-image', /not a photo/i],
     [fx.truncatedPng, 'truncated-file', /incomplete/i],
     [fx.truncatedJpg, 'truncated-file', /incomplete/i],
-    [fx.huge, 'image-too-large', /larger than/i],
+    [fx.huge, 'image-too-large', /megapixels/i],
   ];
   for (const [file, code, message] of cases) {
     const n = (await events(page, 'smp-error')).length;

@@ -6,14 +6,14 @@
 // engine calls, and draws the engine's buffers into canvases. Nothing is sent
 // anywhere: the photo never leaves the device.
 
-import init, { Engine, settingsSchema } from './pkg/smp_visualiser.js';
+import init, { Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom } from './pkg/smp_visualiser.js';
+
+/** Bytes a pixel the page's engine needs for a photo (photo, area, undo). */
+const ENGINE_BYTES_PER_PX = 7;
 import { isPng, readTextChunk, withTextChunk } from './png-meta.js';
 
 /** Longest side of the live preview, in pixels (export is always full size). */
 const PREVIEW_SIDE_PX = 1600;
-/** Limits shared with the engine (src/raster.rs): refuse before decoding. */
-const MAX_PIXELS = 50_000_000;
-const MAX_SIDE_PX = 20_000;
 const EXPORT_TYPES = ['image/png', 'image/jpeg'];
 const EXPORT_LAYOUTS = ['after', 'before', 'side-by-side'];
 /** Largest zoom: 800 %. */
@@ -58,6 +58,7 @@ function asSmpError(e, fallbackCode = 'internal') {
 // ---------------------------------------------------------------------------
 // Reading image files: sniff the format and size from the header first, so a
 // truncated file or a "decompression bomb" is refused before any decoding.
+// The command line does the same (src/decode.rs), with the same codes.
 
 function u32be(b, i) {
   return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
@@ -90,51 +91,94 @@ function jpegInfo(head, tail) {
   return { truncated: !hasEoi };
 }
 
-/** What the header says: `{ type, width?, height?, truncated? }`. */
+const ascii = (b, from, to) => String.fromCharCode(...b.subarray(from, to));
+
+/** What the header says: `{ type, width?, height?, truncated?, broken? }`. */
 async function sniff(blob) {
   const head = new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer());
-  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - 1024)).arrayBuffer());
-  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return { type: 'png', ...pngInfo(head, tail) };
+  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - 64 * 1024)).arrayBuffer());
+  if (head[0] === 0x89 && ascii(head, 1, 4) === 'PNG') return { type: 'png', ...pngInfo(head, tail) };
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { type: 'jpeg', ...jpegInfo(head, tail) };
+  if (ascii(head, 0, 4) === 'GIF8' && head.length >= 10) {
+    return { type: 'gif', width: head[6] | (head[7] << 8), height: head[8] | (head[9] << 8) };
+  }
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return { type: 'webp' };
+  if (ascii(head, 0, 4) === 'II*\0' || ascii(head, 0, 4) === 'MM\0*') return { type: 'tiff' };
+  if (ascii(head, 4, 8) === 'ftyp') {
+    const brands = ascii(head, 8, Math.min(head.length, 64));
+    if (/avif|avis/.test(brands)) return { type: 'avif' };
+    if (/heic|heix|hevc|heim|mif1/.test(brands)) return { type: 'heic' };
+  }
+  const text = new TextDecoder().decode(head.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  if (blob.type === 'image/svg+xml' || (text.startsWith('<') && /<svg/i.test(text))) return { type: 'svg' };
   return { type: 'other' };
 }
 
-function checkSize(width, height) {
-  if (width > MAX_SIDE_PX || height > MAX_SIDE_PX || width * height > MAX_PIXELS) {
-    throw new SmpError(
-      'image-too-large',
-      `This photo is ${width}×${height} pixels, larger than the ${MAX_PIXELS / 1e6} megapixels this tool can hold. Please use a smaller photo.`,
-    );
-  }
+const UNSUPPORTED = {
+  heic: 'HEIC photos (the iPhone’s own format) cannot be read by this browser. Share the photo as JPEG, or on the iPhone choose Settings › Camera › Formats › Most Compatible.',
+  avif: 'AVIF images cannot be read by this browser. Please use a JPEG or PNG photo.',
+  tiff: 'TIFF images cannot be read here. Please use a JPEG or PNG photo.',
+  svg: 'This is a drawing (SVG), not a photo. Please choose a JPEG or PNG photo.',
+};
+
+/** The browser's RangeError for a buffer it could not allocate, as our error. */
+function outOfMemory() {
+  return new SmpError('out-of-memory', 'This device ran out of memory for this photo. Please use a smaller photo; your earlier work is kept.');
 }
 
-/** Decodes a photo with the browser (EXIF orientation applied) to RGBA. */
-async function decodePhoto(blob) {
+/**
+ * Decodes a photo with the browser to RGBA: EXIF orientation applied, and
+ * reduced to the engine's working size when larger (`reducedFrom` is then the
+ * upright size of the file's own pixels). SVG is never decoded: a drawing is
+ * not a photo, and nothing of it (scripts, links) is ever loaded.
+ */
+async function decodePhoto(blob, wasm) {
   if (!(blob instanceof Blob)) throw new SmpError('not-a-file', 'Please choose a photo file.');
   if (blob.size === 0) throw new SmpError('empty-file', 'This file is empty. Please choose a photo.');
   const info = await sniff(blob);
+  if (info.type === 'svg' || info.type === 'tiff') throw new SmpError('unsupported-format', UNSUPPORTED[info.type]);
   if (info.broken) throw new SmpError('not-an-image', 'This file is damaged and cannot be read as a photo.');
-  if (info.width && info.height) checkSize(info.width, info.height);
+  if (info.width !== undefined && info.height !== undefined) wasm.checkDecodeSize(info.width, info.height);
   if (info.truncated) {
     throw new SmpError('truncated-file', 'This photo file is incomplete (it may not have finished downloading). Please choose it again or use another photo.');
   }
   let bitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
-  } catch {
+  } catch (e) {
+    if (e instanceof RangeError) throw outOfMemory();
+    if (UNSUPPORTED[info.type]) throw new SmpError('unsupported-format', UNSUPPORTED[info.type]);
     throw new SmpError('not-an-image', 'This file is not a photo this browser can read. Please choose a JPEG or PNG photo.');
   }
+  let reduced = null;
   try {
-    checkSize(bitmap.width, bitmap.height);
+    wasm.checkDecodeSize(bitmap.width, bitmap.height);
+    const [width, height] = wasm.workingSize(bitmap.width, bitmap.height);
+    if (width !== bitmap.width || height !== bitmap.height) {
+      // The browser reduces it (off the JS heap) so the engine never holds
+      // more than its working size.
+      reduced = await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+    }
+    const source = reduced ?? bitmap;
     const canvas = document.createElement('canvas');
-    canvas.width = bitmap.width;
-    canvas.height = bitmap.height;
+    canvas.width = width;
+    canvas.height = height;
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new SmpError('out-of-memory', 'The browser could not make room for this photo. Please use a smaller photo.');
-    ctx.drawImage(bitmap, 0, 0);
-    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { width: bitmap.width, height: bitmap.height, rgba: new Uint8Array(data.data.buffer) };
+    if (!ctx) throw outOfMemory();
+    ctx.drawImage(source, 0, 0);
+    const data = ctx.getImageData(0, 0, width, height);
+    canvas.width = canvas.height = 0; // let the browser free it now
+    return {
+      width,
+      height,
+      rgba: new Uint8Array(data.data.buffer),
+      reducedFrom: reduced ? { width: bitmap.width, height: bitmap.height } : null,
+    };
+  } catch (e) {
+    if (e instanceof RangeError) throw outOfMemory();
+    throw e;
   } finally {
+    reduced?.close();
     bitmap.close();
   }
 }
@@ -173,6 +217,7 @@ const DYNAMIC_STRINGS = [
   'Press “Find bald areas”, tap on a bald patch, or paint over the thin or bald area with your finger or mouse.',
   'Drag the divider to compare before and after. Adjust the look below, then download your image.',
   'Photo loaded. Now mark the thin or bald area.',
+  'This photo is {original} pixels; it was reduced to {reduced}, the most this tool works with.',
   'Sample loaded. Now mark its two bald patches.',
   'Looking for the patch…',
   'Looking for bald areas…',
@@ -799,13 +844,24 @@ export class SmpVisualiser extends HTMLElement {
   async loadImage(file) {
     await this.ready;
     try {
-      const photo = await decodePhoto(file);
+      const photo = await decodePhoto(file, { workingSize, checkDecodeSize });
       try {
+        // Room first: the copy into wasm memory cannot fail gracefully.
+        ensureRoom(photo.width, photo.height, ENGINE_BYTES_PER_PX);
         this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX);
       } catch (e) {
         throw asSmpError(e);
       }
-      return this.#loaded('Photo loaded. Now mark the thin or bald area.');
+      const loaded = this.#loaded('Photo loaded. Now mark the thin or bald area.');
+      if (photo.reducedFrom) {
+        const { width, height } = photo.reducedFrom;
+        this.#status('This photo is {original} pixels; it was reduced to {reduced}, the most this tool works with.', false, {
+          original: `${width}×${height}`,
+          reduced: `${photo.width}×${photo.height}`,
+        });
+        loaded.reducedFrom = photo.reducedFrom;
+      }
+      return loaded;
     } catch (e) {
       throw this.#report(asSmpError(e));
     }
@@ -1185,6 +1241,20 @@ export class SmpVisualiser extends HTMLElement {
     }
   }
 
+  /** Diagnostics: wasm memory in bytes, `{ engineBytes, workerBytes }`, of
+   * this page's engine and of the export worker (0 when none runs). Wasm
+   * memory only grows, so these are high-water marks (see tests/soak). */
+  async memoryUsage() {
+    const engineBytes = (await loadWasm()).memory.buffer.byteLength;
+    if (!this.#worker) return { engineBytes, workerBytes: 0 };
+    const id = ++this.#workerSeq;
+    const reply = await new Promise((ok) => {
+      this.#workerReplies.set(id, ok);
+      this.#worker.postMessage({ type: 'stats', id });
+    });
+    return { engineBytes, workerBytes: reply.ok ? reply.memoryBytes : 0 };
+  }
+
   // ---- rendering ----------------------------------------------------------
 
   /** Sends the loaded photo to the export worker, which prepares its
@@ -1197,6 +1267,10 @@ export class SmpVisualiser extends HTMLElement {
         return; // no workers here (or a policy forbids them): exports render on this thread
       }
       this.#worker.onmessage = ({ data }) => {
+        if (data.dead) {
+          this.#worker?.terminate();
+          this.#worker = null;
+        }
         const pending = this.#workerReplies.get(data.id);
         this.#workerReplies.delete(data.id);
         pending?.(data);
@@ -1239,6 +1313,7 @@ export class SmpVisualiser extends HTMLElement {
       if (!reply.fallback && reply.code !== 'no-image') throw new SmpError(reply.code, reply.message);
     }
     try {
+      ensureRoom(w, h, 20);
       // Render first: it may grow wasm memory, which detaches older views.
       const ptr = this.#engine.renderFull();
       const pixels = new Uint8ClampedArray(this.#memory.buffer, ptr, w * h * 4).slice();

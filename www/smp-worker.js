@@ -2,7 +2,11 @@
 // new photo as soon as it is loaded; the worker builds the photo's caches
 // (dot pattern, skin analysis) while the user paints, so an export only
 // renders. Messages are handled in order.
-import init, { Engine } from './pkg/smp_visualiser.js';
+import init, { Engine, ensureRoom } from './pkg/smp_visualiser.js';
+
+/** Bytes a pixel this worker's engine needs at its peak (photo, dot layer,
+ * result, caches), measured with the bench at 12 MP, with a margin. */
+const WORKER_BYTES_PER_PX = 20;
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
 let engine = null;
@@ -10,9 +14,17 @@ let size = null;
 
 self.onmessage = async ({ data }) => {
   const wasm = await ready;
+  if (data.type === 'stats') {
+    // Diagnostics for the element's memoryUsage(): this worker's wasm memory.
+    self.postMessage({ id: data.id, ok: true, memoryBytes: wasm.memory.buffer.byteLength });
+    return;
+  }
   try {
     if (data.type === 'load') {
       engine?.free();
+      engine = null;
+      // Room first: running out later, inside the engine, would kill it.
+      ensureRoom(data.width, data.height, WORKER_BYTES_PER_PX);
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       engine.loadImage(data.rgba, data.width, data.height, 1);
@@ -54,6 +66,11 @@ self.onmessage = async ({ data }) => {
       engine?.free();
       engine = null; // the page falls back to rendering on its own thread
     }
-    self.postMessage({ id: data.id, ok: false, code: e?.code ?? 'internal', message: e?.message ?? String(e) });
+    // A trap (a bug, or memory exhausted where it could not be foreseen)
+    // leaves this wasm instance unusable: say so and end; the page renders
+    // on its own thread and starts a fresh worker with the next photo.
+    const dead = e instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id: data.id, ok: false, dead, fallback: dead, code: e?.code ?? 'internal', message: e?.message ?? String(e) });
+    if (dead) self.close();
   }
 };

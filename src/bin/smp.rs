@@ -8,22 +8,27 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use image::{DynamicImage, ImageFormat};
-use smp_visualiser::{render_photo, ErrorCode, Mask, Rgba8Image, Settings, SmpError, SETTINGS};
+use smp_visualiser::decode::{decode_photo, downscale_notice, DecodedPhoto};
+use smp_visualiser::raster::resample_area;
+use smp_visualiser::{render_photo, ErrorCode, Mask, Settings, SmpError, SETTINGS};
 
 fn usage() -> String {
     let mut s = String::from(
         "smp — scalp micropigmentation simulation\n\n\
-         Usage:\n  smp render --input IN.(png|jpg) --mask MASK.png --out OUT.(png|jpg) [settings]\n             \
+         Usage:\n  smp render --input PHOTO [--mask MASK.png] --out OUT.(png|jpg) [settings]\n             \
          [--hairline \"X,Y X,Y ...\" [--hairline-style soft|defined|broken]]\n  \
          smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n  \
-         smp detect --input IN.(png|jpg) --out MASK.png [--tap X,Y]...\n\n\
+         smp detect --input PHOTO --out MASK.png [--tap X,Y]...\n\n\
+         PHOTO is a JPEG, PNG, GIF, WebP or BMP file. EXIF orientation is\n\
+         applied; photos over 24 megapixels are reduced to 24 MP (a note says so).\n\n\
          `detect` proposes the bald scalp as a mask (grey = weight): every bald\n\
          area framed by hair, or with --tap (once per patch, in pixels) the\n\
          patches under the taps.\n\n\
          `sample` makes a synthetic scalp photo with two bald patches (and their\n\
          true area as a mask) for trying the tool and for tests.\n\n\
-         The mask has the photo's size; its alpha (or its grey level when it has\n\
-         no alpha) is the treatment weight, 0 = untouched, 255 = full density.\n\nSettings:\n",
+         The mask has the photo's upright size; its alpha (or its grey level when\n\
+         it has no alpha) is the treatment weight, 0 = untouched, 255 = full density.\n\
+         Without --mask the whole photo is the area.\n\nSettings:\n",
     );
     for spec in SETTINGS {
         let unit = if spec.unit.is_empty() {
@@ -55,44 +60,36 @@ fn io_error(code: ErrorCode, message: String) -> SmpError {
     SmpError::new(code, message)
 }
 
-fn open(path: &PathBuf) -> Result<DynamicImage, SmpError> {
-    let reader = image::ImageReader::open(path)
-        .map_err(|e| {
-            io_error(
-                ErrorCode::BadImage,
-                format!("Cannot read {}: {e}.", path.display()),
-            )
-        })?
-        .with_guessed_format()
-        .map_err(|e| {
-            io_error(
-                ErrorCode::BadImage,
-                format!("Cannot read {}: {e}.", path.display()),
-            )
-        })?;
-    let (w, h) = reader.into_dimensions().map_err(|e| {
+fn read(path: &PathBuf) -> Result<Vec<u8>, SmpError> {
+    std::fs::read(path).map_err(|e| {
         io_error(
             ErrorCode::BadImage,
-            format!("{} is not a readable image: {e}.", path.display()),
+            format!("Cannot read {}: {e}.", path.display()),
         )
-    })?;
-    // Refuse huge images from their header, before decoding a single pixel.
-    smp_visualiser::raster::check_size(w, h)?;
-    image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| {
-            io_error(
-                ErrorCode::BadImage,
-                format!("Cannot read {}: {e}.", path.display()),
-            )
-        })?
-        .decode()
-        .map_err(|e| {
-            io_error(
-                ErrorCode::BadImage,
-                format!("{} is not a readable image: {e}.", path.display()),
-            )
-        })
+    })
+}
+
+/// Reads a photo as the page does: same refusals and codes, EXIF orientation
+/// applied, reduced to the working limit (with a notice on stderr).
+fn open_photo(path: &PathBuf) -> Result<DecodedPhoto, SmpError> {
+    let decoded = decode_photo(&read(path)?)
+        .map_err(|e| SmpError::new(e.code, format!("{}: {}", path.display(), e.message)))?;
+    if decoded.downscaled() {
+        let size = (decoded.photo.width, decoded.photo.height);
+        eprintln!("note: {}", downscale_notice(decoded.original_size, size));
+    }
+    Ok(decoded)
+}
+
+/// Reads a mask image (PNG, or any format the CLI reads) without orientation
+/// or reduction: its pixels must line up with the photo's file.
+fn open_mask(path: &PathBuf) -> Result<DynamicImage, SmpError> {
+    image::load_from_memory(&read(path)?).map_err(|e| {
+        io_error(
+            ErrorCode::BadImage,
+            format!("{} is not a readable mask image: {e}.", path.display()),
+        )
+    })
 }
 
 fn mask_from(img: &DynamicImage) -> Result<Mask, SmpError> {
@@ -106,7 +103,7 @@ fn mask_from(img: &DynamicImage) -> Result<Mask, SmpError> {
 
 struct RenderArgs {
     input: PathBuf,
-    mask: PathBuf,
+    mask: Option<PathBuf>,
     out: PathBuf,
     settings: Settings,
     hairline: Option<Vec<(f64, f64)>>,
@@ -162,7 +159,7 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
     }
     Ok(RenderArgs {
         input: input.ok_or("--input is required")?,
-        mask: mask.ok_or("--mask is required")?,
+        mask,
         out: out.ok_or("--out is required")?,
         settings,
         hairline,
@@ -171,12 +168,24 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
 }
 
 fn run_render(args: RenderArgs) -> Result<(), SmpError> {
-    let decoded = open(&args.input)?;
-    let keep_alpha = decoded.color().has_alpha();
-    let photo = decoded.to_rgba8();
-    let (w, h) = photo.dimensions();
-    let photo = Rgba8Image::new(w, h, photo.into_raw())?;
-    let mut mask = mask_from(&open(&args.mask)?)?;
+    let decoded = open_photo(&args.input)?;
+    let keep_alpha = decoded.has_alpha;
+    let (w, h) = (decoded.photo.width, decoded.photo.height);
+    let mut mask = match &args.mask {
+        Some(path) => {
+            let mask = mask_from(&open_mask(path)?)?;
+            // A mask drawn on the original of a reduced photo is reduced with it.
+            if (mask.width, mask.height) == decoded.original_size && decoded.downscaled() {
+                let weights = resample_area(&mask.weights, mask.width, mask.height, 1, w, h)?;
+                Mask::new(w, h, weights)?
+            } else {
+                mask
+            }
+        }
+        // No mask: the whole photo is the area.
+        None => Mask::new(w, h, vec![255; w as usize * h as usize])?,
+    };
+    let photo = decoded.photo;
     if let Some(handles) = &args.hairline {
         // As the page does: an empty area means the whole scalp side.
         if mask.is_empty() {
@@ -249,9 +258,8 @@ fn parse_detect(parser: &mut lexopt::Parser) -> Result<DetectArgs, String> {
 }
 
 fn run_detect(args: DetectArgs) -> Result<(), SmpError> {
-    let photo = open(&args.input)?.to_rgba8();
-    let (w, h) = photo.dimensions();
-    let photo = Rgba8Image::new(w, h, photo.into_raw())?;
+    let photo = open_photo(&args.input)?.photo;
+    let (w, h) = (photo.width, photo.height);
     let mask = smp_visualiser::detect::detect(&photo, &args.taps)?;
     let img = image::GrayImage::from_raw(w, h, mask.weights)
         .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Mask buffer has the wrong size."))?;
