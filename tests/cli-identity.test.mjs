@@ -103,7 +103,7 @@ test('CLI reports bad input with a code and a non-zero exit', () => {
   const out = join(OUT, 'never.png');
   let r = run(['render', '--input', fx.text, '--mask', fx.mask, '--out', out]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /not a readable image.*\(bad-image\)/);
+  assert.match(r.stderr, /not a photo.*\(not-an-image\)/);
   r = run(['render', '--input', fx.skin, '--mask', fx.portrait, '--out', out]);
   assert.match(r.stderr, /mask-size-mismatch/);
   r = run(['render', '--input', fx.skin, '--mask', fx.mask, '--out', out, '--shade', '7']);

@@ -52,6 +52,11 @@ function startWorker() {
 /** Converts an engine exception (a JS Error with `code`) to an SmpError. */
 function asSmpError(e, fallbackCode = 'internal') {
   if (e instanceof SmpError) return e;
+  if (e instanceof RangeError) return outOfMemory();
+  if (e instanceof WebAssembly.RuntimeError) {
+    // Only a bug gets here: memory is checked before every large step.
+    return new SmpError('engine-stopped', 'The simulation stopped unexpectedly. Please download what you need and reload the page.');
+  }
   return new SmpError(e?.code ?? fallbackCode, e?.message ?? String(e));
 }
 
