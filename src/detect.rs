@@ -663,6 +663,51 @@ mod tests {
         assert!(n(&one) < n(&tapped));
     }
 
+    /// A back view drawn by hand: dark hair on a light backdrop, a thinning
+    /// nape (sparse strands over skin) and the bare neck below it.
+    fn nape_photo() -> Rgba8Image {
+        let (w, h) = (200u32, 200u32);
+        let mut img = Rgba8Image::filled(w, h, [225, 225, 230, 255]).unwrap();
+        let skin = [214, 160, 130, 255];
+        let hair = [35, 28, 24, 255];
+        for y in 0..h {
+            for x in 0..w {
+                let in_head = (20..140).contains(&y) && (30..170).contains(&x);
+                let in_nape = (105..140).contains(&y) && (70..130).contains(&x);
+                let in_neck = (140..h).contains(&y) && (70..130).contains(&x);
+                let colour = if in_nape {
+                    if x % 5 == 0 {
+                        hair
+                    } else {
+                        skin
+                    }
+                } else if in_head {
+                    hair
+                } else if in_neck {
+                    skin
+                } else {
+                    continue;
+                };
+                let i = (y * w + x) as usize * 4;
+                img.pixels[i..i + 4].copy_from_slice(&colour);
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn a_tapped_nape_patch_stops_at_the_lowest_hair() {
+        let photo = nape_photo();
+        let mask = detect(&photo, &[(100.0, 122.0)]).unwrap();
+        let at = |x: u32, y: u32| mask.weights[(y * mask.width + x) as usize];
+        assert!(at(100, 122) >= 128, "the tapped patch is in the area");
+        let neck = (165..200)
+            .flat_map(|y| (70..130).map(move |x| (x, y)))
+            .filter(|&(x, y)| at(x, y) >= 128)
+            .count();
+        assert_eq!(neck, 0, "the neck below the nape is not scalp");
+    }
+
     #[test]
     fn bad_taps_and_hairless_photos_are_clear_errors() {
         let s = sample_scalp(320, 240, 1).unwrap();
