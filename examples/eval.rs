@@ -24,7 +24,8 @@ fn score(name: String, photo: &Rgba8Image, reference: &Mask) -> Score {
     if let Ok(dir) = std::env::var("SMP_EVAL_OUT") {
         let img = image::GrayImage::from_raw(photo.width, photo.height, auto_mask.weights.clone())
             .expect("mask");
-        img.save(Path::new(&dir).join(&name)).expect("save");
+        img.save(Path::new(&dir).join(png_name(&name)))
+            .expect("save");
     }
     // One tap per patch of at least 0.2 % of the photo (smaller specks are
     // not what a person taps on).
@@ -36,7 +37,7 @@ fn score(name: String, photo: &Rgba8Image, reference: &Mask) -> Score {
         let img =
             image::GrayImage::from_raw(photo.width, photo.height, tapped_mask.weights.clone())
                 .expect("mask");
-        img.save(Path::new(&dir).join(format!("tap-{name}")))
+        img.save(Path::new(&dir).join(format!("tap-{}", png_name(&name))))
             .expect("save");
     }
     Score {
@@ -44,6 +45,16 @@ fn score(name: String, photo: &Rgba8Image, reference: &Mask) -> Score {
         auto,
         tapped,
         taps: taps.len(),
+    }
+}
+
+/// The file name a proposed mask is written under: the photo's own name, or
+/// a PNG name for the synthetic samples (whose names have no extension).
+fn png_name(name: &str) -> String {
+    if name.ends_with(".png") {
+        name.to_string()
+    } else {
+        format!("{}.png", name.replace([' ', '×'], "-"))
     }
 }
 

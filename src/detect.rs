@@ -9,7 +9,10 @@
 //! 4. automatically, a bald region is kept when hair frames it (most of its
 //!    surroundings are hair, little is background): that is what tells a
 //!    patch of scalp from a neck, an ear or a face. A tap keeps the region
-//!    under it whatever frames it, and grows a little more permissively.
+//!    under it whatever frames it, and grows a little more permissively;
+//!    it also takes the framed patches that thinning hair links to it (one
+//!    tap per patch, however many bald cores the patch has), and stops at
+//!    the head's lowest hair (a neck below a nape patch is not scalp).
 //!
 //! The result is feathered along its edge and scaled back to full size.
 //! Hand-written: no small, wasm-friendly crate does skin/hair segmentation.
@@ -27,6 +30,9 @@ const SOME_HAIR: f32 = 0.1;
 const BALD_CORE: f32 = 0.3;
 /// Local hair density up to which a patch extends into thinning hair.
 const THIN_HAIR: f32 = 0.6;
+/// How far (share of the photo's shorter side) thinning hair may run
+/// between the bald cores of one tapped patch.
+const LINK_REACH: f32 = 0.2;
 
 /// A point given by the user, in full-resolution photo pixels.
 pub type Tap = (f64, f64);
@@ -46,6 +52,9 @@ struct Features {
     /// The same with any hair (even sparse) as the frame: for heads with
     /// little hair left, where dense hair frames nothing.
     enclosed_loosely: Vec<bool>,
+    /// At or above the head's lowest hair in the same column: below it lie
+    /// the neck and the clothes, never scalp.
+    above_hairline: Vec<bool>,
 }
 
 /// The 4-neighbours of pixel `i` in a `w`×`h` grid.
@@ -174,6 +183,15 @@ fn features(small: &Rgba8Image) -> Features {
     let enclosed = enclosure(&hair_mass(&hair_density, DENSE_HAIR, w, h), w, h);
     let loose: Vec<bool> = hair_density.iter().map(|&d| d > SOME_HAIR).collect();
     let enclosed_loosely = enclosure(&loose, w, h);
+    let head = hair_mass(&hair_density, SOME_HAIR, w, h);
+    let mut above_hairline = vec![false; w * h];
+    for x in 0..w {
+        if let Some(low) = (0..h).rev().find(|&y| head[y * w + x]) {
+            for y in 0..=low {
+                above_hairline[y * w + x] = true;
+            }
+        }
+    }
     Features {
         w,
         h,
@@ -183,6 +201,7 @@ fn features(small: &Rgba8Image) -> Features {
         hair_density,
         enclosed,
         enclosed_loosely,
+        above_hairline,
     }
 }
 
@@ -318,30 +337,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
     let min_area = (w * h) / 500;
     let mut chosen = vec![false; w * h];
     if taps.is_empty() {
-        let bald: Vec<bool> = (0..w * h)
-            .map(|i| f.skin[i] && f.hair_density[i] < BALD_CORE)
-            .collect();
-        for region in regions(&clean(&bald, w, h), w, h) {
-            if region.len() < min_area {
-                continue;
-            }
-            let share = |map: &[bool]| {
-                region.iter().filter(|&&i| map[i]).count() as f32 / region.len() as f32
-            };
-            let (hair, bg) = frame(&region, &f);
-            let framed = share(&f.enclosed) >= 0.5 && hair >= 0.2 && bg < 0.35;
-            // A large bald area on a head with little hair left: sparse hair
-            // around it is frame enough (the background may border it above).
-            let nearly_bald_head = region.len() > w * h / 10 && share(&f.enclosed_loosely) >= 0.5;
-            if framed || nearly_bald_head {
-                // A framed patch ends where the head's hair frame ends: a part
-                // running on into a neck or an ear is cut. (A nearly bald head
-                // has too little hair for that; it is kept whole.)
-                for i in region {
-                    chosen[i] = nearly_bald_head || f.enclosed[i];
-                }
-            }
-        }
+        chosen = framed_patches(&f);
         extend_into_thinning_hair(&mut chosen, &f, true);
         if !chosen.iter().any(|&c| c) {
             return Err(SmpError::new(
@@ -366,6 +362,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             (all, label)
         };
         let strict = labelled(BALD_CORE);
+        let framed = framed_patches(&f);
         let loose = labelled(DENSE_HAIR);
         let mut missed = None;
         for &(tx, ty) in taps {
@@ -389,7 +386,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             );
             // The nearest bald pixel within a small radius of the tap.
             let reach = ((w.min(h) as f32 * 0.04) as usize).max(3);
-            let nearest = |(all, label): &(Vec<Vec<usize>>, Vec<usize>)| -> Option<usize> {
+            let nearest = |(all, label): &(Vec<Vec<usize>>, Vec<usize>)| -> Option<(usize, usize)> {
                 let mut best: Option<(usize, usize)> = None;
                 for y in cy.saturating_sub(reach)..(cy + reach + 1).min(h) {
                     for x in cx.saturating_sub(reach)..(cx + reach + 1).min(w) {
@@ -403,20 +400,39 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
                         }
                     }
                 }
-                best.map(|(_, i)| label[i])
+                best.map(|(_, i)| (label[i], i))
             };
             let best = nearest(&strict)
-                .map(|k| &strict.0[k])
-                .or_else(|| nearest(&loose).map(|k| &loose.0[k]));
-            let Some(region) = best else {
+                .map(|(k, i)| (&strict.0[k], i))
+                .or_else(|| nearest(&loose).map(|(k, i)| (&loose.0[k], i)));
+            let Some((region, seed)) = best else {
                 missed.get_or_insert(SmpError::new(
                     ErrorCode::NoBaldScalp,
                     format!("No bald scalp found near the point {tx:.0},{ty:.0}. Tap on the bare skin of a patch, or paint it."),
                 ));
                 continue;
             };
+            // The same cut as the automatic proposal's where the hair frames
+            // the tapped point; elsewhere (a nape, a temple) the head's lowest
+            // hair still bounds it.
+            let nearly_bald_head = region.len() > w * h / 10
+                && region.iter().filter(|&&i| f.enclosed_loosely[i]).count() * 2 >= region.len();
+            let cut: Option<&[bool]> = if nearly_bald_head {
+                None
+            } else if f.enclosed[seed] {
+                Some(&f.enclosed)
+            } else if f.above_hairline[seed] {
+                Some(&f.above_hairline)
+            } else {
+                None
+            };
+            let mut mine = vec![false; w * h];
             for &j in region {
-                chosen[j] = true;
+                mine[j] = cut.is_none_or(|c| c[j]);
+            }
+            link_framed_patches(&mut mine, &f, &framed, cut);
+            for (c, m) in chosen.iter_mut().zip(&mine) {
+                *c |= m;
             }
         }
         // Taps that found something still count when another tap missed;
@@ -429,6 +445,84 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
         extend_into_thinning_hair(&mut chosen, &f, true);
     }
     upscale_feathered(&chosen, w, h, photo.width, photo.height)
+}
+
+/// The bald regions that hair frames (or that cover most of a nearly bald
+/// head), cut where the frame ends: what the automatic proposal offers.
+fn framed_patches(f: &Features) -> Vec<bool> {
+    let (w, h) = (f.w, f.h);
+    let min_area = (w * h) / 500;
+    let mut chosen = vec![false; w * h];
+    let bald: Vec<bool> = (0..w * h)
+        .map(|i| f.skin[i] && f.hair_density[i] < BALD_CORE)
+        .collect();
+    for region in regions(&clean(&bald, w, h), w, h) {
+        if region.len() < min_area {
+            continue;
+        }
+        let share =
+            |map: &[bool]| region.iter().filter(|&&i| map[i]).count() as f32 / region.len() as f32;
+        let (hair, bg) = frame(&region, f);
+        let framed = share(&f.enclosed) >= 0.5 && hair >= 0.2 && bg < 0.35;
+        // A large bald area on a head with little hair left: sparse hair
+        // around it is frame enough (the background may border it above).
+        let nearly_bald_head = region.len() > w * h / 10 && share(&f.enclosed_loosely) >= 0.5;
+        if framed || nearly_bald_head {
+            // A framed patch ends where the head's hair frame ends: a part
+            // running on into a neck or an ear is cut. (A nearly bald head
+            // has too little hair for that; it is kept whole.)
+            for i in region {
+                chosen[i] = nearly_bald_head || f.enclosed[i];
+            }
+        }
+    }
+    chosen
+}
+
+/// Adds to a tapped patch (`mine`) the framed patches (`framed`) that
+/// thinning hair links to it within [`LINK_REACH`]: a person taps once on
+/// a patch whose bald cores strands and sparse hair keep apart. The linked
+/// patches keep to `cut` like the tapped one.
+fn link_framed_patches(mine: &mut [bool], f: &Features, framed: &[bool], cut: Option<&[bool]>) {
+    let (w, h) = (f.w, f.h);
+    let max_steps = (w.min(h) as f32 * LINK_REACH) as usize;
+    let mut seen = mine.to_vec();
+    let mut front: Vec<usize> = (0..w * h).filter(|&i| mine[i]).collect();
+    let mut linked = Vec::new();
+    for _ in 0..max_steps {
+        let mut next = Vec::new();
+        for &i in &front {
+            for j in neighbours(i, w, h) {
+                if seen[j]
+                    || f.background[j]
+                    || f.hair_density[j] >= THIN_HAIR
+                    || !f.enclosed_loosely[j]
+                {
+                    continue;
+                }
+                seen[j] = true;
+                next.push(j);
+                if framed[j] {
+                    linked.push(j);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        front = next;
+    }
+    // Each linked framed patch joins whole, not only the part reached.
+    let mut stack = linked;
+    let mut taken = vec![false; w * h];
+    while let Some(i) = stack.pop() {
+        if taken[i] {
+            continue;
+        }
+        taken[i] = true;
+        mine[i] |= cut.is_none_or(|c| c[i]);
+        stack.extend(neighbours(i, w, h).filter(|&j| framed[j] && !taken[j]));
+    }
 }
 
 /// Grows the chosen patches into the thinning hair around them (where scalp
@@ -567,6 +661,51 @@ mod tests {
         let one = detect(&s.photo, &taps[..1]).unwrap();
         let n = |m: &Mask| m.weights.iter().filter(|&&v| v >= 128).count();
         assert!(n(&one) < n(&tapped));
+    }
+
+    /// A back view drawn by hand: dark hair on a light backdrop, a thinning
+    /// nape (sparse strands over skin) and the bare neck below it.
+    fn nape_photo() -> Rgba8Image {
+        let (w, h) = (200u32, 200u32);
+        let mut img = Rgba8Image::filled(w, h, [225, 225, 230, 255]).unwrap();
+        let skin = [214, 160, 130, 255];
+        let hair = [35, 28, 24, 255];
+        for y in 0..h {
+            for x in 0..w {
+                let in_head = (20..140).contains(&y) && (30..170).contains(&x);
+                let in_nape = (105..140).contains(&y) && (70..130).contains(&x);
+                let in_neck = (140..h).contains(&y) && (70..130).contains(&x);
+                let colour = if in_nape {
+                    if x % 5 == 0 {
+                        hair
+                    } else {
+                        skin
+                    }
+                } else if in_head {
+                    hair
+                } else if in_neck {
+                    skin
+                } else {
+                    continue;
+                };
+                let i = (y * w + x) as usize * 4;
+                img.pixels[i..i + 4].copy_from_slice(&colour);
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn a_tapped_nape_patch_stops_at_the_lowest_hair() {
+        let photo = nape_photo();
+        let mask = detect(&photo, &[(100.0, 122.0)]).unwrap();
+        let at = |x: u32, y: u32| mask.weights[(y * mask.width + x) as usize];
+        assert!(at(100, 122) >= 128, "the tapped patch is in the area");
+        let neck = (165..200)
+            .flat_map(|y| (70..130).map(move |x| (x, y)))
+            .filter(|&(x, y)| at(x, y) >= 128)
+            .count();
+        assert_eq!(neck, 0, "the neck below the nape is not scalp");
     }
 
     #[test]
