@@ -15,6 +15,7 @@ use crate::color::Transfer;
 use crate::detect::{self, Tap};
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::hairline::{self, HairlineStyle};
+use crate::history::History;
 use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
 use crate::render::{self, DotContext, Layer, LayerInput, Look, Rect};
@@ -22,35 +23,8 @@ use crate::settings::{Mode, Settings};
 
 /// Longest side of the live preview when none is asked for, in pixels.
 pub const DEFAULT_PREVIEW_SIDE_PX: u32 = 1600;
-/// Undo steps kept (each a run-length-coded copy of the area).
+/// Undo steps kept (within a byte budget, see [`History`]).
 pub const UNDO_STEPS: usize = 100;
-
-/// Run-length codes an area: (count up to 255, weight) pairs. Painted areas
-/// are long runs of 0 and 255 with short soft edges, so this is small.
-fn rle_encode(weights: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < weights.len() {
-        let v = weights[i];
-        let mut n = 1;
-        while n < 255 && i + n < weights.len() && weights[i + n] == v {
-            n += 1;
-        }
-        out.push(n as u8);
-        out.push(v);
-        i += n;
-    }
-    out
-}
-
-fn rle_decode(code: &[u8], weights: &mut [u8]) {
-    let mut i = 0;
-    for pair in code.chunks_exact(2) {
-        let n = pair[0] as usize;
-        weights[i..i + n].fill(pair[1]);
-        i += n;
-    }
-}
 
 /// Caches that depend on the photo, the seed and the scale.
 struct Pattern {
@@ -81,8 +55,7 @@ struct Loaded {
     weights_version: u64,
     visible: Vec<bool>,
     visible_key: Option<(u32, u64)>,
-    undo: Vec<Vec<u8>>,
-    redo: Vec<Vec<u8>>,
+    history: History,
     /// The area before the hairline being designed was applied to it.
     hairline_base: Option<Vec<u8>>,
     preview_layer: Option<Layer>,
@@ -173,6 +146,7 @@ impl Engine {
         placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm)?;
         let preview = photo.downscaled_to_fit(preview_side_px.max(1))?;
         let mask = Mask::empty(photo.width, photo.height)?;
+        let pixels = mask.weights.len();
         let preview_mask = Mask::empty(preview.width, preview.height)?;
         // Free the previous photo's caches before the new ones are built.
         self.loaded = None;
@@ -191,8 +165,7 @@ impl Engine {
             weights_version: 0,
             visible: Vec::new(),
             visible_key: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            history: History::new(pixels, UNDO_STEPS),
             hairline_base: None,
             preview_layer: None,
             full_layer: None,
@@ -258,7 +231,10 @@ impl Engine {
     /// Replaces the area with `mask` (same size as the photo).
     pub fn set_mask(&mut self, mask: Mask) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        if (mask.width, mask.height) != (l.full.width, l.full.height) {
+        let pixels = l.full.width as usize * l.full.height as usize;
+        if (mask.width, mask.height) != (l.full.width, l.full.height)
+            || mask.weights.len() != pixels
+        {
             return Err(SmpError::new(
                 ErrorCode::MaskSizeMismatch,
                 format!(
@@ -286,11 +262,7 @@ impl Engine {
     /// user edit: a whole brush stroke, a tap, clear, invert…).
     pub fn checkpoint(&mut self) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        if l.undo.len() == UNDO_STEPS {
-            l.undo.remove(0);
-        }
-        l.undo.push(rle_encode(&l.mask.weights));
-        l.redo.clear();
+        l.history.checkpoint(&l.mask.weights)?;
         // Any other edit ends the hairline design.
         l.hairline_base = None;
         Ok(())
@@ -308,17 +280,10 @@ impl Engine {
 
     fn step(&mut self, back: bool) -> Result<bool, SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        let (from, to) = if back {
-            (&mut l.undo, &mut l.redo)
-        } else {
-            (&mut l.redo, &mut l.undo)
-        };
-        let Some(code) = from.pop() else {
+        if !l.history.step(back, &mut l.mask.weights)? {
             return Ok(false);
-        };
+        }
         l.hairline_base = None;
-        to.push(rle_encode(&l.mask.weights));
-        rle_decode(&code, &mut l.mask.weights);
         let r = whole(l.full.width, l.full.height);
         Self::mask_changed(l, r);
         Ok(true)
@@ -328,7 +293,7 @@ impl Engine {
     pub fn history(&self) -> (usize, usize) {
         self.loaded
             .as_ref()
-            .map_or((0, 0), |l| (l.undo.len(), l.redo.len()))
+            .map_or((0, 0), |l| (l.history.undo.len(), l.history.redo.len()))
     }
 
     /// Swaps painted and unpainted: weight becomes 255 − weight.

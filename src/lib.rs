@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod hairline;
 pub mod hash;
+pub mod history;
 pub mod placement;
 pub mod raster;
 pub mod render;

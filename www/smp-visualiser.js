@@ -1798,7 +1798,9 @@ export class SmpVisualiser extends HTMLElement {
         Object.assign(this.#painting.measure, { x1: p.x, y1: p.y });
         this.#drawMeasure(this.#painting.measure);
       } else {
-        for (const ev of e.getCoalescedEvents?.() ?? [e]) this.#paintTo(ev);
+        // Script-made events have no coalesced list: paint the event itself.
+        const coalesced = e.getCoalescedEvents?.() ?? [];
+        for (const ev of coalesced.length ? coalesced : [e]) this.#paintTo(ev);
       }
     });
     const end = () => {
