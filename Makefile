@@ -13,7 +13,7 @@ WASM := www/pkg/smp_visualiser_bg.wasm
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-browser build serve test test-rust test-browser bench eval dist clean
+.PHONY: setup setup-browser build serve test test-rust test-browser test-fuzz fuzz soak bench eval dist clean
 
 ## setup: install the wasm target, the wasm-bindgen CLI and the npm packages
 setup: .make/wasm-target .make/wasm-bindgen-$(WB_VERSION) node_modules/.package-lock.json
@@ -57,7 +57,7 @@ serve: build
 	node tools/serve.mjs www $(PORT)
 
 ## test: every test: native unit and integration tests, then the browser tests
-test: build setup-browser test-rust test-browser
+test: build setup-browser test-rust test-fuzz test-browser
 
 test-rust:
 	cargo test
@@ -65,6 +65,63 @@ test-rust:
 test-browser: build setup-browser
 	bash tools/dist.sh
 	node --test --test-concurrency=1 tests/
+
+## fuzz: run every cargo-fuzz target (fuzz/fuzz_targets/) for FUZZ_SECONDS each
+##   (default 60); fails on any crash, panic, hang (an input over FUZZ_TIMEOUT
+##   seconds) or an input over FUZZ_RSS_MB of memory. Targets: engine_image,
+##   engine_mask, engine_settings, engine_ops, decode. One target:
+##   `make fuzz FUZZ_TARGETS=decode FUZZ_SECONDS=600`. New corpus entries go to
+##   fuzz/corpus/<target> (not in git; fuzz/seeds/<target> is), each run's
+##   output to fuzz/logs/<target>.log and a crashing input to
+##   fuzz/artifacts/<target>/; replay it with
+##   `RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir fuzz <target> <file>`.
+## test-fuzz: the same for 10 s a target, as part of `make test`
+# cargo-fuzz needs nightly-only flags (-Zsanitizer=address); RUSTC_BOOTSTRAP
+# lets the stable toolchain accept them, so no nightly is needed.
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_TARGETS ?= engine_image engine_mask engine_settings engine_ops decode
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_RSS_MB ?= 2048
+FUZZ := RUSTC_BOOTSTRAP=1 cargo fuzz
+FUZZ_FLAGS := --fuzz-dir fuzz
+
+.make/cargo-fuzz-$(CARGO_FUZZ_VERSION):
+	@mkdir -p .make
+	@if [ "$$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $(CARGO_FUZZ_VERSION)" ]; then \
+	  echo "Installing cargo-fuzz $(CARGO_FUZZ_VERSION) (a few minutes, once)"; \
+	  cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION); \
+	fi
+	@touch $@
+
+fuzz: .make/cargo-fuzz-$(CARGO_FUZZ_VERSION)
+	$(FUZZ) build $(FUZZ_FLAGS)
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t fuzz/artifacts/$$t fuzz/logs; \
+	  seeds=; [ -d fuzz/seeds/$$t ] && seeds=fuzz/seeds/$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  if $(FUZZ) run $(FUZZ_FLAGS) $$t fuzz/corpus/$$t $$seeds -- \
+	      -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+	      -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=4096 -len_control=0 \
+	      -print_final_stats=1 > fuzz/logs/$$t.log 2>&1; then \
+	    grep -E '^#[0-9]+[[:space:]]+DONE' fuzz/logs/$$t.log | tail -n 1; \
+	  else \
+	    grep -E -m 3 -A 3 'panicked at|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|ALARM' fuzz/logs/$$t.log; \
+	    grep -E -A 12 '^Failing input' fuzz/logs/$$t.log || tail -n 40 fuzz/logs/$$t.log; \
+	    failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (reproducers in fuzz/artifacts/)"; exit 1; fi; \
+	echo "fuzz: no crash in $(FUZZ_TARGETS)"
+
+test-fuzz:
+	$(MAKE) fuzz FUZZ_SECONDS=10
+
+## soak: the soak test at length: SOAK_OPS (20000) random operations in one
+## page; `make test` runs it with 2000. SOAK_SEED=n replays a run.
+SOAK_OPS ?= 20000
+soak: build setup-browser
+	SOAK_OPS=$(SOAK_OPS) node --test tests/soak.test.mjs
 
 clean:
 	rm -rf www/pkg tests/out .make
