@@ -124,7 +124,7 @@ soak: build setup-browser
 	SOAK_OPS=$(SOAK_OPS) node --test tests/soak.test.mjs
 
 clean:
-	rm -rf www/pkg tests/out .make
+	rm -rf www/pkg tests/out .make fuzz/target
 	cargo clean
 
 ## dist: the element, worker and wasm as a self-contained folder (dist/) with sizes
