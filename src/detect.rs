@@ -2,9 +2,11 @@
 //! grown from the user's taps.
 //!
 //! Works on a reduced copy of the photo (at most [`WORK_SIDE`] px a side):
-//! 1. the background is the colour that runs around the photo's border;
-//! 2. hair is the dark mode of the remaining pixels (Otsu threshold), and
-//!    each pixel gets the share of hair around it (its local hair density);
+//! 1. the background is the smooth, untextured backdrop whose hue runs
+//!    along the photo's border, flooded inwards over small steps;
+//! 2. hair is the dark mode of the photo (Otsu threshold) outside the
+//!    background, and each pixel gets the share of hair around it (its
+//!    local hair density);
 //! 3. bald scalp is skin-coloured, not hair, with little hair around it;
 //! 4. automatically, a bald region is kept when hair frames it (most of its
 //!    surroundings are hair, little is background): that is what tells a
@@ -33,6 +35,13 @@ const THIN_HAIR: f32 = 0.6;
 /// How far (share of the photo's shorter side) thinning hair may run
 /// between the bald cores of one tapped patch.
 const LINK_REACH: f32 = 0.2;
+/// Local strand energy (mean absolute Laplacian of luma) below which a
+/// pixel is smooth enough to be backdrop.
+const SMOOTH: f32 = 14.0;
+/// How far a backdrop pixel's hue may stray from the border's.
+const HUE_TOLERANCE: f32 = 0.25;
+/// Largest luma step between neighbouring backdrop pixels.
+const STEP: f32 = 12.0;
 
 /// A point given by the user, in full-resolution photo pixels.
 pub type Tap = (f64, f64);
@@ -80,6 +89,101 @@ fn skin_colour(p: &[u8]) -> bool {
     let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
     let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
     (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
+}
+
+/// Chroma per unit of brightness (YCbCr Cb, Cr over luma): a backdrop's hue
+/// holds steady through its shading gradient, where plain colour distance
+/// does not; the small offset keeps near-black pixels from dividing noise.
+fn hue(p: &[u8]) -> (f32, f32) {
+    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+    let cb = -0.1687 * r - 0.3313 * g + 0.5 * b;
+    let cr = 0.5 * r - 0.4187 * g - 0.0813 * b;
+    let y = luma(p) + 12.0;
+    (cb / y, cr / y)
+}
+
+/// The backdrop: smooth, untextured, not skin, and of the hue that runs
+/// along the photo's border, flooded inwards from the border over small
+/// colour steps (a lit backdrop shades gradually; hair and skin meet it at an
+/// edge). Hue rather than colour, so a backdrop shaded from light to dark
+/// stays one backdrop; texture, so hair touching the border is not a seed.
+fn background(small: &Rgba8Image) -> Vec<bool> {
+    let (w, h) = (small.width as usize, small.height as usize);
+    let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
+    let y: Vec<f32> = (0..w * h).map(|i| luma(px(i))).collect();
+    // Local strand energy: mean absolute Laplacian of luma around a pixel.
+    let mut lap = vec![0.0f32; w * h];
+    for yy in 1..h.saturating_sub(1) {
+        for x in 1..w - 1 {
+            let i = yy * w + x;
+            lap[i] = (4.0 * y[i] - y[i - 1] - y[i + 1] - y[i - w] - y[i + w]).abs();
+        }
+    }
+    let texture = box_mean_f(&lap, w, h, 1);
+    let smooth = |i: usize| texture[i] < SMOOTH && !skin_colour(px(i));
+    let mut border: Vec<usize> = (0..w).flat_map(|x| [x, (h - 1) * w + x]).collect();
+    border.extend((0..h).flat_map(|y| [y * w, y * w + w - 1]));
+    let seeds: Vec<usize> = border.iter().copied().filter(|&i| smooth(i)).collect();
+    let mut background = vec![false; w * h];
+    // A border mostly of hair, skin or clutter shows no backdrop to model.
+    if seeds.len() * 4 < border.len() {
+        return background;
+    }
+    let median = |v: &mut Vec<f32>| {
+        v.sort_unstable_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    let model = (
+        median(&mut seeds.iter().map(|&i| hue(px(i)).0).collect()),
+        median(&mut seeds.iter().map(|&i| hue(px(i)).1).collect()),
+    );
+    let seed_luma = median(&mut seeds.iter().map(|&i| y[i]).collect());
+    // A grey or white backdrop has no hue to tell it from dark hair: then
+    // its brightness must match too.
+    let neutral = model.0.hypot(model.1) < HUE_TOLERANCE;
+    let fits = |i: usize| {
+        let (cb, cr) = hue(px(i));
+        smooth(i)
+            && (cb - model.0).hypot(cr - model.1) < HUE_TOLERANCE
+            && (!neutral || (y[i] - seed_luma).abs() < 45.0)
+    };
+    let mut stack: Vec<usize> = seeds.into_iter().filter(|&i| fits(i)).collect();
+    for &i in &stack {
+        background[i] = true;
+    }
+    while let Some(i) = stack.pop() {
+        for j in neighbours(i, w, h) {
+            if !background[j] && (y[j] - y[i]).abs() < STEP && fits(j) {
+                background[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    background
+}
+
+/// Box mean of a float field with radius `r`.
+fn box_mean_f(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
+    let mut sat = vec![0.0f64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0.0f64;
+        for x in 0..w {
+            row += field[y * w + x] as f64;
+            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut out = vec![0.0f32; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let s = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
+                - sat[y0 * (w + 1) + x1]
+                - sat[y1 * (w + 1) + x0];
+            out[y * w + x] = (s / ((x1 - x0) * (y1 - y0)) as f64) as f32;
+        }
+    }
+    out
 }
 
 /// Box mean of a 0/1 field with radius `r`, via a summed-area table.
@@ -134,42 +238,14 @@ fn otsu(hist: &[u32; 256]) -> usize {
 fn features(small: &Rgba8Image) -> Features {
     let (w, h) = (small.width as usize, small.height as usize);
     let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
-    // Background: the median colour of the border, flooded inwards over
-    // pixels close to it. A border that is not one colour has no background.
-    let mut border: Vec<usize> = (0..w).flat_map(|x| [x, (h - 1) * w + x]).collect();
-    border.extend((0..h).flat_map(|y| [y * w, y * w + w - 1]));
-    let median = |c: usize| {
-        let mut v: Vec<u8> = border.iter().map(|&i| px(i)[c]).collect();
-        v.sort_unstable();
-        v[v.len() / 2] as f32
-    };
-    let bg_colour = [median(0), median(1), median(2)];
-    let near_bg = |i: usize| {
-        let p = px(i);
-        let d: f32 = (0..3).map(|c| (p[c] as f32 - bg_colour[c]).powi(2)).sum();
-        d.sqrt() < 45.0 && !skin_colour(p)
-    };
-    let mut background = vec![false; w * h];
-    let uniform = border.iter().filter(|&&i| near_bg(i)).count() * 2 > border.len();
-    if uniform {
-        let mut stack: Vec<usize> = border.iter().copied().filter(|&i| near_bg(i)).collect();
-        for &i in &stack {
-            background[i] = true;
-        }
-        while let Some(i) = stack.pop() {
-            for j in neighbours(i, w, h) {
-                if !background[j] && near_bg(j) {
-                    background[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
-    }
+    let background = background(small);
+    // The darkness threshold splits the whole photo, backdrop included, as
+    // it did before the backdrop was recognised by hue: the frame and
+    // density levels below were set against that split, and it does not
+    // shift with how much backdrop a photo shows.
     let mut hist = [0u32; 256];
     for i in 0..w * h {
-        if !background[i] {
-            hist[luma(px(i)).clamp(0.0, 255.0) as usize] += 1;
-        }
+        hist[luma(px(i)).clamp(0.0, 255.0) as usize] += 1;
     }
     let threshold = (otsu(&hist) as f32).clamp(40.0, 140.0);
     let hair: Vec<bool> = (0..w * h)
