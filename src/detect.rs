@@ -162,7 +162,7 @@ fn background(small: &Rgba8Image) -> Vec<bool> {
     background
 }
 
-/// Box mean of a float field with radius `r`.
+/// Box mean of a float field with radius `r`, via a summed-area table.
 fn box_mean_f(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
     let mut sat = vec![0.0f64; (w + 1) * (h + 1)];
     for y in 0..h {
@@ -186,28 +186,10 @@ fn box_mean_f(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
     out
 }
 
-/// Box mean of a 0/1 field with radius `r`, via a summed-area table.
+/// Box mean of a 0/1 field with radius `r` (the share of true pixels).
 fn box_mean(field: &[bool], w: usize, h: usize, r: usize) -> Vec<f32> {
-    let mut sat = vec![0u32; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u32;
-        for x in 0..w {
-            row += field[y * w + x] as u32;
-            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-        }
-    }
-    let mut out = vec![0.0f32; w * h];
-    for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let s = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
-                - sat[y0 * (w + 1) + x1]
-                - sat[y1 * (w + 1) + x0];
-            out[y * w + x] = s as f32 / ((x1 - x0) * (y1 - y0)) as f32;
-        }
-    }
-    out
+    let ones: Vec<f32> = field.iter().map(|&b| f32::from(u8::from(b))).collect();
+    box_mean_f(&ones, w, h, r)
 }
 
 /// Otsu's threshold of a histogram of 0–255 values.
