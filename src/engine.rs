@@ -174,6 +174,27 @@ impl Engine {
         Ok(())
     }
 
+    /// Frees what a new photo replaces anyway or what can be rebuilt: the undo
+    /// history and the render caches. Call it before a new photo is copied in,
+    /// so that the load does not need room for two photos' state at once (in
+    /// wasm, where memory only grows, that peak would stay for good). The photo,
+    /// its area and the settings stay, so a load that then fails costs only the
+    /// undo steps and one cache rebuild.
+    pub fn make_room_for_load(&mut self) {
+        if let Some(l) = self.loaded.as_mut() {
+            l.history.undo.clear();
+            l.history.redo.clear();
+            l.hairline_base = None;
+            l.preview_layer = None;
+            l.full_layer = None;
+            l.pattern = None;
+            l.weights = Vec::new();
+            l.weights_mode = None;
+            l.visible = Vec::new();
+            l.visible_key = None;
+        }
+    }
+
     /// True once a photo is loaded.
     pub fn has_image(&self) -> bool {
         self.loaded.is_some()

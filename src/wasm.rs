@@ -106,6 +106,13 @@ impl Engine {
         self.core.load_image(photo, preview_side_px).map_err(to_js)
     }
 
+    /// Frees the undo history and render caches before a new photo is copied
+    /// in (see the core's `make_room_for_load`); the photo and area stay.
+    #[wasm_bindgen(js_name = makeRoomForLoad)]
+    pub fn make_room_for_load(&mut self) {
+        self.core.make_room_for_load();
+    }
+
     /// Loads the synthetic sample scalp photo (see `smp sample`); starts an empty area.
     #[wasm_bindgen(js_name = loadSample)]
     pub fn load_sample(
@@ -115,6 +122,7 @@ impl Engine {
         seed: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
+        self.core.make_room_for_load();
         let sample = crate::sample::sample_scalp(width, height, seed).map_err(to_js)?;
         self.core
             .load_image(sample.photo, preview_side_px)

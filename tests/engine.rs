@@ -645,3 +645,36 @@ fn a_soft_area_edge_thins_the_dots_and_the_patch_look_fades_at_its_border() {
         "patch border {patch} vs full {full_look}"
     );
 }
+
+#[test]
+fn making_room_for_a_load_forgets_undo_but_keeps_the_photo_area_and_pixels() {
+    // A load that fails after make_room_for_load must leave the earlier work
+    // rendering exactly as before; only its undo steps are gone.
+    let sample = smp_visualiser::sample::sample_scalp(240, 180, 5).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 5.0), ("mode", 1.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 100).unwrap();
+    e.checkpoint().unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    e.checkpoint().unwrap();
+    e.paint(&Stroke {
+        x0: 30.0,
+        y0: 40.0,
+        x1: 180.0,
+        y1: 120.0,
+        radius_px: 10.0,
+        hardness: 0.5,
+        erase: false,
+    })
+    .unwrap();
+    let full = e.render_full().unwrap().to_vec();
+    let preview = e.render_preview().unwrap().to_vec();
+    let mask = e.mask().unwrap().clone();
+    assert_eq!(e.history(), (2, 0));
+    e.make_room_for_load();
+    assert_eq!(e.history(), (0, 0), "undo steps are forgotten");
+    assert!(!e.undo().unwrap());
+    assert_eq!(e.mask().unwrap(), &mask, "the area stays");
+    assert!(e.render_preview().unwrap() == preview.as_slice());
+    assert!(e.render_full().unwrap() == full.as_slice());
+}

@@ -851,7 +851,10 @@ export class SmpVisualiser extends HTMLElement {
     try {
       const photo = await decodePhoto(file, { workingSize, checkDecodeSize });
       try {
-        // Room first: the copy into wasm memory cannot fail gracefully.
+        // Drop the old photo's undo steps and caches first, so the load does
+        // not need room for both photos; then check for room, because the
+        // copy into wasm memory cannot fail gracefully.
+        this.#engine.makeRoomForLoad();
         ensureRoom(photo.width, photo.height, ENGINE_BYTES_PER_PX);
         this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX);
       } catch (e) {
