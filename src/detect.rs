@@ -42,6 +42,9 @@ const SMOOTH: f32 = 14.0;
 const HUE_TOLERANCE: f32 = 0.25;
 /// Largest luma step between neighbouring backdrop pixels.
 const STEP: f32 = 12.0;
+/// Distance from the backdrop (share of the photo's shorter side) at which
+/// the area's weight reaches ½; it is full from twice that.
+const RIM: f32 = 0.07;
 
 /// A point given by the user, in full-resolution photo pixels.
 pub type Tap = (f64, f64);
@@ -502,7 +505,76 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
         }
         extend_into_thinning_hair(&mut chosen, &f, true);
     }
-    upscale_feathered(&chosen, w, h, photo.width, photo.height)
+    let fade = rim_fade(&f.background, w, h);
+    // A patch that lies wholly in the rim (a tap on the very edge of the
+    // head) is kept at full weight rather than faded to nothing.
+    let survives = (0..w * h).any(|i| chosen[i] && fade[i] >= 0.5);
+    let fade = if survives { fade } else { vec![1.0; w * h] };
+    upscale_feathered(&chosen, &fade, w, h, photo.width, photo.height)
+}
+
+/// Weight of the area by distance from the backdrop: 0 at the head's
+/// outline, ½ at [`RIM`] of the photo's shorter side, 1 from twice that.
+/// Near its outline the scalp turns away from the camera: flat dots there
+/// would sit on the silhouette, not on the head (and the reference areas
+/// stop short of it too); the engine thins the dots where the weight falls.
+fn rim_fade(background: &[bool], w: usize, h: usize) -> Vec<f32> {
+    if !background.iter().any(|&b| b) {
+        return vec![1.0; w * h];
+    }
+    // Chamfer distance (3 along, 4 across), two passes. Hand-written: a
+    // few lines, where a crate would bring a whole image-processing stack.
+    let far = u32::MAX / 2;
+    let mut d: Vec<u32> = background
+        .iter()
+        .map(|&b| if b { 0 } else { far })
+        .collect();
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let mut v = d[i];
+            if x > 0 {
+                v = v.min(d[i - 1] + 3);
+            }
+            if y > 0 {
+                v = v.min(d[i - w] + 3);
+                if x > 0 {
+                    v = v.min(d[i - w - 1] + 4);
+                }
+                if x + 1 < w {
+                    v = v.min(d[i - w + 1] + 4);
+                }
+            }
+            d[i] = v;
+        }
+    }
+    for y in (0..h).rev() {
+        for x in (0..w).rev() {
+            let i = y * w + x;
+            let mut v = d[i];
+            if x + 1 < w {
+                v = v.min(d[i + 1] + 3);
+            }
+            if y + 1 < h {
+                v = v.min(d[i + w] + 3);
+                if x + 1 < w {
+                    v = v.min(d[i + w + 1] + 4);
+                }
+                if x > 0 {
+                    v = v.min(d[i + w - 1] + 4);
+                }
+            }
+            d[i] = v;
+        }
+    }
+    let half = (w.min(h) as f32 * RIM).max(1.0);
+    let fade: Vec<f32> = d
+        .iter()
+        .map(|&v| (v as f32 / 3.0 / (2.0 * half)).min(1.0))
+        .collect();
+    // Specks of backdrop-like pixels at the outline would print as streaks
+    // of the chamfer's directions: a light blur spreads them out.
+    box_mean_f(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
 }
 
 /// The bald regions that hair frames (or that cover most of a nearly bald
@@ -616,6 +688,7 @@ fn extend_into_thinning_hair(chosen: &mut [bool], f: &Features, only_enclosed: b
 /// pixel wide (bilinear over a lightly blurred copy).
 fn upscale_feathered(
     small: &[bool],
+    fade: &[f32],
     w: usize,
     h: usize,
     fw: u32,
@@ -632,11 +705,13 @@ fn upscale_feathered(
             let gx = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, (w - 1) as f32);
             let (x0, tx) = (gx as usize, gx.fract());
             let x1 = (x0 + 1).min(w - 1);
-            let top = soft[y0 * w + x0] * (1.0 - tx) + soft[y0 * w + x1] * tx;
-            let bottom = soft[y1 * w + x0] * (1.0 - tx) + soft[y1 * w + x1] * tx;
-            let v = top * (1.0 - ty) + bottom * ty;
+            let bilinear = |m: &[f32]| {
+                let top = m[y0 * w + x0] * (1.0 - tx) + m[y0 * w + x1] * tx;
+                let bottom = m[y1 * w + x0] * (1.0 - tx) + m[y1 * w + x1] * tx;
+                top * (1.0 - ty) + bottom * ty
+            };
             // Sharpen the blurred edge back to about one reduced pixel.
-            let v = ((v - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0);
+            let v = ((bilinear(&soft) - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0) * bilinear(fade);
             weights[y * fw as usize + x] = (v * 255.0 + 0.5) as u8;
         }
     }
@@ -698,6 +773,43 @@ pub fn taps_for(reference: &Mask, min_pixels: usize) -> Vec<Tap> {
             ((best % w) as f64 + 0.5, (best / w) as f64 + 0.5)
         })
         .collect()
+}
+
+/// Width, height and named 0–255 maps, from [`feature_maps`].
+#[doc(hidden)]
+pub type FeatureMaps = (usize, usize, Vec<(&'static str, Vec<u8>)>);
+
+/// The intermediate maps of the detection on `photo` (reduced size, 0–255
+/// each): for looking at why an area was or was not proposed (`cargo run --example
+/// maps`). Not part of the stable API.
+#[doc(hidden)]
+pub fn feature_maps(photo: &Rgba8Image) -> Result<FeatureMaps, SmpError> {
+    let small = photo.downscaled_to_fit(WORK_SIDE)?;
+    let f = features(&small);
+    let b = |v: &[bool]| {
+        v.iter()
+            .map(|&x| if x { 255 } else { 0 })
+            .collect::<Vec<u8>>()
+    };
+    let head = hair_mass(&f.hair_density, DENSE_HAIR, f.w, f.h);
+    Ok((
+        f.w,
+        f.h,
+        vec![
+            ("background", b(&f.background)),
+            ("hair", b(&f.hair)),
+            ("skin", b(&f.skin)),
+            (
+                "density",
+                f.hair_density.iter().map(|&d| (d * 255.0) as u8).collect(),
+            ),
+            ("head", b(&head)),
+            ("enclosed", b(&f.enclosed)),
+            ("loosely", b(&f.enclosed_loosely)),
+            ("above", b(&f.above_hairline)),
+            ("framed", b(&framed_patches(&f))),
+        ],
+    ))
 }
 
 #[cfg(test)]
@@ -784,5 +896,25 @@ mod tests {
         // A plain blue picture: nothing to find.
         let blue = Rgba8Image::filled(200, 150, [30, 60, 200, 255]).unwrap();
         assert_eq!(detect(&blue, &[]).unwrap_err().code, ErrorCode::NoBaldScalp);
+    }
+
+    #[test]
+    fn the_area_fades_in_from_the_backdrop_over_the_rim() {
+        // Backdrop in the first column of a 200×100 grid: the rim is
+        // measured on the shorter side (100 px).
+        let (w, h) = (200, 100);
+        let background: Vec<bool> = (0..w * h).map(|i| i % w == 0).collect();
+        let fade = rim_fade(&background, w, h);
+        let half = (h as f32 * RIM).round() as usize;
+        let at = |x: usize| fade[50 * w + x];
+        assert!(at(0) < 0.1, "none at the outline: {}", at(0));
+        assert!((at(half) - 0.5).abs() < 0.05, "½ at the rim: {}", at(half));
+        assert!(at(half / 2) < at(half) && at(half) < at(2 * half - 2));
+        assert_eq!(at(3 * half), 1.0);
+        assert_eq!(at(w - 1), 1.0);
+        // No backdrop recognised: no rim.
+        assert!(rim_fade(&vec![false; w * h], w, h)
+            .iter()
+            .all(|&v| v == 1.0));
     }
 }
