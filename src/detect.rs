@@ -42,6 +42,9 @@ const SMOOTH: f32 = 14.0;
 const HUE_TOLERANCE: f32 = 0.25;
 /// Largest luma step between neighbouring backdrop pixels.
 const STEP: f32 = 12.0;
+/// Half the thickness (share of the photo's shorter side) below which a
+/// strip left of a tapped region by its cut is a band, not a patch.
+const BAND: f32 = 0.012;
 /// Distance from the backdrop (share of the photo's shorter side) at which
 /// the area's weight reaches ½; it is full from twice that.
 const RIM: f32 = 0.07;
@@ -491,6 +494,14 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             for &j in region {
                 mine[j] = cut.is_none_or(|c| c[j]);
             }
+            if cut.is_some() {
+                // Where the cut leaves a thin band (the skin just above the
+                // nape hairline, reached through the hair), it is not a patch.
+                let opened = open_square(&mine, w, h, (w.min(h) as f32 * BAND).round() as usize);
+                if opened.iter().any(|&o| o) {
+                    mine = opened;
+                }
+            }
             link_framed_patches(&mut mine, &f, &framed, cut);
             for (c, m) in chosen.iter_mut().zip(&mine) {
                 *c |= m;
@@ -575,6 +586,23 @@ fn rim_fade(background: &[bool], w: usize, h: usize) -> Vec<f32> {
     // Specks of backdrop-like pixels at the outline would print as streaks
     // of the chamfer's directions: a light blur spreads them out.
     box_mean_f(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
+}
+
+/// Morphological opening with a square of radius `r`: removes the parts of
+/// `field` thinner than about 2`r`+1 pixels, keeps the rest as it was.
+fn open_square(field: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+    if r == 0 {
+        return field.to_vec();
+    }
+    let eroded: Vec<bool> = box_mean(field, w, h, r)
+        .iter()
+        .map(|&v| v > 0.999)
+        .collect();
+    box_mean(&eroded, w, h, r)
+        .iter()
+        .zip(field)
+        .map(|(&v, &f)| f && v > 0.0)
+        .collect()
 }
 
 /// The bald regions that hair frames (or that cover most of a nearly bald
@@ -916,5 +944,24 @@ mod tests {
         assert!(rim_fade(&vec![false; w * h], w, h)
             .iter()
             .all(|&v| v == 1.0));
+    }
+
+    #[test]
+    fn opening_removes_thin_bands_and_keeps_patches_whole() {
+        let (w, h) = (60, 40);
+        // A 12×12 patch with a 2 px band running off it to the right edge.
+        let field: Vec<bool> = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                ((5..17).contains(&x) && (10..22).contains(&y))
+                    || (x >= 17 && (14..16).contains(&y))
+            })
+            .collect();
+        let opened = open_square(&field, w, h, 2);
+        for (i, &kept) in opened.iter().enumerate() {
+            let (x, y) = (i % w, i / w);
+            let in_patch = (5..17).contains(&x) && (10..22).contains(&y);
+            assert_eq!(kept, in_patch, "pixel {x},{y}");
+        }
     }
 }
