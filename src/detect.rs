@@ -16,7 +16,9 @@
 //!    tap per patch, however many bald cores the patch has), and stops at
 //!    the head's lowest hair (a neck below a nape patch is not scalp).
 //!
-//! The result is feathered along its edge and scaled back to full size.
+//! The result is feathered along its edge, fades in over a rim from the
+//! backdrop (where the scalp turns away from the camera), and is scaled back
+//! to full size.
 //! Hand-written: no small, wasm-friendly crate does skin/hair segmentation.
 
 use crate::error::{try_zeroed, ErrorCode, SmpError};
@@ -516,11 +518,18 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
         }
         extend_into_thinning_hair(&mut chosen, &f, true);
     }
-    let fade = rim_fade(&f.background, w, h);
-    // A patch that lies wholly in the rim (a tap on the very edge of the
-    // head) is kept at full weight rather than faded to nothing.
-    let survives = (0..w * h).any(|i| chosen[i] && fade[i] >= 0.5);
-    let fade = if survives { fade } else { vec![1.0; w * h] };
+    let mut fade = rim_fade(&f.background, w, h);
+    // A patch that lies wholly in the rim (one tapped on the very edge of
+    // the head) reaches full weight at its deepest point instead of fading
+    // to almost nothing: each patch's fade is scaled to a maximum of 1.
+    for patch in regions(&chosen, w, h) {
+        let deepest = patch.iter().map(|&i| fade[i]).fold(0.0f32, f32::max);
+        if deepest > 0.0 && deepest < 1.0 {
+            for i in patch {
+                fade[i] = (fade[i] / deepest).min(1.0);
+            }
+        }
+    }
     upscale_feathered(&chosen, &fade, w, h, photo.width, photo.height)
 }
 
@@ -963,5 +972,35 @@ mod tests {
             let in_patch = (5..17).contains(&x) && (10..22).contains(&y);
             assert_eq!(kept, in_patch, "pixel {x},{y}");
         }
+    }
+
+    #[test]
+    fn a_tapped_patch_wholly_in_the_rim_keeps_its_full_weight() {
+        // The nape photo with a second small patch right under the crown's
+        // outline: all of it lies within the rim, but the person tapped it.
+        let mut photo = nape_photo();
+        for y in 21..31u32 {
+            for x in 88..112u32 {
+                let i = (y * photo.width + x) as usize * 4;
+                photo.pixels[i..i + 4].copy_from_slice(&[214, 160, 130, 255]);
+            }
+        }
+        let small = photo.downscaled_to_fit(WORK_SIDE).unwrap();
+        let f = features(&small);
+        let fade = rim_fade(&f.background, f.w, f.h);
+        assert!(fade[26 * f.w + 100] < 0.5, "the patch is in the rim");
+        let alone = detect(&photo, &[(100.0, 26.0)]).unwrap();
+        let at = |m: &Mask, y: u32| m.weights[(y * m.width + 100) as usize];
+        // Without the rescaling it would be about 0.4 at the tap.
+        assert!(at(&alone, 26) >= 150, "tapped point at {}", at(&alone, 26));
+        assert!(
+            at(&alone, 20) < at(&alone, 30),
+            "still fades toward the outline"
+        );
+        // Tapped together with the nape patch, it keeps the same weights:
+        // each patch is scaled on its own.
+        let both = detect(&photo, &[(100.0, 26.0), (100.0, 122.0)]).unwrap();
+        assert_eq!(at(&both, 26), at(&alone, 26));
+        assert!(at(&both, 122) >= 250);
     }
 }

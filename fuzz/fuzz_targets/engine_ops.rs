@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         if u.is_empty() {
             break;
         }
-        let Ok(op) = u.int_in_range(0u8..=15) else {
+        let Ok(op) = u.int_in_range(0u8..=16) else {
             break;
         };
         match op {
@@ -120,6 +120,12 @@ fuzz_target!(|data: &[u8]| {
                 engine.render_full().unwrap();
             }
             14 => engine.release_full(),
+            15 => {
+                // What the page does before a new photo: the caches and the
+                // undo steps go, the area and the pixels must not change.
+                engine.make_room_for_load();
+                assert_eq!(engine.history(), (0, 0));
+            }
             _ => engine.warm().unwrap(),
         }
     }
