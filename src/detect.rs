@@ -10,7 +10,10 @@
 //! 3. bald scalp is skin-coloured, not hair, with little hair around it;
 //! 4. automatically, a bald region is kept when hair frames it (most of its
 //!    surroundings are hair, little is background): that is what tells a
-//!    patch of scalp from a neck, an ear or a face. A tap keeps the region
+//!    patch of scalp from a neck, an ear or a face. A large bald region is
+//!    also kept when sparse hair frames it, or when it is a whole hairless
+//!    head (its crown meets the backdrop and, unlike a face, it has no
+//!    holes). A tap keeps the region
 //!    under it whatever frames it, and grows a little more permissively;
 //!    it also takes the framed patches that thinning hair links to it (one
 //!    tap per patch, however many bald cores the patch has), and stops at
@@ -39,7 +42,7 @@ const THIN_HAIR: f32 = 0.6;
 const LINK_REACH: f32 = 0.2;
 /// Local strand energy (mean absolute Laplacian of luma) below which a
 /// pixel is smooth enough to be backdrop.
-const SMOOTH: f32 = 14.0;
+const SMOOTH: f32 = 20.0;
 /// How far a backdrop pixel's hue may stray from the border's.
 const HUE_TOLERANCE: f32 = 0.25;
 /// Largest luma step between neighbouring backdrop pixels.
@@ -481,9 +484,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             // The same cut as the automatic proposal's where the hair frames
             // the tapped point; elsewhere (a nape, a temple) the head's lowest
             // hair still bounds it.
-            let nearly_bald_head = region.len() > w * h / 10
-                && region.iter().filter(|&&i| f.enclosed_loosely[i]).count() * 2 >= region.len();
-            let cut: Option<&[bool]> = if nearly_bald_head {
+            let cut: Option<&[bool]> = if nearly_bald_head(region, &f) {
                 None
             } else if f.enclosed[seed] {
                 Some(&f.enclosed)
@@ -614,6 +615,58 @@ fn open_square(field: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
         .collect()
 }
 
+/// A large bald area on a head with little or no hair left: sparse hair
+/// around it is frame enough (the background may border it above), or it is
+/// a whole hairless head.
+fn nearly_bald_head(region: &[usize], f: &Features) -> bool {
+    if region.len() <= f.w * f.h / 10 {
+        return false;
+    }
+    let loosely = region.iter().filter(|&&i| f.enclosed_loosely[i]).count();
+    loosely * 2 >= region.len() || bare_head(region, f)
+}
+
+/// A large bald region that is a whole hairless head: its top (the crown)
+/// meets the backdrop along most of its width, and it has no holes to speak
+/// of (a face has eyes, brows and a mouth in it; a bald head has none).
+fn bare_head(region: &[usize], f: &Features) -> bool {
+    let (w, h) = (f.w, f.h);
+    let mut inside = vec![false; w * h];
+    for &i in region {
+        inside[i] = true;
+    }
+    let reach = ((w.min(h) as f32 * 0.03) as usize).max(2);
+    let (mut columns, mut crown) = (0usize, 0usize);
+    for x in 0..w {
+        let Some(top) = (0..h).find(|&y| inside[y * w + x]) else {
+            continue;
+        };
+        columns += 1;
+        crown += (top.saturating_sub(reach)..top).any(|y| f.background[y * w + x]) as usize;
+    }
+    // Outside pixels that the photo's border reaches; the rest are holes.
+    let mut outside = vec![false; w * h];
+    let mut stack: Vec<usize> = (0..w * h)
+        .filter(|&i| {
+            let (x, y) = (i % w, i / w);
+            !inside[i] && (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+        })
+        .collect();
+    for &i in &stack {
+        outside[i] = true;
+    }
+    while let Some(i) = stack.pop() {
+        for j in neighbours(i, w, h) {
+            if !inside[j] && !outside[j] {
+                outside[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    let holes = (0..w * h).filter(|&i| !inside[i] && !outside[i]).count();
+    crown * 2 >= columns && holes * 100 < region.len() * 3
+}
+
 /// The bald regions that hair frames (or that cover most of a nearly bald
 /// head), cut where the frame ends: what the automatic proposal offers.
 fn framed_patches(f: &Features) -> Vec<bool> {
@@ -631,9 +684,7 @@ fn framed_patches(f: &Features) -> Vec<bool> {
             |map: &[bool]| region.iter().filter(|&&i| map[i]).count() as f32 / region.len() as f32;
         let (hair, bg) = frame(&region, f);
         let framed = share(&f.enclosed) >= 0.5 && hair >= 0.2 && bg < 0.35;
-        // A large bald area on a head with little hair left: sparse hair
-        // around it is frame enough (the background may border it above).
-        let nearly_bald_head = region.len() > w * h / 10 && share(&f.enclosed_loosely) >= 0.5;
+        let nearly_bald_head = nearly_bald_head(&region, f);
         if framed || nearly_bald_head {
             // A framed patch ends where the head's hair frame ends: a part
             // running on into a neck or an ear is cut. (A nearly bald head
@@ -1002,5 +1053,52 @@ mod tests {
         let both = detect(&photo, &[(100.0, 26.0), (100.0, 122.0)]).unwrap();
         assert_eq!(at(&both, 26), at(&alone, 26));
         assert!(at(&both, 122) >= 250);
+    }
+
+    /// A hairless head (or, with `face`, a face) as a skin ellipse on a
+    /// blue backdrop, above a dark shirt.
+    fn bare_head_photo(face: bool) -> Rgba8Image {
+        let (w, h) = (200u32, 200u32);
+        let mut img = Rgba8Image::filled(w, h, [40, 80, 200, 255]).unwrap();
+        let inside = |x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32| {
+            ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2) <= 1.0
+        };
+        for y in 0..h {
+            for x in 0..w {
+                let (fx, fy) = (x as f32, y as f32);
+                let features = face
+                    && (inside(fx, fy, 78.0, 88.0, 10.0, 5.0)
+                        || inside(fx, fy, 122.0, 88.0, 10.0, 5.0)
+                        || inside(fx, fy, 78.0, 74.0, 12.0, 3.0)
+                        || inside(fx, fy, 122.0, 74.0, 12.0, 3.0)
+                        || inside(fx, fy, 100.0, 140.0, 18.0, 5.0));
+                let colour = if y >= 185 {
+                    [30, 30, 35, 255]
+                } else if features {
+                    [40, 28, 24, 255]
+                } else if inside(fx, fy, 100.0, 100.0, 60.0, 75.0) {
+                    [214, 160, 130, 255]
+                } else {
+                    continue;
+                };
+                let i = (y * w + x) as usize * 4;
+                img.pixels[i..i + 4].copy_from_slice(&colour);
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn a_hairless_head_is_proposed_and_a_face_is_not() {
+        let head = detect(&bare_head_photo(false), &[]).unwrap();
+        let at = |m: &Mask, x: u32, y: u32| m.weights[(y * m.width + x) as usize];
+        assert!(at(&head, 100, 100) >= 250, "the middle of the head");
+        assert_eq!(at(&head, 10, 10), 0, "the backdrop");
+        assert!(
+            at(&head, 100, 30) < at(&head, 100, 60),
+            "fades toward the outline"
+        );
+        let face = detect(&bare_head_photo(true), &[]);
+        assert_eq!(face.unwrap_err().code, ErrorCode::NoBaldScalp);
     }
 }
