@@ -921,36 +921,40 @@ mod tests {
         assert!(n(&one) < n(&tapped));
     }
 
-    /// A back view drawn by hand: dark hair on a light backdrop, a thinning
-    /// nape (sparse strands over skin) and the bare neck below it.
-    fn nape_photo() -> Rgba8Image {
-        let (w, h) = (200u32, 200u32);
-        let mut img = Rgba8Image::filled(w, h, [225, 225, 230, 255]).unwrap();
-        let skin = [214, 160, 130, 255];
-        let hair = [35, 28, 24, 255];
-        for y in 0..h {
-            for x in 0..w {
-                let in_head = (20..140).contains(&y) && (30..170).contains(&x);
-                let in_nape = (105..140).contains(&y) && (70..130).contains(&x);
-                let in_neck = (140..h).contains(&y) && (70..130).contains(&x);
-                let colour = if in_nape {
-                    if x % 5 == 0 {
-                        hair
-                    } else {
-                        skin
-                    }
-                } else if in_head {
-                    hair
-                } else if in_neck {
-                    skin
-                } else {
-                    continue;
-                };
-                let i = (y * w + x) as usize * 4;
-                img.pixels[i..i + 4].copy_from_slice(&colour);
+    /// A 200×200 picture on a `backdrop`, each pixel coloured by `colour`
+    /// (or left as backdrop where it gives none).
+    fn drawn(backdrop: [u8; 4], colour: impl Fn(u32, u32) -> Option<[u8; 4]>) -> Rgba8Image {
+        let mut img = Rgba8Image::filled(200, 200, backdrop).unwrap();
+        for y in 0..200 {
+            for x in 0..200 {
+                if let Some(c) = colour(x, y) {
+                    let i = (y * 200 + x) as usize * 4;
+                    img.pixels[i..i + 4].copy_from_slice(&c);
+                }
             }
         }
         img
+    }
+
+    /// A back view drawn by hand: dark hair on a light backdrop, a thinning
+    /// nape (sparse strands over skin) and the bare neck below it.
+    fn nape_photo() -> Rgba8Image {
+        let skin = [214, 160, 130, 255];
+        let hair = [35, 28, 24, 255];
+        drawn([225, 225, 230, 255], |x, y| {
+            let in_head = (20..140).contains(&y) && (30..170).contains(&x);
+            let in_nape = (105..140).contains(&y) && (70..130).contains(&x);
+            let in_neck = (140..200).contains(&y) && (70..130).contains(&x);
+            if in_nape {
+                Some(if x % 5 == 0 { hair } else { skin })
+            } else if in_head {
+                Some(hair)
+            } else if in_neck {
+                Some(skin)
+            } else {
+                None
+            }
+        })
     }
 
     #[test]
@@ -1058,34 +1062,27 @@ mod tests {
     /// A hairless head (or, with `face`, a face) as a skin ellipse on a
     /// blue backdrop, above a dark shirt.
     fn bare_head_photo(face: bool) -> Rgba8Image {
-        let (w, h) = (200u32, 200u32);
-        let mut img = Rgba8Image::filled(w, h, [40, 80, 200, 255]).unwrap();
         let inside = |x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32| {
             ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2) <= 1.0
         };
-        for y in 0..h {
-            for x in 0..w {
-                let (fx, fy) = (x as f32, y as f32);
-                let features = face
-                    && (inside(fx, fy, 78.0, 88.0, 10.0, 5.0)
-                        || inside(fx, fy, 122.0, 88.0, 10.0, 5.0)
-                        || inside(fx, fy, 78.0, 74.0, 12.0, 3.0)
-                        || inside(fx, fy, 122.0, 74.0, 12.0, 3.0)
-                        || inside(fx, fy, 100.0, 140.0, 18.0, 5.0));
-                let colour = if y >= 185 {
-                    [30, 30, 35, 255]
-                } else if features {
-                    [40, 28, 24, 255]
-                } else if inside(fx, fy, 100.0, 100.0, 60.0, 75.0) {
-                    [214, 160, 130, 255]
-                } else {
-                    continue;
-                };
-                let i = (y * w + x) as usize * 4;
-                img.pixels[i..i + 4].copy_from_slice(&colour);
+        drawn([40, 80, 200, 255], |x, y| {
+            let (fx, fy) = (x as f32, y as f32);
+            let features = face
+                && (inside(fx, fy, 78.0, 88.0, 10.0, 5.0)
+                    || inside(fx, fy, 122.0, 88.0, 10.0, 5.0)
+                    || inside(fx, fy, 78.0, 74.0, 12.0, 3.0)
+                    || inside(fx, fy, 122.0, 74.0, 12.0, 3.0)
+                    || inside(fx, fy, 100.0, 140.0, 18.0, 5.0));
+            if y >= 185 {
+                Some([30, 30, 35, 255])
+            } else if features {
+                Some([40, 28, 24, 255])
+            } else if inside(fx, fy, 100.0, 100.0, 60.0, 75.0) {
+                Some([214, 160, 130, 255])
+            } else {
+                None
             }
-        }
-        img
+        })
     }
 
     #[test]
