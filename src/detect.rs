@@ -644,26 +644,17 @@ fn bare_head(region: &[usize], f: &Features) -> bool {
         columns += 1;
         crown += (top.saturating_sub(reach)..top).any(|y| f.background[y * w + x]) as usize;
     }
-    // Outside pixels that the photo's border reaches; the rest are holes.
-    let mut outside = vec![false; w * h];
-    let mut stack: Vec<usize> = (0..w * h)
-        .filter(|&i| {
-            let (x, y) = (i % w, i / w);
-            !inside[i] && (x == 0 || y == 0 || x == w - 1 || y == h - 1)
-        })
-        .collect();
-    for &i in &stack {
-        outside[i] = true;
-    }
-    while let Some(i) = stack.pop() {
-        for j in neighbours(i, w, h) {
-            if !inside[j] && !outside[j] {
-                outside[j] = true;
-                stack.push(j);
-            }
-        }
-    }
-    let holes = (0..w * h).filter(|&i| !inside[i] && !outside[i]).count();
+    // Holes: parts of the outside that do not reach the photo's border.
+    let on_border = |i: usize| {
+        let (x, y) = (i % w, i / w);
+        x == 0 || y == 0 || x == w - 1 || y == h - 1
+    };
+    let outside: Vec<bool> = inside.iter().map(|&v| !v).collect();
+    let holes: usize = regions(&outside, w, h)
+        .iter()
+        .filter(|r| !r.iter().any(|&i| on_border(i)))
+        .map(Vec::len)
+        .sum();
     crown * 2 >= columns && holes * 100 < region.len() * 3
 }
 
