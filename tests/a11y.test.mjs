@@ -20,7 +20,7 @@ async function audit(page, step) {
 
 for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 740 }]) {
   test(`no axe violations at each step (${viewport.width} px wide)`, async () => {
-    const page = await browser.open('', { viewport });
+    const page = await browser.open('?for=technician', { viewport });
     await ready(page);
     await audit(page, '1. photo');
     await page.locator('smp-visualiser button.sample').click();

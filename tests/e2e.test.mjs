@@ -30,9 +30,12 @@ test('photo → paint → slider → compare → download, pixels change only wh
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   assert.equal(await page.locator(`${el} .start`).isVisible(), false);
   const stepHint = await page.locator(`${el} .step-hint`).textContent();
-  assert.match(stepHint, /find bald areas.*paint/i);
+  assert.match(stepHint, /find it.*paint it/i);
+  // Plain skin: no bald patch is proposed, and the message says so over the photo.
+  assert.match(await page.locator(`${el} .stage-wrap .status`).textContent(), /could not find a bald patch/);
 
-  // 2. Paint a stroke across the middle of the photo with the mouse.
+  // 2. Pick Paint, then paint a stroke across the middle of the photo with the mouse.
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
   const stage = await page.locator(`${el} .stage`).boundingBox();
   const at = (fx0, fy0) => [stage.x + stage.width * fx0, stage.y + stage.height * fy0];
   await page.mouse.move(...at(0.25, 0.45));
@@ -101,6 +104,7 @@ test('eraser and clear remove the area; the step guide follows', async () => {
   await ready(page);
   await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
   const stage = await page.locator(`${el} .stage`).boundingBox();
   const cx = stage.x + stage.width * 0.3;
   const cy = stage.y + stage.height * 0.5;
@@ -286,13 +290,14 @@ test('bad files give a clear message and keep the photo and area', async () => {
 });
 
 test('works at phone size with touch', async () => {
-  const page = await browser.open('', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  const page = await browser.open('?for=technician', { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   await ready(page);
   await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   const stage = await page.locator(`${el} .stage`).boundingBox();
   assert.ok(stage.width <= 360 && stage.width > 300, `stage ${stage.width}px wide`);
-  // A touch drag paints (pointer events from touch).
+  // With Paint picked, a touch drag paints (pointer events from touch).
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
   const cdp = await page.context().newCDPSession(page);
   const point = (x, y) => [{ x: stage.x + stage.width * x, y: stage.y + stage.height * y }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(0.3, 0.5) });
@@ -336,7 +341,8 @@ test('a photo dropped on the element loads', async () => {
 test('area tools: find bald areas, tap a patch, undo/redo, invert, errors keep the area', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} button.sample`).click();
+  // By script, a load starts with an empty area (the button proposes one).
+  await page.evaluate(() => document.querySelector('smp-visualiser').loadSample());
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   const area = () => page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v >= 128).length);
   // "Find bald areas" proposes both patches of the sample.
@@ -418,7 +424,7 @@ test('scale calibration: draw a line, give its length', async () => {
 test('hairline designer: drag a handle, change the style, undo', async () => {
   const page = await browser.open();
   await ready(page);
-  await page.locator(`${el} button.sample`).click();
+  await page.evaluate(() => document.querySelector('smp-visualiser').loadSample());
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   await page.locator(`${el} .tool[data-tool=hairline]`).click();
   await page.waitForFunction(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
@@ -554,6 +560,7 @@ test('compare: side by side, hold to see before, and the compare tool', async ()
   });
   assert.ok(Math.abs(halves.beforeRight - halves.afterLeft) < 2, 'before on the left half, after on the right');
   // Painting on the right half paints the same spot of the photo.
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
   await page.mouse.move(side.x + side.width * 0.75, side.y + side.height * 0.5);
   await page.mouse.down();
   await page.mouse.move(side.x + side.width * 0.8, side.y + side.height * 0.5, { steps: 3 });
@@ -752,12 +759,14 @@ test('share through the Web Share API where the browser has it', async () => {
 });
 
 test('zoom by touch: pinch with two fingers, double-tap in the compare tool', async () => {
-  const page = await browser.open('', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await browser.open('?for=technician', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   await ready(page);
   await page.locator(`${el} button.sample`).click();
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
   const st = await page.locator(`${el} .stage`).boundingBox();
+  const areaBefore = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
+  await page.locator(`${el} .tool[data-tool=paint]`).click();
   const cdp = await page.context().newCDPSession(page);
   const cx = st.x + st.width / 2;
   const cy = st.y + st.height / 2;
@@ -767,8 +776,8 @@ test('zoom by touch: pinch with two fingers, double-tap in the compare tool', as
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   const pinched = await page.evaluate(() => document.querySelector('smp-visualiser').zoom.scale);
   assert.ok(pinched > 3 && pinched < 4.5, `pinch zoomed to ${pinched}`);
-  const painted = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.some((v, i) => i % 4 === 3 && v > 0));
-  assert.equal(painted, false, 'a pinch does not paint');
+  const areaAfter = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
+  assert.equal(areaAfter, areaBefore, 'a pinch does not paint, even with Paint picked');
   await page.locator(`${el} button.zoom-reset`).click();
   await page.locator(`${el} .tool[data-tool=compare]`).click();
   await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
@@ -804,7 +813,10 @@ test('partner attributes take effect live: accent, logo, controls, preset, lang,
   assert.equal(await page.locator(`${el} img.logo`).isVisible(), true);
   assert.equal(await page.locator(`${el} img.logo`).getAttribute('alt'), 'Clinic');
   assert.equal(await page.locator(`${el} .tool[data-tool=measure]`).isVisible(), false, 'client mode hides technician tools');
-  assert.equal(await page.locator(`${el} .tool[data-tool=paint]`).isVisible(), true);
+  assert.equal(await page.locator(`${el} .looks`).isVisible(), true, 'client mode shows the result screen');
+  await page.locator(`${el} button.change-area`).click();
+  await page.locator(`${el} button.adjust`).click();
+  assert.equal(await page.locator(`${el} .tool[data-tool=paint]`).isVisible(), true, 'Adjust shows the paint tool');
   assert.equal(await page.locator(`${el} button.find`).textContent(), 'Trouver les zones');
   const meta = await page.evaluate(async () => {
     const { readTextChunk } = await import('./png-meta.js');

@@ -24,8 +24,9 @@ export async function startBrowser() {
   const base = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 
-  /** A fresh page on `path` with error tracking; `page.errors` collects them. */
-  async function open(path = '', { viewport = { width: 1100, height: 900 }, ...ctxOptions } = {}) {
+  /** A fresh page on `path` (the app page for technicians unless said) with
+   * error tracking; `page.errors` collects them. */
+  async function open(path = '?for=technician', { viewport = { width: 1100, height: 900 }, ...ctxOptions } = {}) {
     const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOptions });
     // Record the element's events from the very start (they bubble and are composed).
     await context.addInitScript(() => {

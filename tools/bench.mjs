@@ -140,7 +140,7 @@ try {
   const blank = join(OUT, 'bench-12mp-empty.png');
   execFileSync(smp, ['sample', '--out', png, '--patches-out', blank, '--width', '4243', '--height', '2828', '--seed', '6']);
   execFileSync(smp, ['render', '--input', png, '--mask', blank, '--out', jpg, '--density-per-cm2', '10', '--shade', '0']);
-  const user = await browser.open('', { viewport: { width: 1280, height: 900 } });
+  const user = await browser.open('?for=technician', { viewport: { width: 1280, height: 900 } });
   await ready(user);
   await user.evaluate(() => {
     const v = document.querySelector('smp-visualiser');

@@ -2,22 +2,16 @@
 // with no network (consultation rooms often have no Wi-Fi). Network first,
 // so a rebuilt app is picked up at once when online; the cache otherwise.
 // The element itself never registers this: a partner's page owns its own
-// service worker.
+// service worker. Which files to keep comes from files.json, the one list.
 const CACHE = 'smp-visualiser-v1';
-const FILES = [
-  './',
-  'index.html',
-  'page.css',
-  'page.js',
-  'smp-visualiser.js',
-  'png-meta.js',
-  'smp-worker.js',
-  'pkg/smp_visualiser.js',
-  'pkg/smp_visualiser_bg.wasm',
-];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    fetch('files.json')
+      .then((r) => r.json())
+      .then((list) => caches.open(CACHE).then((c) => c.addAll(['files.json', ...list.page, ...list.element])))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {

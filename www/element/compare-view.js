@@ -1,0 +1,317 @@
+// The before/after view: the photo, the engine's after-image and the area's
+// tint in canvases that share one zoom transform, split by a divider (a CSS
+// variable) or shown side by side. Draws what the engine rendered, at most
+// once per animation frame, uploading only the rectangle that changed.
+
+import { pixelView, asSmpError } from './engine-client.js';
+
+/** Largest zoom: 800 %. */
+const MAX_ZOOM = 8;
+
+/** One element's view. `ctx` gives it the engine, the worker and the
+ * element's ways to report and announce. */
+export class CompareView {
+  #ctx;
+  #split = 0.5;
+  #mode = 'wipe';
+  /** Zoom: scale (1–8) and the photo's left/top edge in view, as fractions. */
+  #zoom = { s: 1, ox: 0, oy: 0 };
+  #frameRequested = false;
+  #changePending = false;
+  /** The area changed (true: all of it; 'changed': only what the engine
+   * last changed) since the tint was drawn. */
+  overlayStale = true;
+  #detailTimer = 0;
+  #detailSeq = 0;
+
+  constructor(ctx) {
+    this.#ctx = ctx;
+    this.#wire();
+  }
+
+  get split() {
+    return this.#split;
+  }
+
+  /** Moves the divider: 0 (all after) … 1 (all before). */
+  setSplit(v) {
+    const $ = this.#ctx.$;
+    this.#split = Math.min(1, Math.max(0, v));
+    $('.stage').style.setProperty('--split', String(this.#split));
+    const pct = Math.round(this.#split * 100);
+    const handle = $('.handle');
+    handle.setAttribute('aria-valuenow', String(pct));
+    handle.setAttribute('aria-valuetext', this.#ctx.t('{value}% before', { value: pct }));
+  }
+
+  /** Moves the divider to a pointer's position. */
+  splitAt(e) {
+    const rect = this.#ctx.$('.stage').getBoundingClientRect();
+    this.setSplit((e.clientX - rect.left) / rect.width);
+  }
+
+  get mode() {
+    return this.#mode;
+  }
+
+  /** `wipe` (a divider) or `side-by-side`. */
+  setMode(mode) {
+    this.#mode = mode;
+    this.#ctx.$('.compare-mode').value = mode;
+    this.#ctx.$('.stage').classList.toggle('side', mode === 'side-by-side');
+    this.setAspect();
+  }
+
+  setAspect() {
+    const engine = this.#ctx.engine;
+    if (!engine?.width()) return;
+    const aspect = (engine.width() / engine.height()) * (this.#mode === 'side-by-side' ? 2 : 1);
+    this.#ctx.$('.stage-wrap').style.setProperty('--aspect', String(aspect));
+  }
+
+  /** `{ s, ox, oy }`: scale and the photo's left/top edge in view. */
+  get zoom() {
+    return this.#zoom;
+  }
+
+  /** Zooms by `factor` keeping the photo point under (fx, fy) — fractions
+   * of the view — where it is. */
+  zoomAt(factor, fx = 0.5, fy = 0.5) {
+    const { s, ox, oy } = this.#zoom;
+    const next = Math.min(MAX_ZOOM, Math.max(1, s * factor));
+    this.applyZoom({ s: next, ox: ox + fx / s - fx / next, oy: oy + fy / s - fy / next });
+  }
+
+  /** Sets scale `s` (clamped to 1–8) with the photo's left/top edge at (ox, oy). */
+  applyZoom({ s, ox, oy }) {
+    s = Math.min(MAX_ZOOM, Math.max(1, s));
+    const clamp = (v) => Math.min(Math.max(v, 0), 1 - 1 / s);
+    this.#zoom = { s, ox: clamp(ox), oy: clamp(oy) };
+    const stage = this.#ctx.$('.stage');
+    stage.style.setProperty('--zoom', String(s));
+    stage.style.setProperty('--ox', String(this.#zoom.ox));
+    stage.style.setProperty('--oy', String(this.#zoom.oy));
+    stage.classList.toggle('zoomed', s > 1);
+    this.#ctx.$('.zoom-reset').hidden = s <= 1;
+    this.#ctx.onZoom();
+    this.#scheduleDetail();
+  }
+
+  /** Where a pointer event falls on the photo, in photo pixels, and how many
+   * photo pixels one CSS pixel covers there. */
+  imagePoint(e) {
+    const engine = this.#ctx.engine;
+    const rect = this.#ctx.$('.stage').getBoundingClientRect();
+    const w = engine.width();
+    // Side by side, each half shows the whole photo.
+    const halves = this.#mode === 'side-by-side' ? 2 : 1;
+    const { s, ox, oy } = this.#zoom;
+    const fx = (((e.clientX - rect.left) / rect.width) * halves) % 1;
+    const fy = (e.clientY - rect.top) / rect.height;
+    return { x: (ox + fx / s) * w, y: (oy + fy / s) * engine.height(), scale: (w * halves) / (rect.width * s) };
+  }
+
+  /** Sizes the canvases for a newly loaded photo and draws its before-side. */
+  showPhoto() {
+    const { engine, memory, $ } = this.#ctx;
+    const pw = engine.previewWidth();
+    const ph = engine.previewHeight();
+    for (const sel of ['.before', '.after', '.overlay']) {
+      const c = $(sel);
+      c.width = pw;
+      c.height = ph;
+    }
+    this.setAspect();
+    $('.before').getContext('2d').putImageData(pixelView(memory, engine.previewBeforePtr(), pw, ph), 0, 0);
+    this.overlayStale = true;
+  }
+
+  /** Draws the after-view and the area tint now (synchronously); only the
+   * rectangle the engine changed is uploaded to the canvas. */
+  renderNow() {
+    const { engine, memory, $ } = this.#ctx;
+    if (!engine || engine.width() === 0) return;
+    const pw = engine.previewWidth();
+    const ph = engine.previewHeight();
+    let ptr;
+    try {
+      ptr = engine.renderPreview();
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    const [x0, y0, x1, y1] = engine.lastPreviewChange();
+    if (x1 > x0 && y1 > y0) {
+      if (this.#zoom.s > 1) this.#scheduleDetail();
+      $('.after').getContext('2d').putImageData(pixelView(memory, ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
+    }
+    if (this.overlayStale) {
+      // After a brush stroke only the touched rectangle needs redrawing.
+      const rect = this.overlayStale === 'changed' ? [x0, y0, x1, y1] : [0, 0, pw, ph];
+      this.overlayStale = false;
+      this.#drawOverlay(pw, ph, rect);
+    }
+  }
+
+  /** Renders at most once per animation frame while input keeps coming;
+   * `changed` (settings moved) fires `smp-change` after the frame. */
+  scheduleRender(changed) {
+    this.#changePending ||= changed;
+    if (this.#frameRequested) return;
+    this.#frameRequested = true;
+    requestAnimationFrame(() => {
+      this.#frameRequested = false;
+      this.renderNow();
+      if (this.#changePending) {
+        this.#changePending = false;
+        this.#ctx.emitChange();
+      }
+    });
+  }
+
+  /** Redraws the area tint (shown or hidden) at the next frame. */
+  refreshOverlay() {
+    this.overlayStale = true;
+    this.scheduleRender(false);
+  }
+
+  /** Draws the tinted area over the before-side, within `[x0, y0, x1, y1]`. */
+  #drawOverlay(pw, ph, [x0, y0, x1, y1]) {
+    const { engine, memory, $, host } = this.#ctx;
+    const ctx = $('.overlay').getContext('2d');
+    if (!this.#ctx.showArea()) {
+      ctx.clearRect(0, 0, pw, ph);
+      return;
+    }
+    if (x1 <= x0 || y1 <= y0) return;
+    const weights = new Uint8Array(memory.buffer, engine.previewMaskPtr(), pw * ph);
+    const tint = new ImageData(x1 - x0, y1 - y0);
+    const [r, g, b] = getComputedStyle(host).getPropertyValue('--smp-area').split(',').map(Number);
+    const d = tint.data;
+    let k = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++, k += 4) {
+        const a = weights[y * pw + x];
+        if (a === 0) continue;
+        d[k] = r;
+        d[k + 1] = g;
+        d[k + 2] = b;
+        d[k + 3] = (a * 115) >> 8;
+      }
+    }
+    ctx.putImageData(tint, x0, y0);
+  }
+
+  /** Where the photo is bigger than the preview, a zoomed view is redrawn
+   * from full-resolution pixels (rendered by the worker) once zooming
+   * pauses, so dots stay sharp at 800 %. */
+  #scheduleDetail() {
+    for (const c of this.#ctx.root.querySelectorAll('canvas.detail')) c.hidden = true;
+    clearTimeout(this.#detailTimer);
+    const seq = ++this.#detailSeq;
+    const { engine, worker } = this.#ctx;
+    if (this.#zoom.s <= 1 || !worker.running || !engine?.width() || engine.width() <= engine.previewWidth()) return;
+    this.#detailTimer = setTimeout(() => this.#renderDetail(seq), 150);
+  }
+
+  async #renderDetail(seq) {
+    const { engine, worker, $ } = this.#ctx;
+    const W = engine.width();
+    const H = engine.height();
+    const { s, ox, oy } = this.#zoom;
+    const x = Math.floor(ox * W);
+    const y = Math.floor(oy * H);
+    const rect = { x, y, w: Math.min(Math.ceil(W / s) + 2, W - x), h: Math.min(Math.ceil(H / s) + 2, H - y) };
+    const reply = await worker.crop(rect, engine.mask(), this.#ctx.settingsArrays());
+    if (!reply.ok || seq !== this.#detailSeq) return; // failed, or the view moved on
+    for (const [cls, pixels] of [['.after-detail', reply.after], ['.before-detail', reply.before]]) {
+      const c = $(cls);
+      c.width = rect.w;
+      c.height = rect.h;
+      c.getContext('2d').putImageData(new ImageData(pixels, rect.w, rect.h), 0, 0);
+      Object.assign(c.style, {
+        left: `${(rect.x / W) * 100}%`,
+        top: `${(rect.y / H) * 100}%`,
+        width: `${(rect.w / W) * 100}%`,
+        height: `${(rect.h / H) * 100}%`,
+      });
+      c.hidden = false;
+    }
+  }
+
+  /** Keys, wheel, double-tap and the hold button: everything of the view
+   * that is not a drag on the photo (see stage-input.js). */
+  #wire() {
+    const { $, root } = this.#ctx;
+    const stage = $('.stage');
+    const hasPhoto = () => this.#ctx.engine?.width() > 0;
+    const at = (e) => {
+      const rect = stage.getBoundingClientRect();
+      return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];
+    };
+    stage.addEventListener(
+      'wheel',
+      (e) => {
+        // Ctrl+wheel (and a trackpad pinch) zooms; so does a plain wheel in
+        // the compare tool on a zoomed view. Otherwise the wheel scrolls the page.
+        if (!hasPhoto() || !(e.ctrlKey || (this.#ctx.tool() === 'compare' && this.#zoom.s > 1))) return;
+        e.preventDefault();
+        this.zoomAt(Math.exp(-e.deltaY * 0.0015), ...at(e));
+      },
+      { passive: false },
+    );
+    stage.addEventListener('dblclick', (e) => {
+      if (this.#ctx.tool() !== 'compare' || !hasPhoto()) return;
+      this.zoomAt((this.#zoom.s > 1.5 ? 1 : 4) / this.#zoom.s, ...at(e));
+    });
+    $('.zoom-reset').addEventListener('click', () => this.applyZoom({ s: 1, ox: 0, oy: 0 }));
+    $('.compare-mode').addEventListener('change', (e) => this.setMode(e.target.value));
+    const hold = $('.hold');
+    const press = (on) => stage.classList.toggle('holding', on);
+    hold.addEventListener('pointerdown', () => press(true));
+    for (const type of ['pointerup', 'pointerleave', 'pointercancel']) hold.addEventListener(type, () => press(false));
+    hold.addEventListener('keydown', (e) => {
+      if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        press(true);
+      }
+    });
+    hold.addEventListener('keyup', () => press(false));
+    root.addEventListener('keydown', (e) => {
+      if (!hasPhoto() || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target?.matches?.('input, select, textarea')) return;
+      const zoomKeys = { '+': 1.5, '=': 1.5, '-': 1 / 1.5 };
+      if (e.key in zoomKeys) {
+        e.preventDefault();
+        this.zoomAt(zoomKeys[e.key]);
+      } else if (e.key === '0') {
+        e.preventDefault();
+        this.applyZoom({ s: 1, ox: 0, oy: 0 });
+      } else if (this.#zoom.s > 1 && e.key.startsWith('Arrow') && !e.target?.matches?.('.handle, [role=slider]')) {
+        // Arrow keys pan a zoomed view by a tenth of what is visible.
+        e.preventDefault();
+        const step = 0.1 / this.#zoom.s;
+        const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+        this.applyZoom({ s: this.#zoom.s, ox: this.#zoom.ox + dx, oy: this.#zoom.oy + dy });
+      }
+    });
+    $('.handle').addEventListener('keydown', (e) => {
+      const big = e.shiftKey ? 0.1 : 0.02;
+      const split = this.#split;
+      const moves = {
+        ArrowLeft: split - big,
+        ArrowDown: split - big,
+        ArrowRight: split + big,
+        ArrowUp: split + big,
+        PageDown: split - 0.1,
+        PageUp: split + 0.1,
+        Home: 0,
+        End: 1,
+      };
+      if (e.key in moves) {
+        e.preventDefault();
+        this.setSplit(moves[e.key]);
+      }
+    });
+  }
+}

@@ -1,0 +1,164 @@
+// The settings' controls: the technician's sliders and choices (built from
+// the engine's settings table), the client's three looks and two plain
+// sliders, the preset menu, and saving or loading settings.
+
+import { asSmpError, settingValue } from './engine-client.js';
+import { CHOICE_LABELS } from './strings.js';
+import { saveBlob } from './export-image.js';
+
+/** Which settings the technician's sections show (seed and scale are for
+ * scripts and calibration). */
+const SECTIONS = {
+  '.look-controls': ['mode', 'densityPerCm2', 'dotDiameterMm', 'shade', 'softness'],
+  '.plan-controls': ['session', 'healing', 'yearsAfter'],
+};
+/** The client's plain sliders and the setting each moves. */
+const CLIENT_SLIDERS = { '.client-shade': 'shade', '.client-density': 'densityPerCm2' };
+
+/** One element's controls. */
+export class Controls {
+  #ctx;
+
+  constructor(ctx) {
+    this.#ctx = ctx;
+    this.#wire();
+  }
+
+  /** (Re)builds the technician's controls from the settings table, in the
+   * current language, and sets the client's slider ranges. */
+  build() {
+    const { $, schema, t } = this.#ctx;
+    for (const [sel, names] of Object.entries(SECTIONS)) {
+      const box = $(sel);
+      box.replaceChildren();
+      for (const name of names) {
+        const s = schema.find((x) => x.name === name);
+        if (s) box.append(this.#control(s, t));
+      }
+    }
+    for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) {
+      const s = schema.find((x) => x.name === name);
+      Object.assign($(sel), { min: s.min, max: s.max, step: s.step });
+    }
+    this.sync();
+  }
+
+  #control(s, t) {
+    const wrap = document.createElement('div');
+    wrap.className = 'control';
+    const id = `smp-${s.name}`;
+    const row = document.createElement('div');
+    row.className = 'row';
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = t(s.label);
+    row.append(label);
+    let input;
+    if (s.choices.length) {
+      input = document.createElement('select');
+      for (const c of s.choices) input.append(new Option(t(CHOICE_LABELS[c] ?? c), c));
+    } else {
+      input = document.createElement('input');
+      Object.assign(input, { type: 'range', min: s.min, max: s.max, step: s.step });
+      const out = document.createElement('output');
+      out.htmlFor = id;
+      row.append(out);
+    }
+    input.id = id;
+    input.dataset.setting = s.name;
+    input.title = s.help;
+    input.addEventListener(s.choices.length ? 'change' : 'input', () => this.set(s, s.choices.length ? input.value : Number(input.value)));
+    wrap.append(row, input);
+    return wrap;
+  }
+
+  /** A control moved: the engine takes the value, the frame follows at the
+   * next animation frame. */
+  set(spec, value) {
+    try {
+      this.#ctx.engine.setSettings([spec.name], Float64Array.of(settingValue(spec, value)));
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    this.sync();
+    this.#ctx.view.scheduleRender(true);
+  }
+
+  /** Shows the engine's current settings in every control. */
+  sync() {
+    const { root, schema, t } = this.#ctx;
+    const values = this.#ctx.host.settings;
+    for (const input of root.querySelectorAll('[data-setting]')) {
+      const s = schema.find((x) => x.name === input.dataset.setting);
+      const v = values[s.name];
+      input.value = String(v);
+      if (s.choices.length) continue;
+      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${t(s.unit)}` : ''}`;
+      input.parentElement.querySelector('output').textContent = text;
+      input.setAttribute('aria-valuetext', text);
+    }
+    for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) root.querySelector(sel).value = String(values[name]);
+    for (const radio of root.querySelectorAll('.looks input')) radio.checked = radio.value === values.mode;
+  }
+
+  /** Fills the preset menu, grouped, in the current language. */
+  fillPresets() {
+    const { $, t } = this.#ctx;
+    const select = $('.preset');
+    select.replaceChildren(new Option(t('Choose…'), ''));
+    const groups = new Map();
+    for (const p of this.#ctx.host.presets) {
+      if (!groups.has(p.group)) {
+        const g = document.createElement('optgroup');
+        g.label = t(p.group);
+        groups.set(p.group, g);
+        select.append(g);
+      }
+      groups.get(p.group).append(new Option(t(p.name), p.name));
+    }
+  }
+
+  #wire() {
+    const { $, root } = this.#ctx;
+    const spec = (name) => this.#ctx.schema.find((s) => s.name === name);
+    for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) {
+      $(sel).addEventListener('input', (e) => this.set(spec(name), Number(e.target.value)));
+    }
+    for (const radio of root.querySelectorAll('.looks input')) {
+      radio.addEventListener('change', () => radio.checked && this.set(spec('mode'), radio.value));
+    }
+    $('.preset').addEventListener('change', (e) => {
+      const name = e.target.value;
+      e.target.value = '';
+      if (name) this.#ctx.host.applyPreset(name).catch(() => {});
+    });
+    $('.save-preset').addEventListener('click', () => {
+      $('.preset-form').hidden = false;
+      $('.preset-name').focus();
+    });
+    $('.preset-cancel').addEventListener('click', () => {
+      $('.preset-form').hidden = true;
+    });
+    $('.preset-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      try {
+        const p = this.#ctx.host.savePreset($('.preset-name').value);
+        $('.preset-form').hidden = true;
+        $('.preset-name').value = '';
+        this.#ctx.say('Preset “{name}” saved in this browser.', { values: { name: p.name } });
+      } catch {
+        // reported by savePreset
+      }
+    });
+    $('.save-settings').addEventListener('click', () => {
+      const blob = new Blob([JSON.stringify(this.#ctx.host.settingsRecord(), null, 2)], { type: 'application/json' });
+      saveBlob(root, blob, 'smp-settings.json');
+    });
+    $('.settings-file').addEventListener('change', (e) => {
+      const file = e.target.files?.[0];
+      e.target.value = '';
+      if (file) this.#ctx.host.loadSettings(file).catch(() => {});
+    });
+  }
+}

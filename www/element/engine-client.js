@@ -1,0 +1,114 @@
+// The engine client: loads the wasm module once per page and turns what
+// crosses the boundary (exceptions with a `code`, pointers into wasm memory)
+// into what the element works with (SmpError, ImageData views).
+
+import init, { Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom } from '../pkg/smp_visualiser.js';
+
+export { Engine, workingSize, checkDecodeSize, ensureRoom };
+
+/** Bytes a pixel the page's engine needs for a photo (photo, area, undo). */
+export const ENGINE_BYTES_PER_PX = 7;
+/** Bytes a pixel a full-resolution render needs on the page's own thread. */
+export const FULL_RENDER_BYTES_PER_PX = 20;
+/** Longest side of the live preview, in pixels (export is always full size). */
+export const PREVIEW_SIDE_PX = 1600;
+
+/** An error with a stable `code` for scripts and a `message` for people. */
+export class SmpError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'SmpError';
+    this.code = code;
+  }
+}
+
+let wasmReady;
+/** Loads the wasm module once per page, relative to this file's own URL. */
+export function loadWasm() {
+  wasmReady ??= init({ module_or_path: new URL('../pkg/smp_visualiser_bg.wasm', import.meta.url) });
+  return wasmReady;
+}
+
+/** The settings table the engine owns (name, label, unit, range, choices). */
+export function readSchema() {
+  return JSON.parse(settingsSchema());
+}
+
+/** The browser's RangeError for a buffer it could not allocate, as our error. */
+export function outOfMemory() {
+  return new SmpError('out-of-memory', 'This device ran out of memory for this photo. Please use a smaller photo; your earlier work is kept.');
+}
+
+/** Converts an engine exception (a JS Error with `code`) to an SmpError. */
+export function asSmpError(e, fallbackCode = 'internal') {
+  if (e instanceof SmpError) return e;
+  if (e instanceof RangeError) return outOfMemory();
+  if (e instanceof WebAssembly.RuntimeError) {
+    // Only a bug gets here: memory is checked before every large step.
+    return new SmpError('engine-stopped', 'The simulation stopped unexpectedly. Please download what you need and reload the page.');
+  }
+  return new SmpError(e?.code ?? fallbackCode, e?.message ?? String(e));
+}
+
+/** The engine's number for a setting value: a plain number, or for a choice
+ * setting one of its names. */
+export function settingValue(spec, value) {
+  if (spec.choices.length) {
+    const i = spec.choices.indexOf(value);
+    if (i < 0) throw new SmpError('invalid-setting', `${spec.name} must be one of ${spec.choices.join(', ')}; got ${JSON.stringify(value)}.`);
+    return i;
+  }
+  if (typeof value !== 'number') throw new SmpError('invalid-setting', `${spec.name} must be a number, not ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/** An ImageData over wasm memory; valid only until the next engine call
+ * (any call may grow memory, which detaches older views). */
+export function pixelView(memory, ptr, w, h) {
+  return new ImageData(new Uint8ClampedArray(memory.buffer, ptr, w * h * 4), w, h);
+}
+
+/** The area's weights (one byte a pixel) from an ImageData's alpha. */
+export function weightsOf(imageData, w, h) {
+  if (!(imageData instanceof ImageData)) throw new SmpError('invalid-mask', 'The area must be an ImageData or null.');
+  if (imageData.width !== w || imageData.height !== h) {
+    throw new SmpError('mask-size-mismatch', `The area is ${imageData.width}×${imageData.height} but the photo is ${w}×${h}; they must be the same size.`);
+  }
+  const weights = new Uint8Array(w * h);
+  for (let i = 0; i < weights.length; i++) weights[i] = imageData.data[i * 4 + 3];
+  return weights;
+}
+
+/** The area as white ImageData whose alpha is the weight. */
+export function imageDataOf(weights, w, h) {
+  const data = new ImageData(w, h);
+  for (let i = 0; i < weights.length; i++) {
+    data.data[i * 4] = 255;
+    data.data[i * 4 + 1] = 255;
+    data.data[i * 4 + 2] = 255;
+    data.data[i * 4 + 3] = weights[i];
+  }
+  return data;
+}
+
+/** Every setting as a plain number, or a choice's name. */
+export function settingsOf(engine, schema) {
+  const out = {};
+  for (const s of schema) {
+    const v = engine.setting(s.name);
+    out[s.name] = s.choices.length ? s.choices[v] : v;
+  }
+  return out;
+}
+
+/** Every setting as the engine's numbers: `[names, values]`, as the
+ * worker takes them. */
+export function settingsArrays(engine, schema) {
+  const names = schema.map((s) => s.name);
+  return [names, Float64Array.from(names, (n) => engine.setting(n))];
+}
+
+/** A copy of the loaded photo's RGBA pixels (for the worker). */
+export function photoCopy(engine, memory) {
+  return new Uint8Array(memory.buffer, engine.beforePtr(), engine.width() * engine.height() * 4).slice();
+}

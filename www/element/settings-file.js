@@ -1,0 +1,33 @@
+// Settings that travel with a result: a JSON record, saved as a file or
+// inside an exported PNG's text chunk, so a result can be reproduced later.
+
+import { SmpError } from './engine-client.js';
+import { isPng, readTextChunk } from '../png-meta.js';
+
+/** Name of the PNG text chunk (and JSON format) that carries the settings. */
+export const META_KEY = 'smp-visualiser';
+
+/** The record of `settings`: `{ app, version, settings }`. */
+export function settingsRecord(settings) {
+  return { app: META_KEY, version: 1, settings };
+}
+
+/** The settings of a record, a JSON file or a PNG the visualiser exported;
+ * `no-settings` when it carries none. */
+export async function readSettings(source) {
+  let record = source;
+  if (source instanceof Blob) {
+    const bytes = new Uint8Array(await source.arrayBuffer());
+    const text = isPng(bytes) ? readTextChunk(bytes, META_KEY) : new TextDecoder().decode(bytes);
+    if (text === null) throw new SmpError('no-settings', 'This image carries no visualiser settings.');
+    try {
+      record = JSON.parse(text);
+    } catch {
+      throw new SmpError('no-settings', 'This file is not a visualiser settings file.');
+    }
+  }
+  if (record?.app !== META_KEY || typeof record.settings !== 'object' || record.settings === null) {
+    throw new SmpError('no-settings', 'This file is not a visualiser settings file.');
+  }
+  return record.settings;
+}

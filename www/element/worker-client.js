@@ -1,0 +1,92 @@
+// The export worker's client: full-resolution renders (exports, sharp zoomed
+// views) run in a Web Worker so the page's thread stays free. The worker gets
+// each photo when it loads and builds its caches in the background; replies
+// are matched to requests by id.
+
+/** Starts the export worker next to the element. From another origin (a
+ * partner site loading the element from a CDN) a worker cannot be started
+ * from the module's URL directly, so a tiny blob module imports it (the
+ * page's CSP then needs `worker-src blob:`). */
+function startWorker() {
+  const url = new URL('../smp-worker.js', import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, { type: 'module' });
+  const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+  return new Worker(shim, { type: 'module' });
+}
+
+/** One element's worker. Every request resolves (never rejects) with the
+ * worker's reply: `{ ok: true, … }`, or `{ ok: false, code, message }`, or
+ * `{ ok: false, fallback: true }` when there is no worker (render here). */
+export class WorkerClient {
+  #worker = null;
+  #seq = 0;
+  #replies = new Map();
+
+  /** Whether a worker runs (exports then render off the page's thread). */
+  get running() {
+    return this.#worker !== null;
+  }
+
+  /** Sends a newly loaded photo (RGBA, copied) with the current settings. */
+  load(rgba, width, height, [names, values]) {
+    if (!this.#worker && !this.#start()) return;
+    this.#worker.postMessage({ type: 'load', rgba, width, height, names, values }, [rgba.buffer]);
+  }
+
+  /** The full-resolution result for `mask` and settings: `{ ok, pixels }`. */
+  render(mask, [names, values]) {
+    return this.#ask({ type: 'render', mask, names, values }, [mask.buffer]);
+  }
+
+  /** A rectangle of the full-resolution result and of the photo:
+   * `{ ok, after, before }`. */
+  crop(rect, mask, [names, values]) {
+    return this.#ask({ type: 'crop', rect, mask, names, values }, [mask.buffer]);
+  }
+
+  /** The worker's wasm memory in bytes, or 0 when none runs. */
+  async memoryBytes() {
+    if (!this.#worker) return 0;
+    const reply = await this.#ask({ type: 'stats' });
+    return reply.ok ? reply.memoryBytes : 0;
+  }
+
+  /** Ends the worker (the element left the page). */
+  terminate() {
+    this.#drop();
+  }
+
+  #start() {
+    try {
+      this.#worker = startWorker();
+    } catch {
+      return false; // no workers here (or a policy forbids them): exports render on the page's thread
+    }
+    this.#worker.onmessage = ({ data }) => {
+      if (data.dead) this.#drop(false);
+      const pending = this.#replies.get(data.id);
+      this.#replies.delete(data.id);
+      pending?.(data);
+    };
+    // A failed worker is dropped; exports then render on the page's thread.
+    this.#worker.onerror = () => this.#drop();
+    return true;
+  }
+
+  #ask(message, transfer = []) {
+    if (!this.#worker) return Promise.resolve({ ok: false, fallback: true });
+    const id = ++this.#seq;
+    return new Promise((ok) => {
+      this.#replies.set(id, ok);
+      this.#worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  #drop(answerPending = true) {
+    this.#worker?.terminate();
+    this.#worker = null;
+    if (!answerPending) return;
+    for (const reply of this.#replies.values()) reply({ ok: false, fallback: true });
+    this.#replies.clear();
+  }
+}
