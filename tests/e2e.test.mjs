@@ -105,9 +105,10 @@ test('eraser and clear remove the area; the step guide follows', async () => {
   await page.locator(`${el} input.photo-file`).setInputFiles(fx.skin);
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });
   await page.locator(`${el} .tool[data-tool=paint]`).click();
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
   const stage = await page.locator(`${el} .stage`).boundingBox();
-  const cx = stage.x + stage.width * 0.3;
-  const cy = stage.y + stage.height * 0.5;
+  let cx = stage.x + stage.width * 0.3;
+  let cy = stage.y + stage.height * 0.5;
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   await page.mouse.move(cx + 60, cy, { steps: 6 });
@@ -117,7 +118,12 @@ test('eraser and clear remove the area; the step guide follows', async () => {
   const painted = await count();
   assert.ok(painted > 500);
   assert.equal(await page.locator(`${el} .steps li[aria-current=step]`).textContent(), '3. Result');
+  // Picking a tool in the bench may scroll the page: find the same spot again.
   await page.locator(`${el} .tool[data-tool=erase]`).click();
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
+  const moved = await page.locator(`${el} .stage`).boundingBox();
+  cx = moved.x + moved.width * 0.3;
+  cy = moved.y + moved.height * 0.5;
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   await page.mouse.move(cx + 60, cy, { steps: 6 });
@@ -298,6 +304,8 @@ test('works at phone size with touch', async () => {
   assert.ok(stage.width <= 360 && stage.width > 300, `stage ${stage.width}px wide`);
   // With Paint picked, a touch drag paints (pointer events from touch).
   await page.locator(`${el} .tool[data-tool=paint]`).click();
+  await page.locator(`${el} .stage`).scrollIntoViewIfNeeded();
+  Object.assign(stage, await page.locator(`${el} .stage`).boundingBox());
   const cdp = await page.context().newCDPSession(page);
   const point = (x, y) => [{ x: stage.x + stage.width * x, y: stage.y + stage.height * y }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(0.3, 0.5) });
@@ -719,7 +727,7 @@ test('strings: one table translates the interface', async () => {
       'Before and after divider': 'Curseur avant/après',
     };
   });
-  assert.match(await page.locator(`${el} .start label.primary`).textContent(), /Choisir une photo/);
+  assert.match(await page.locator(`${el} .start label.choose`).textContent(), /Choisir une photo/);
   assert.equal(await page.locator(`${el} .privacy`).textContent(), 'Votre photo reste sur cet appareil.');
   await page.locator(`${el} button.sample`).click();
   await page.locator(`${el} .work`).waitFor({ state: 'visible' });

@@ -147,7 +147,10 @@ try {
     const input = v.shadowRoot.querySelector('input.photo-file');
     input.addEventListener('change', () => { window.__t0 = performance.now(); }, { capture: true });
     new MutationObserver(() => {
-      if (!window.__t1 && v.shadowRoot.querySelector('.status').textContent.startsWith('Photo loaded')) window.__t1 = performance.now();
+      const text = v.shadowRoot.querySelector('.status').textContent;
+      if (!window.__tShown && text.startsWith('Photo loaded')) window.__tShown = performance.now();
+      // The proposal is drawn before its message is cleared.
+      if (!window.__t1 && v.hasArea) window.__t1 = performance.now();
     }).observe(v.shadowRoot.querySelector('.status'), { childList: true, characterData: true, subtree: true });
     window.__long = [];
     new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push({ at: e.startTime, ms: e.duration }); }).observe({ type: 'longtask' });
@@ -155,9 +158,9 @@ try {
   await user.locator('smp-visualiser input.photo-file').setInputFiles(jpg);
   await user.waitForFunction(() => window.__t1, null, { timeout: 60000 });
   const firstImage = await user.evaluate(() => window.__t1 - window.__t0);
+  const photoShown = await user.evaluate(() => window.__tShown - window.__t0);
   // The observer works: loading a 12 MP photo itself has long tasks.
   const loadLong = await user.evaluate(() => window.__long.map((e) => e.ms));
-  await user.evaluate(() => document.querySelector('smp-visualiser').autoRegion());
   await user.waitForTimeout(1500); // let the worker finish preparing
   const longDuring = async (action) => {
     const start = await user.evaluate(() => performance.now());
@@ -184,16 +187,18 @@ try {
     await user.keyboard.up('Control');
     await user.waitForTimeout(1200); // the full-resolution detail arrives
   });
-  const sizes = execFileSync('bash', ['-c', `cd ${join(ROOT, 'www')} && cat smp-visualiser.js png-meta.js smp-worker.js page.js page.css sw.js pkg/smp_visualiser.js | gzip -9 | wc -c; gzip -9 < pkg/smp_visualiser_bg.wasm | wc -c`]).toString().trim().split(/\s+/).map(Number);
+  // The sizes of dist/ (minified, each file gzipped on its own), as tools/dist.sh counts them.
+  const sizes = execFileSync('bash', [join(ROOT, 'tools', 'dist.sh')]).toString().match(/(\d+) bytes gzipped.*wasm (\d+) bytes/).slice(1).map(Number);
   const worst = (list) => (list.length ? `${Math.max(...list).toFixed(0)} ms (${list.length})` : 'none');
   console.log('\nthe page in headless Chromium, 12 MP JPEG (4243×2828)\n');
   console.log(`| measure | value | target |`);
   console.log(`|---|---|---|`);
-  console.log(`| photo chosen → first after-image on screen | ${firstImage.toFixed(0)} ms | ≤ 1500 ms ${firstImage <= 1500 ? '✓' : '✗'} |`);
+  console.log(`| photo chosen → photo on screen | ${photoShown.toFixed(0)} ms | (not a target) |`);
+  console.log(`| photo chosen → first after-image, area proposed, on screen | ${firstImage.toFixed(0)} ms | ≤ 1500 ms ${firstImage <= 1500 ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while loading the photo | ${worst(loadLong)} | (not a target) |`);
   console.log(`| longest main-thread task while dragging a slider | ${worst(dragLong)} | none over 100 ms ${dragLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while zooming | ${worst(zoomLong)} | none over 100 ms ${zoomLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
-  console.log(`| page scripts and styles, gzipped | ${(sizes[0] / 1024).toFixed(1)} KB | ≤ 40 KB ${sizes[0] <= 40 * 1024 ? '✓' : '✗'} |`);
+  console.log(`| element scripts and styles (dist/, minified), gzipped | ${(sizes[0] / 1024).toFixed(1)} KB | ≤ 40 KB ${sizes[0] <= 40 * 1024 ? '✓' : '✗'} |`);
   console.log(`| wasm, gzipped | ${(sizes[1] / 1024).toFixed(1)} KB | ≤ 250 KB ${sizes[1] <= 250 * 1024 ? '✓' : '✗'} |`);
 } finally {
   await browser.close();

@@ -136,9 +136,11 @@ export class Flow {
     s.classList.toggle('error', error);
     s.classList.remove('faded');
     if (text && !error && !stay) this.#fadeTimer = setTimeout(() => s.classList.add('faded'), MESSAGE_MS);
-    if (!text) return;
+    // An error wholly out of view is brought into view; other messages do
+    // not move the page under the person's finger.
+    if (!text || !error) return;
     const r = s.getBoundingClientRect();
-    if (r.height && (r.top < 0 || r.bottom > innerHeight)) s.scrollIntoView({ block: 'nearest' });
+    if (r.height && (r.bottom < 0 || r.top > innerHeight)) s.scrollIntoView({ block: 'nearest' });
   }
 
   #placeStatus() {

@@ -130,7 +130,9 @@ STYLES.replaceSync(`
   .presets, .preset-form { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
   .preset-name { min-height: 44px; font: inherit; padding: 0 8px; }
   .controls { display: grid; gap: 10px 16px; grid-template-columns: 1fr; }
-  .control { display: grid; gap: 2px; }
+  .control { display: grid; gap: 2px; min-width: 0; }
+  select { max-width: 100%; }
+  .bench button, .bench .button { padding: 6px 12px; }
   .control .row { display: flex; justify-content: space-between; gap: 8px; font-size: 0.95rem; }
   .control output { font-variant-numeric: tabular-nums; color: var(--smp-muted); }
   .control select { width: 100%; }
@@ -152,7 +154,7 @@ STYLES.replaceSync(`
   .keys dd { margin: 0; color: var(--smp-muted); }
   @container (min-width: 900px) {
     [data-controls="technician"] .work { grid-template-columns: minmax(0, 1fr) minmax(300px, 360px); align-items: start; }
-    [data-controls="technician"] .stage-wrap { width: min(100%, calc(70vh * var(--aspect, 1.333))); }
+    [data-controls="technician"] .stage-wrap { width: min(100%, calc(66vh * var(--aspect, 1.333))); }
     [data-controls="technician"] .view-col { position: sticky; top: 0; }
     [data-controls="technician"] .bench { max-height: 100vh; overflow-y: auto; padding-inline-end: 4px; }
   }
@@ -165,16 +167,18 @@ STYLES.replaceSync(`
   .looks { border: 0; margin: 0; padding: 0; width: 100%; display: grid; gap: 8px; grid-template-columns: repeat(3, minmax(0, 1fr)); }
   .looks legend { font-weight: 600; margin-bottom: 6px; padding: 0; }
   .look-card {
-    display: grid; justify-items: center; gap: 4px; padding: 8px 4px; min-height: 44px; border-radius: 10px;
+    display: grid; justify-items: center; gap: 2px; padding: 6px 4px; min-height: 44px; border-radius: 10px;
     border: 2px solid var(--smp-border); cursor: pointer; font-size: 0.9rem; text-align: center; line-height: 1.2;
   }
-  .look-card svg { width: 56px; height: 56px; }
+  .look-card svg { width: 48px; height: 36px; }
   .look-card:has(input:checked) { border-color: var(--smp-accent); background: color-mix(in srgb, var(--smp-accent) 10%, transparent); font-weight: 600; }
   .look-card input { position: absolute; opacity: 0; width: 1px; height: 1px; }
   .range { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: 10px; align-items: center; width: 100%; font-size: 0.95rem; }
   .range input[type="range"] { min-height: 44px; }
   .change-area { justify-self: center; }
-  [data-controls="client"] :is(.bench, .stage-bar .hold) { display: none !important; }
+  /* The client's result: the primary action right under the photo, then the choices. */
+  [data-controls="client"] .client-result { order: 1; }
+  [data-controls="client"] :is(.bench, .hold) { display: none !important; }
   [data-controls="technician"] .change-area { display: none !important; }
   [data-controls="technician"] :is(.client-area, .client-result) { display: none !important; }
   [data-controls="client"][data-screen="area"] .client-result,

@@ -74,7 +74,6 @@ TEMPLATE.innerHTML = `
         <p class="status" role="status" aria-live="polite"></p>
       </div>
       <div class="stage-bar">
-        <button type="button" class="hold" aria-label="Hold to see before">Hold to see before</button>
         <button type="button" class="zoom-reset" hidden aria-keyshortcuts="0">Reset zoom</button>
       </div>
       <div class="client-area">
@@ -95,6 +94,7 @@ TEMPLATE.innerHTML = `
         <label class="range"><span>Fewer dots</span><input type="range" class="client-density" aria-label="Fewer or more dots"><span>More dots</span></label>
       </div>
       <div class="actions">
+        <button type="button" class="hold" aria-label="Hold to see before">Hold to see before</button>
         <button type="button" class="primary download">Download image</button>
         <button type="button" class="share" hidden>Share</button>
         <a class="button primary cta" hidden part="cta"></a>
