@@ -854,6 +854,23 @@ pub fn taps_for(reference: &Mask, min_pixels: usize) -> Vec<Tap> {
         .collect()
 }
 
+/// The head: everything that is not the backdrop behind it, at full size
+/// with a soft edge. The hairline designer starts from it when there is no
+/// area yet, so the scalp side of a hairline never reaches the wall.
+pub fn head_area(photo: &Rgba8Image) -> Result<Mask, SmpError> {
+    let small = photo.downscaled_to_fit(WORK_SIDE)?;
+    let f = features(&small);
+    let head: Vec<bool> = f.background.iter().map(|&b| !b).collect();
+    upscale_feathered(
+        &head,
+        &vec![1.0; f.w * f.h],
+        f.w,
+        f.h,
+        photo.width,
+        photo.height,
+    )
+}
+
 /// Width, height and named 0–255 maps, from [`feature_maps`].
 #[doc(hidden)]
 pub type FeatureMaps = (usize, usize, Vec<(&'static str, Vec<u8>)>);

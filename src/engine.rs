@@ -237,6 +237,18 @@ impl Engine {
         Ok(())
     }
 
+    /// Forgets a scale that was given (`pxPerMm`), so the photo's own
+    /// estimate applies again: a measured scale belongs to one photo, and
+    /// must not carry over to the next client's.
+    pub fn forget_scale(&mut self) {
+        self.settings.px_per_mm = None;
+    }
+
+    /// Whether the scale was given (measured or set) rather than estimated.
+    pub fn scale_given(&self) -> bool {
+        self.settings.px_per_mm.is_some()
+    }
+
     fn mask_changed(l: &mut Loaded, r: Rect) {
         l.pending_preview = l.pending_preview.union(r);
         l.pending_full = l.pending_full.union(r);
@@ -360,25 +372,24 @@ impl Engine {
         let (w, h) = self.size();
         let ppm = self.settings.px_per_mm_for(w, h);
         let seed = self.settings.seed;
-        if self
-            .loaded
-            .as_ref()
-            .ok_or_else(no_image)?
-            .hairline_base
-            .is_none()
-        {
+        let l = self.loaded.as_ref().ok_or_else(no_image)?;
+        let fresh = l.hairline_base.is_none();
+        // With no area yet the hairline trims the head, never the backdrop.
+        let base = match &l.hairline_base {
+            Some(base) => base.clone(),
+            None if l.mask.is_empty() => crate::detect::head_area(&l.full)?.weights,
+            None => l.mask.weights.clone(),
+        };
+        let mut shaped = Mask::new(w, h, base.clone())?;
+        // Shaped before the undo step: a bad hairline leaves no step behind.
+        hairline::apply(&mut shaped, handles, style, ppm, seed)?;
+        if fresh {
             self.checkpoint()?;
-            let l = self.loaded.as_mut().ok_or_else(no_image)?;
-            let base = if l.mask.is_empty() {
-                vec![255; l.mask.weights.len()]
-            } else {
-                l.mask.weights.clone()
-            };
-            l.hairline_base = Some(base);
         }
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        let mut shaped = Mask::new(w, h, l.hairline_base.clone().unwrap_or_default())?;
-        hairline::apply(&mut shaped, handles, style, ppm, seed)?;
+        if fresh {
+            l.hairline_base = Some(base);
+        }
         l.mask = shaped;
         Self::mask_changed(l, whole(w, h));
         Ok(())

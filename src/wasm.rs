@@ -113,6 +113,18 @@ impl Engine {
         self.core.make_room_for_load();
     }
 
+    /// Forgets a given scale: the next photo gets its own estimate.
+    #[wasm_bindgen(js_name = forgetScale)]
+    pub fn forget_scale(&mut self) {
+        self.core.forget_scale();
+    }
+
+    /// Whether the scale was given (measured or set) rather than estimated.
+    #[wasm_bindgen(js_name = scaleGiven)]
+    pub fn scale_given(&self) -> bool {
+        self.core.scale_given()
+    }
+
     /// Loads the synthetic sample scalp photo (see `smp sample`); starts an empty area.
     #[wasm_bindgen(js_name = loadSample)]
     pub fn load_sample(

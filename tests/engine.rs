@@ -678,3 +678,20 @@ fn making_room_for_a_load_forgets_undo_but_keeps_the_photo_area_and_pixels() {
     assert!(e.render_preview().unwrap() == preview.as_slice());
     assert!(e.render_full().unwrap() == full.as_slice());
 }
+
+#[test]
+fn a_given_scale_can_be_forgotten_for_the_next_photo() {
+    let mut e = Engine::new();
+    e.load_image(
+        Rgba8Image::new(400, 300, vec![180; 400 * 300 * 4]).unwrap(),
+        400,
+    )
+    .unwrap();
+    let estimated = e.setting("pxPerMm").unwrap();
+    e.set_settings(&[("pxPerMm", 9.0)]).unwrap();
+    assert!(e.scale_given());
+    assert_eq!(e.setting("pxPerMm"), Some(9.0));
+    e.forget_scale();
+    assert!(!e.scale_given());
+    assert_eq!(e.setting("pxPerMm"), Some(estimated));
+}

@@ -1,5 +1,6 @@
 // The README's screenshots of each screen, on a 390×844 touch phone (the
-// client's three screens) and on a 1440×900 laptop (the technician's bench),
+// client's three screens) and on a 1440×900 laptop (the client's result and
+// the technician's bench),
 // all on the built-in synthetic sample scalp. Usage: node tools/screenshots.mjs
 // (after `make build`); writes docs/*.jpg.
 import { startBrowser, ready, ROOT } from '../tests/helpers.mjs';
@@ -25,6 +26,15 @@ try {
   await phone.locator('smp-visualiser .stage').scrollIntoViewIfNeeded();
   await shot(phone, 'phone-3-result.jpg');
 
+  const desk = await browser.open('?for=client', { viewport: { width: 1440, height: 900 } });
+  await ready(desk);
+  await desk.locator('smp-visualiser button.sample').click();
+  await screen(desk, 'area');
+  await desk.waitForFunction(() => document.querySelector('smp-visualiser').hasArea);
+  await desk.locator('smp-visualiser button.accept').click();
+  await screen(desk, 'result');
+  await shot(desk, 'laptop-client-result.jpg');
+
   const laptop = await browser.open('?for=technician', { viewport: { width: 1440, height: 900 } });
   await ready(laptop);
   await laptop.locator('smp-visualiser button.sample').click();
@@ -34,4 +44,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log('docs/: phone-1-photo.jpg, phone-2-area.jpg, phone-3-result.jpg, laptop-technician.jpg');
+console.log('docs/: phone-1-photo.jpg, phone-2-area.jpg, phone-3-result.jpg, laptop-client-result.jpg, laptop-technician.jpg');

@@ -10,6 +10,7 @@
 
 import {
   SmpError, Engine, loadWasm, readSchema, asSmpError, settingValue, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
+  loadKeepingScale, requirePhoto, engineUnavailable,
   workingSize, checkDecodeSize, ensureRoom, ENGINE_BYTES_PER_PX, PREVIEW_SIDE_PX,
 } from './element/engine-client.js';
 import { decodePhoto } from './element/photo-file.js';
@@ -39,6 +40,8 @@ export class SmpVisualiser extends HTMLElement {
   #readyResolve;
   #readyReject;
   #hasArea = false;
+  /** Counts loaded photos, so an export knows the photo it started on. */
+  #photoNumber = 0;
   #words = new Translator();
   #worker = new WorkerClient();
   #view;
@@ -65,20 +68,16 @@ export class SmpVisualiser extends HTMLElement {
       host: this,
       root,
       $: (sel) => root.querySelector(sel),
-      get engine() { return self.#engine; },
-      get memory() { return self.#memory; },
-      get schema() { return self.#schema; },
+      get engine() { return self.#engine; }, get memory() { return self.#memory; }, get schema() { return self.#schema; },
       worker: this.#worker,
-      get view() { return self.#view; },
-      get tools() { return self.#tools; },
+      get view() { return self.#view; }, get tools() { return self.#tools; },
       t: (source, values) => this.#words.t(source, values),
       say: (text, options) => this.#flow.say(text, options),
       report: (err) => this.#report(err),
-      emitChange: () => this.#emitChange(),
+      emitChange: () => this.#emit('smp-change', { settings: this.settings }),
       settingsArrays: () => settingsArrays(this.#engine, this.#schema),
       areaChanged: (render) => this.#areaChanged(render),
       historyStep: (back) => this.#historyStep(back),
-      
       tool: () => this.#tools.tool,
       isClient: () => this.#flow.isClient,
       showArea: () => this.#flow.showArea,
@@ -97,8 +96,11 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Registers a translation table for the `lang` attribute. */
   static addLanguage(lang, table) {
-    LANGUAGES.set(String(lang).toLowerCase(), { ...table });
-    for (const el of document.querySelectorAll('smp-visualiser')) el.attributeChangedCallback('lang');
+    const key = String(lang).toLowerCase();
+    LANGUAGES.set(key, { ...table });
+    for (const el of document.querySelectorAll('smp-visualiser')) {
+      if ((el.getAttribute('lang') ?? '').toLowerCase() === key) el.attributeChangedCallback('lang');
+    }
   }
 
   /** The English source of every static label, then every message. */
@@ -114,11 +116,10 @@ export class SmpVisualiser extends HTMLElement {
       case 'preset':
         if (value && this.#engine) this.#applyPresetQuietly(value);
         break;
-      case 'lang': {
-        this.#words.reset();
-        this.strings = LANGUAGES.get((value ?? '').toLowerCase()) ?? {};
+      case 'lang':
+        this.#words.setLanguage(LANGUAGES.get((value ?? '').toLowerCase()));
+        this.strings = {};
         break;
-      }
       case 'controls':
         $('.app').dataset.controls = value === 'client' ? 'client' : 'technician';
         this.#flow.placeTools();
@@ -154,10 +155,11 @@ export class SmpVisualiser extends HTMLElement {
       if (this.getAttribute('lang')) this.attributeChangedCallback('lang');
       this.#readyResolve();
       if (this.getAttribute('preset')) this.#applyPresetQuietly(this.getAttribute('preset'));
-      this.dispatchEvent(new CustomEvent('smp-ready', { bubbles: true, composed: true }));
-    } catch {
-      const err = new SmpError('engine-unavailable', 'The visualiser could not start in this browser.');
+      this.#emit('smp-ready', null);
+    } catch (e) {
+      const err = engineUnavailable(e);
       this.#readyReject(err);
+      this.#flow.unavailable();
       this.#report(err);
     }
   }
@@ -193,8 +195,7 @@ export class SmpVisualiser extends HTMLElement {
   }
 
   set comparePosition(v) {
-    const n = Number(v);
-    if (Number.isFinite(n)) this.#view.setSplit(n);
+    if (Number.isFinite(Number(v))) this.#view.setSplit(Number(v));
   }
 
   /** How before and after are compared: `wipe` (a divider) or `side-by-side`. */
@@ -209,14 +210,11 @@ export class SmpVisualiser extends HTMLElement {
   /** Synchronised zoom of before and after: `{ scale, x, y }`, scale 1–8
    * and the photo point (fractions 0–1) at the view's centre. */
   get zoom() {
-    const { s, ox, oy } = this.#view.zoom;
-    return { scale: s, x: ox + 0.5 / s, y: oy + 0.5 / s };
+    return this.#view.centredZoom;
   }
 
-  set zoom({ scale = 1, x = 0.5, y = 0.5 } = {}) {
-    if (![scale, x, y].every(Number.isFinite)) return;
-    const s = Math.min(8, Math.max(1, scale));
-    this.#view.applyZoom({ s, ox: x - 0.5 / s, oy: y - 0.5 / s });
+  set zoom(zoom) {
+    this.#view.centredZoom = zoom;
   }
 
   /** Every text the element shows, as `{ englishSource: shownText }`. */
@@ -250,7 +248,7 @@ export class SmpVisualiser extends HTMLElement {
       // copy into wasm memory cannot fail gracefully.
       this.#engine.makeRoomForLoad();
       ensureRoom(photo.width, photo.height, ENGINE_BYTES_PER_PX);
-      this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX);
+      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX));
       const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
       return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
     });
@@ -262,7 +260,7 @@ export class SmpVisualiser extends HTMLElement {
    * `{ findArea: true }` its area is proposed too. */
   async loadSample({ findArea = false } = {}) {
     const loaded = await this.#guard(async () => {
-      this.#engine.loadSample(1600, 1200, 1, PREVIEW_SIDE_PX);
+      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadSample(1600, 1200, 1, PREVIEW_SIDE_PX));
       return this.#loaded('Sample loaded. Now mark its two bald patches.');
     });
     await this.#flow.afterLoad(loaded, findArea);
@@ -272,7 +270,7 @@ export class SmpVisualiser extends HTMLElement {
   /** Sets the treatment area (ImageData of the photo's size, alpha = weight), or clears it with null. */
   async setMask(imageData) {
     return this.#guard(async () => {
-      this.#requireImage();
+      requirePhoto(this.hasPhoto);
       const weights = imageData === null || imageData === undefined ? null : weightsOf(imageData, this.#engine.width(), this.#engine.height());
       this.#engine.checkpoint();
       if (weights) this.#engine.setMask(weights);
@@ -287,7 +285,7 @@ export class SmpVisualiser extends HTMLElement {
    * is then unchanged). */
   async autoRegion({ taps = [] } = {}) {
     return this.#guard(async () => {
-      this.#requireImage();
+      requirePhoto(this.hasPhoto);
       await this.#tools.detect(taps, false);
     });
   }
@@ -297,7 +295,7 @@ export class SmpVisualiser extends HTMLElement {
    * the new `pxPerMm`. */
   async calibrate({ x0, y0, x1, y1, lengthMm } = {}) {
     return this.#guard(async () => {
-      this.#requireImage();
+      requirePhoto(this.hasPhoto);
       const pxPerMm = this.#tools.scaleFrom({ x0, y0, x1, y1, lengthMm });
       await this.setSettings({ pxPerMm });
       this.#flow.say('Scale set: {value} pixels per mm.', { values: { value: pxPerMm.toFixed(1) } });
@@ -311,7 +309,7 @@ export class SmpVisualiser extends HTMLElement {
    * becomes the area. One undo step. */
   async setHairline({ handles, style = 'soft' } = {}) {
     return this.#guard(async () => {
-      this.#requireImage();
+      requirePhoto(this.hasPhoto);
       this.#tools.applyHairline(handles, style);
       this.#areaChanged(true);
     });
@@ -319,14 +317,12 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Undoes the last change of the area; resolves false when there is none. */
   async undo() {
-    await this.ready;
-    return this.#historyStep(true);
+    return this.ready.then(() => this.#historyStep(true));
   }
 
   /** Redoes the last undone change of the area. */
   async redo() {
-    await this.ready;
-    return this.#historyStep(false);
+    return this.ready.then(() => this.#historyStep(false));
   }
 
   #historyStep(back) {
@@ -371,7 +367,7 @@ export class SmpVisualiser extends HTMLElement {
       this.#engine.setSettings(names, Float64Array.from(values));
       this.#controls.sync();
       if (this.hasPhoto) this.#view.renderNow();
-      this.#emitChange();
+      this.#emit('smp-change', { settings: this.settings });
     });
   }
 
@@ -382,15 +378,18 @@ export class SmpVisualiser extends HTMLElement {
    * in a text chunk (see `loadSettings`). */
   async exportImage({ type = 'image/png', layout = 'after', quality = 0.92, disclaimer, date = new Date() } = {}) {
     return this.#guard(async () => {
-      this.#requireImage();
+      requirePhoto(this.hasPhoto);
       if (disclaimer !== undefined && typeof disclaimer !== 'string') throw new SmpError('invalid-export', 'disclaimer must be text.');
       const note = disclaimer ?? (layout === 'side-by-side' ? (this.getAttribute('disclaimer') ?? this.#words.t(DEFAULT_DISCLAIMER)) : '');
       const slow = setTimeout(() => this.#flow.say('Preparing your full-size image…'), 300);
+      const photo = this.#photoNumber;
+      const settings = this.settings;
       const blob = await exportResult({
         engine: this.#engine, memory: this.#memory, worker: this.#worker, settingsArrays: settingsArrays(this.#engine, this.#schema),
-        type, layout, quality, note, date, record: this.settingsRecord(), labels: [this.#words.t('Before'), this.#words.t('After')],
+        type, layout, quality, note, date, record: settingsRecord(settings), labels: [this.#words.t('Before'), this.#words.t('After')],
+        isCurrent: () => photo === this.#photoNumber,
       }).finally(() => clearTimeout(slow));
-      this.dispatchEvent(new CustomEvent('smp-export', { bubbles: true, composed: true, detail: { type, layout, size: blob.size, settings: this.settings } }));
+      this.#emit('smp-export', { type, layout, size: blob.size, settings });
       return blob;
     });
   }
@@ -436,9 +435,11 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Applies settings saved earlier: a JSON file or object from
    * `settingsRecord()`, or a PNG exported by the visualiser. */
-  async loadSettings(source) {
+  async loadSettings(source, { withScale = false } = {}) {
     return this.#guard(async () => {
-      await this.setSettings(await readSettings(source));
+      // Another photo's scale is not this one's, unless asked for.
+      const { pxPerMm, ...settings } = await readSettings(source);
+      await this.setSettings(withScale && pxPerMm !== undefined ? { ...settings, pxPerMm } : settings);
       this.#flow.say('Settings loaded.');
       return this.settings;
     });
@@ -465,12 +466,9 @@ export class SmpVisualiser extends HTMLElement {
     }
   }
 
-  #requireImage() {
-    if (!this.hasPhoto) throw new SmpError('no-image', 'Choose a photo first.');
-  }
-
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
+    this.#photoNumber++;
     this.#tools.resetForPhoto();
     this.#view.applyZoom({ s: 1, ox: 0, oy: 0 });
     this.#worker.load(photoCopy(this.#engine, this.#memory), this.#engine.width(), this.#engine.height(), settingsArrays(this.#engine, this.#schema));
@@ -483,13 +481,13 @@ export class SmpVisualiser extends HTMLElement {
     return { width: this.#engine.width(), height: this.#engine.height() };
   }
 
-  #emitChange() {
-    this.dispatchEvent(new CustomEvent('smp-change', { bubbles: true, composed: true, detail: { settings: this.settings } }));
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
   }
 
   #report(err) {
     this.#flow.say(err.message, { error: true });
-    this.dispatchEvent(new CustomEvent('smp-error', { bubbles: true, composed: true, detail: { code: err.code, message: err.message } }));
+    this.#emit('smp-error', { code: err.code, message: err.message });
     return err;
   }
 }

@@ -74,6 +74,19 @@ export class CompareView {
     return this.#zoom;
   }
 
+  /** The zoom as the public API gives it: `{ scale, x, y }`, the photo
+   * point (fractions) at the view's centre. */
+  get centredZoom() {
+    const { s, ox, oy } = this.#zoom;
+    return { scale: s, x: ox + 0.5 / s, y: oy + 0.5 / s };
+  }
+
+  set centredZoom({ scale = 1, x = 0.5, y = 0.5 } = {}) {
+    if (![scale, x, y].every(Number.isFinite)) return;
+    const s = Math.min(MAX_ZOOM, Math.max(1, scale));
+    this.applyZoom({ s, ox: x - 0.5 / s, oy: y - 0.5 / s });
+  }
+
   /** Zooms by `factor` keeping the photo point under (fx, fy) — fractions
    * of the view — where it is. */
   zoomAt(factor, fx = 0.5, fy = 0.5) {

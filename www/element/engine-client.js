@@ -112,3 +112,33 @@ export function settingsArrays(engine, schema) {
 export function photoCopy(engine, memory) {
   return new Uint8Array(memory.buffer, engine.beforePtr(), engine.width() * engine.height() * 4).slice();
 }
+
+/** Fails with `no-image` unless a photo is loaded. */
+export function requirePhoto(hasPhoto) {
+  if (!hasPhoto) throw new SmpError('no-image', 'Choose a photo first.');
+}
+
+/** Puts a new photo into the engine by `load()`. A measured scale belongs
+ * to one photo (one client): it stays only when `keep` is asked for, or when
+ * the load fails (the earlier photo stays, and so does its scale). */
+export function loadKeepingScale(engine, keep, load) {
+  const scale = engine.scaleGiven() ? engine.setting('pxPerMm') : null;
+  if (!keep) engine.forgetScale();
+  try {
+    load();
+  } catch (e) {
+    if (scale !== null) engine.setSettings(['pxPerMm'], Float64Array.of(scale));
+    throw e;
+  }
+}
+
+/** Why the engine could not start, in words the page's owner can act on. */
+export function engineUnavailable(e) {
+  if (typeof WebAssembly !== 'object') {
+    return new SmpError('engine-unavailable', 'This browser cannot run WebAssembly, which the visualiser needs. Please use a current browser.');
+  }
+  if (/Content Security Policy|wasm-unsafe-eval|wasm-eval/i.test(String(e?.message ?? e))) {
+    return new SmpError('engine-unavailable', "This page's Content-Security-Policy does not allow WebAssembly: the site must add 'wasm-unsafe-eval' to its script-src.");
+  }
+  return new SmpError('engine-unavailable', 'The visualiser could not start in this browser.');
+}

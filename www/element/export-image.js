@@ -33,6 +33,13 @@ export function drawFooter(ctx, width, h, text) {
   ctx.fillText(text, Math.round(size * 0.8), h - band / 2, width - size * 1.6);
 }
 
+/** A date as YYYY-MM-DD on this device's calendar (not UTC: an evening
+ * consultation keeps its own date). */
+export function localDate(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 /** The file name a layout is saved under. */
 export function exportFileName(layout) {
   return layout === 'after' ? 'smp-after.png' : 'smp-before-after.png';
@@ -65,12 +72,15 @@ const EXPORT_LAYOUTS = ['after', 'before', 'side-by-side'];
  * and the `note`; a `note` on any other layout is burned in too. PNGs carry
  * the settings `record` (with layout, note and date) in a text chunk.
  */
-export async function exportResult({ engine, memory, worker, settingsArrays, type, layout, quality, note, date, record, labels }) {
+export async function exportResult({ engine, memory, worker, settingsArrays, type, layout, quality, note, date, record, labels, isCurrent }) {
   if (!EXPORT_TYPES.includes(type)) throw new SmpError('invalid-export', `type must be one of ${EXPORT_TYPES.join(', ')}.`);
   if (!EXPORT_LAYOUTS.includes(layout)) throw new SmpError('invalid-export', `layout must be one of ${EXPORT_LAYOUTS.join(', ')}.`);
   const w = engine.width();
   const h = engine.height();
   const after = layout === 'before' ? null : await renderFullResolution(engine, memory, worker, settingsArrays);
+  // A new photo loaded while the result was rendering: this export is of
+  // the earlier photo, whose pixels are gone; say so rather than mix them.
+  if (!isCurrent()) throw new SmpError('export-failed', 'A new photo was loaded while the image was being prepared. Please save it again.');
   const canvas = document.createElement('canvas');
   canvas.width = layout === 'side-by-side' ? w * 2 : w;
   canvas.height = h;
@@ -80,7 +90,7 @@ export async function exportResult({ engine, memory, worker, settingsArrays, typ
   if (layout !== 'after') ctx.putImageData(pixelView(memory, engine.beforePtr(), w, h), 0, 0);
   if (after) ctx.putImageData(new ImageData(after, w, h), layout === 'side-by-side' ? w : 0, 0);
   if (layout === 'side-by-side') drawLabels(ctx, w, h, labels);
-  const dateText = layout === 'side-by-side' && date instanceof Date ? date.toISOString().slice(0, 10) : '';
+  const dateText = layout === 'side-by-side' && date instanceof Date ? localDate(date) : '';
   const footer = [dateText, note].filter(Boolean).join('   ·   ');
   if (footer) drawFooter(ctx, canvas.width, h, footer);
   const blob = await new Promise((ok) => canvas.toBlob(ok, type, quality));

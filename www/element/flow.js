@@ -182,10 +182,16 @@ export class Flow {
     }
   }
 
-  /** Takes a pasted image when this element is the one being used. */
+  /** Takes a pasted image when this element is the one being used: it has
+   * the focus, or nothing else on the page has it (then only the page's
+   * first element takes it). A paste into the host page's own text box, or
+   * one another element took, is left alone. */
   paste(e) {
     const host = this.#ctx.host;
-    const mine = host.matches(':focus-within') || document.querySelector('smp-visualiser') === host;
+    if (e.defaultPrevented) return;
+    const active = document.activeElement;
+    const nothingFocused = !active || active === document.body || active === document.documentElement;
+    const mine = host.matches(':focus-within') || (nothingFocused && document.querySelector('smp-visualiser') === host);
     const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
     if (!mine || !file) return;
     e.preventDefault();
@@ -216,6 +222,13 @@ export class Flow {
         this.#ctx.report(new SmpError('share-failed', this.#ctx.t('Sharing is not available here; use Download instead.')));
       }
     }
+  }
+
+  /** The engine could not start: nothing that needs it can be used. */
+  unavailable() {
+    const { root, $ } = this.#ctx;
+    $('.app').dataset.unavailable = '';
+    for (const c of root.querySelectorAll('button, input, select')) c.disabled = true;
   }
 
   /** Shows Share only where the device can share files. */

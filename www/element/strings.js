@@ -77,26 +77,31 @@ export function sourceStrings(template, extra) {
   return [...found];
 }
 
-/** One element's translations: English source → text shown. */
+/** One element's translations: English source → text shown. The
+ * language's table (from `lang`) and the element's own `strings` are kept
+ * apart, so registering or switching a language keeps the own ones. */
 export class Translator {
-  #table = {};
+  #language = {};
+  #own = {};
   /** The English original of each translated text node and attribute. */
   #sources = new Map();
 
-  /** Merges `table` into the translations (non-text values are ignored). */
+  /** Merges `table` into the element's own translations (non-text values are ignored). */
   merge(table) {
-    for (const [k, v] of Object.entries(table)) if (typeof v === 'string') this.#table[k] = v;
+    for (const [k, v] of Object.entries(table)) if (typeof v === 'string') this.#own[k] = v;
   }
 
-  /** Forgets every translation (back to English). */
-  reset() {
-    this.#table = {};
+  /** Uses `table` (or none: English) as the language's translations. */
+  setLanguage(table) {
+    this.#language = {};
+    for (const [k, v] of Object.entries(table ?? {})) if (typeof v === 'string') this.#language[k] = v;
   }
 
-  /** A text in the current language, with `{name}` values filled in. */
+  /** A text in the current language, with `{name}` values filled in (as
+   * plain text: a `$&` in a value is not a replacement pattern). */
   t(source, values = {}) {
-    let text = this.#table[source] ?? source;
-    for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{${k}}`, String(v));
+    let text = this.#own[source] ?? this.#language[source] ?? source;
+    for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{${k}}`, () => String(v));
     return text;
   }
 

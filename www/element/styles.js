@@ -58,6 +58,7 @@ STYLES.replaceSync(`
   }
   a.button { text-decoration: none; }
   label.button { position: relative; }
+  label.button:has(input:disabled) { opacity: 0.5; cursor: default; }
   .file { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
   .hint { color: var(--smp-muted); font-size: 0.95rem; }
   .tips { text-align: start; width: min(100%, 420px); }

@@ -151,6 +151,7 @@ TEMPLATE.innerHTML = `
             </select>
           </label>
         </div>
+        <label class="inline"><input class="keep-scale" type="checkbox"> Keep this scale for the next photo</label>
         <form class="calibrate" hidden>
           <label class="inline">The line is
             <input class="calibrate-length" type="number" min="0.1" step="any" required aria-label="Length of the line">
