@@ -10,6 +10,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 RUST_SOURCES := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
 WASM := www/pkg/smp_visualiser_bg.wasm
+VERSION_TXT := www/pkg/version.txt
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -42,12 +43,16 @@ setup-browser:
 	fi
 
 ## build: the wasm module into www/pkg and the `smp` CLI; www/ is then servable
-build: setup $(WASM) $(CLI)
+build: setup $(WASM) $(VERSION_TXT) $(CLI)
 
 $(WASM): $(RUST_SOURCES) .make/wasm-target .make/wasm-bindgen-$(WB_VERSION)
 	cargo build --release --lib --target $(WASM_TARGET)
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg target/$(WASM_TARGET)/release/smp_visualiser.wasm
 	@touch $@
+
+# The build's version for the offline service worker: a hash of its files.
+$(VERSION_TXT): $(WASM) www/files.json $(wildcard www/*.js www/*.html www/*.css www/element/*.js)
+	node tools/version.mjs
 
 $(CLI): $(RUST_SOURCES)
 	cargo build --release --bin smp

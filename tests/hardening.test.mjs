@@ -218,3 +218,47 @@ test('side-by-side exports carry the date of the device, not of UTC', async () =
   assert.equal(date, '2026-12-01', 'evening UTC is the next morning in Auckland');
   assertNoErrors(assert, page);
 });
+
+test('the offline copy is the build\'s own files, under its version, and never a page with a query', async () => {
+  const page = await browser.open('?for=technician&client=Jane%20Doe');
+  await ready(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
+    }
+  });
+  // Other same-origin requests while online are not kept either.
+  await page.evaluate(() => fetch('files.json?x=1').then((r) => r.text()));
+  const kept = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const urls = [];
+    for (const n of names) for (const r of await (await caches.open(n)).keys()) urls.push(r.url);
+    const list = await (await fetch('files.json')).json();
+    return { names, urls, expected: ['files.json', 'pkg/version.txt', ...list.page, ...list.element].map((p) => new URL(p, location.href.split('?')[0]).href) };
+  });
+  const version = readFileSync(join(OUT, '..', '..', 'www', 'pkg', 'version.txt'), 'utf8').trim();
+  assert.deepEqual(kept.names, [`smp-visualiser-${version}`]);
+  assert.deepEqual([...kept.urls].sort(), [...kept.expected].sort());
+  assert.ok(kept.urls.every((u) => !u.includes('?')), 'no address with a query is kept');
+  // A new build replaces the kept set whole, under its own version.
+  const versionFile = join(OUT, '..', '..', 'www', 'pkg', 'version.txt');
+  try {
+    writeFileSync(versionFile, 'newbuild\n');
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).active.postMessage({ type: 'refresh' }));
+    const count = await page.evaluate(async () => {
+      while ((await caches.keys()).join() !== 'smp-visualiser-newbuild') await new Promise((ok) => setTimeout(ok, 50));
+      return (await (await caches.open('smp-visualiser-newbuild')).keys()).length;
+    });
+    assert.equal(count, kept.expected.length, 'every file of the new build is kept');
+  } finally {
+    writeFileSync(versionFile, `${version}\n`);
+  }
+  // Offline: the page comes back (with any query), but another version of a file does not.
+  await page.context().setOffline(true);
+  await page.goto(`${browser.base}?for=technician&client=Someone%20Else`);
+  await ready(page);
+  const other = await page.evaluate(() => fetch('smp-visualiser.js?v=2').then(() => 'answered', () => 'refused'));
+  assert.equal(other, 'refused');
+  await page.context().setOffline(false);
+});

@@ -21,7 +21,14 @@ choose(new URLSearchParams(location.search).get('for'), { remember: false });
 
 // Offline support for consultations.
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('sw.js').catch(() => {
-    // Without a service worker the app still works online.
-  });
+  navigator.serviceWorker
+    .register('sw.js')
+    .then(async () => {
+      // Online: let the worker keep this build (it replaces an older one whole).
+      const worker = (await navigator.serviceWorker.ready).active;
+      if (navigator.onLine) worker?.postMessage({ type: 'refresh' });
+    })
+    .catch(() => {
+      // Without a service worker the app still works online.
+    });
 }
