@@ -14,7 +14,7 @@ VERSION_TXT := www/pkg/version.txt
 CLI := target/release/smp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-browser build serve test test-rust test-browser test-fuzz fuzz soak bench eval dist clean
+.PHONY: setup setup-browser build serve lint test test-rust test-browser test-fuzz fuzz soak bench eval dist clean
 
 ## setup: install the wasm target, the wasm-bindgen CLI and the npm packages
 setup: .make/wasm-target .make/wasm-bindgen-$(WB_VERSION) node_modules/.package-lock.json
@@ -60,6 +60,13 @@ $(CLI): $(RUST_SOURCES)
 ## serve: build, then serve the app at http://127.0.0.1:$(PORT)
 serve: build
 	node tools/serve.mjs www $(PORT)
+
+## lint: rustfmt, clippy (native and wasm32, warnings are errors) and ESLint
+lint: setup
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	node_modules/.bin/eslint .
 
 ## test: every test: native unit and integration tests, then the browser tests
 test: build setup-browser test-rust test-fuzz test-browser

@@ -22,7 +22,6 @@ after(async () => {
   await new Promise((ok) => (hostile ? hostile.close(ok) : ok()));
 });
 
-const el = 'smp-visualiser';
 
 test('the embed page takes only documented attributes, and only safe links', async () => {
   const page = await browser.open('');

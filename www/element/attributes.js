@@ -40,7 +40,7 @@ export function applyAttribute(host, name) {
     else host.style.removeProperty('--smp-accent');
   } else if (name === 'logo' || name === 'logo-alt') {
     const img = $('.logo');
-    let src = null;
+    let src;
     try {
       src = host.getAttribute('logo') ? new URL(host.getAttribute('logo'), document.baseURI).href : null;
     } catch {
