@@ -147,6 +147,7 @@ dist: build
 bench: build setup-browser
 	cargo bench --bench engine
 	node tools/bench.mjs
+	node tools/bench-element.mjs
 
 ## eval: detection scores (IoU) on the real photos in ../shared/data and on synthetic scalps
 eval:

@@ -24,10 +24,16 @@ export async function startBrowser() {
   const base = `http://127.0.0.1:${server.address().port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 
+  // Each test opens its own context; the older ones are closed so that a long
+  // run does not keep dozens of pages (each with a wasm engine and a worker).
+  const contexts = [];
+
   /** A fresh page on `path` (the app page for technicians unless said) with
    * error tracking; `page.errors` collects them. */
   async function open(path = '?for=technician', { viewport = { width: 1100, height: 900 }, ...ctxOptions } = {}) {
+    while (contexts.length >= 2) await contexts.shift().close().catch(() => {});
     const context = await browser.newContext({ viewport, acceptDownloads: true, ...ctxOptions });
+    contexts.push(context);
     // Record the element's events from the very start (they bubble and are composed).
     await context.addInitScript(() => {
       window.__smpEvents = [];

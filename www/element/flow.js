@@ -57,6 +57,11 @@ export class Flow {
     this.#placeStatus();
     this.update();
     this.#ctx.view.refreshOverlay();
+    // Keyboard and screen-reader users land on the new screen's words, not
+    // on a control that has just disappeared.
+    if (changed && this.#ctx.root.activeElement) {
+      (screen === 'photo' ? $('.start h2') : $('.step-hint')).focus({ preventScroll: true });
+    }
     if (changed && push) {
       history.pushState({ ...(history.state ?? {}), [this.#key]: screen }, '');
       this.#pushed = true;

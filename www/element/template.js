@@ -30,7 +30,7 @@ TEMPLATE.innerHTML = `
     </ol>
   </div>
   <section class="start" part="start">
-    <h2>See scalp micropigmentation on your own photo</h2>
+    <h2 tabindex="-1">See scalp micropigmentation on your own photo</h2>
     <p class="hint">Take or choose a clear photo of the thin or bald area. We find the area for you.</p>
     <div class="start-actions">
       <label class="button primary camera">Take a photo<input class="file camera-file" type="file" accept="image/*" capture="environment" aria-label="Take a photo with the camera"></label>
@@ -50,7 +50,7 @@ TEMPLATE.innerHTML = `
   </section>
   <div class="work" hidden>
     <div class="view-col">
-      <p class="step-hint"></p>
+      <p class="step-hint" tabindex="-1"></p>
       <div class="stage-wrap">
         <div class="stage" part="stage" data-tool="compare">
           <div class="layer before-layer"><div class="view">

@@ -1,0 +1,156 @@
+// `make bench` (through the element): what a person feels, from the input
+// event to the pixels on the canvas, on a 2 MP photo entirely in the area.
+// Each continuous control is dragged one step per animation frame (median and
+// p95 of the frame interval, longest main-thread task); `setSettings` jumps
+// and discrete choices are timed until they resolve with the frame drawn; a
+// 160-px brush stroke one move per frame; a 12 MP export. Beside it, in the
+// same run, a Canvas-2D peer: 28,000 soft dots with multiply blending on
+// the same photo, as a web developer would draw them. Not a test: it prints
+// a table.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBrowser, ready, ROOT, OUT } from '../tests/helpers.mjs';
+
+const W = 1732;
+const H = 1155;
+mkdirSync(OUT, { recursive: true });
+const photo = join(OUT, 'bench-element-2mp.png');
+execFileSync(join(ROOT, 'target', 'release', 'smp'), ['sample', '--out', photo, '--width', String(W), '--height', String(H), '--seed', '8']);
+const big = join(OUT, 'bench-element-12mp.png');
+execFileSync(join(ROOT, 'target', 'release', 'smp'), ['sample', '--out', big, '--width', '4243', '--height', '2828', '--seed', '9']);
+
+const browser = await startBrowser();
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+try {
+  const page = await browser.open('?for=technician', { viewport: { width: 1440, height: 900 } });
+  await ready(page);
+  const toPage = async (file, name) => {
+    const b64 = readFileSync(file).toString('base64');
+    await page.evaluate(({ b64, name }) => {
+      const bin = atob(b64);
+      const a = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) a[i] = bin.charCodeAt(i);
+      window[name] = new Blob([a], { type: 'image/png' });
+    }, { b64, name });
+  };
+  await toPage(photo, 'photo2');
+  await toPage(big, 'photo12');
+  const r = await page.evaluate(async ({ W, H }) => {
+    const v = document.querySelector('smp-visualiser');
+    const root = v.shadowRoot;
+    await v.loadImage(window.photo2);
+    const all = new ImageData(W, H);
+    for (let i = 3; i < all.data.length; i += 4) all.data[i] = 255;
+    await v.setMask(all);
+    await new Promise((ok) => setTimeout(ok, 1500)); // the worker prepares its caches
+    const frame = () => new Promise((ok) => requestAnimationFrame(ok));
+    const stats = (list) => {
+      const s = [...list].sort((a, b) => a - b);
+      return { median: s[s.length >> 1], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] };
+    };
+    const long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push({ at: e.startTime, ms: e.duration }); }).observe({ type: 'longtask' });
+    /** Runs `step(i)` once per animation frame; the frame intervals. */
+    const perFrame = async (steps, step) => {
+      await frame();
+      const t0 = performance.now();
+      const times = [];
+      let last = await frame();
+      for (let i = 0; i < steps; i++) {
+        step(i);
+        const t = await frame();
+        times.push(t - last);
+        last = t;
+      }
+      const worst = long.filter((e) => e.at >= t0).reduce((m, e) => Math.max(m, e.ms), 0);
+      return { ...stats(times), longest: worst };
+    };
+    const out = { drag: {}, jump: {}, choice: {} };
+    for (const name of ['densityPerCm2', 'dotDiameterMm', 'shade', 'softness', 'yearsAfter']) {
+      const input = root.querySelector(`input[data-setting=${name}]`);
+      const [min, max, step] = [Number(input.min), Number(input.max), Number(input.step)];
+      const n = 60;
+      out.drag[name] = await perFrame(n, (i) => {
+        // Back and forth over the middle of the range, a step at a time.
+        const f = 0.3 + 0.4 * Math.abs(((i / n) * 2) % 2 - 1);
+        input.value = String(min + Math.round(((max - min) * f) / step) * step);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    }
+    const timed = async (reps, change) => {
+      const t = [];
+      for (let i = 0; i < reps; i++) {
+        const s = performance.now();
+        await change(i);
+        t.push(performance.now() - s);
+        await frame();
+      }
+      return stats(t);
+    };
+    const jumps = { densityPerCm2: [60, 90], dotDiameterMm: [0.2, 0.6], shade: [0.2, 0.8], softness: [0.1, 0.9], yearsAfter: [0, 8] };
+    for (const [name, [a, b]] of Object.entries(jumps)) out.jump[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+    const choices = { mode: ['patch', 'full'], session: [1, 3], healing: ['fresh', 'healed'] };
+    for (const [name, [a, b]] of Object.entries(choices)) out.choice[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+    out.choice.preset = await timed(9, (i) => v.applyPreset(i % 2 ? 'Full buzz cut' : 'Alopecia patch'));
+    await v.setSettings({ mode: 'patch', session: 3, healing: 'healed', yearsAfter: 0 });
+    // A 160-px brush stroke, one move per frame.
+    root.querySelector('.tool[data-tool=paint]').click();
+    const brush = root.querySelector('.brush');
+    brush.value = '160';
+    const canvas = root.querySelector('canvas.after');
+    const box = root.querySelector('.stage').getBoundingClientRect();
+    const at = (fx, fy) => ({ clientX: box.left + box.width * fx, clientY: box.top + box.height * fy });
+    const pointer = (type, xy) => canvas.dispatchEvent(new PointerEvent(type, { pointerId: 1, pointerType: 'mouse', buttons: type === 'pointerup' ? 0 : 1, bubbles: true, composed: true, ...xy }));
+    pointer('pointerdown', at(0.2, 0.3));
+    out.brush = await perFrame(60, (i) => pointer('pointermove', at(0.2 + i * 0.01, 0.3 + 0.4 * Math.abs(Math.sin(i / 6)))));
+    pointer('pointerup', at(0.8, 0.5));
+    // A full-resolution export of a 12 MP photo, PNG encoded.
+    await v.loadImage(window.photo12, { findArea: true });
+    await new Promise((ok) => setTimeout(ok, 3000));
+    const s = performance.now();
+    await v.exportImage();
+    out.export12 = performance.now() - s;
+
+    // The Canvas-2D peer on the same 2 MP photo.
+    const bitmap = await createImageBitmap(window.photo2);
+    const c = new OffscreenCanvas(W, H);
+    const ctx = c.getContext('2d');
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const dots = Array.from({ length: 28000 }, () => [rand() * W, rand() * H, 2 + rand() * 1.5]);
+    const draw = () => {
+      ctx.globalCompositeOperation = 'source-over';
+      ctx.drawImage(bitmap, 0, 0);
+      ctx.globalCompositeOperation = 'multiply';
+      for (const [x, y, r] of dots) {
+        const g = ctx.createRadialGradient(x, y, 0, x, y, r);
+        g.addColorStop(0, 'rgba(60,64,70,0.9)');
+        g.addColorStop(1, 'rgba(60,64,70,0)');
+        ctx.fillStyle = g;
+        ctx.fillRect(x - r, y - r, r * 2, r * 2);
+      }
+      ctx.getImageData(0, 0, 1, 1); // wait for the drawing to be done
+    };
+    out.peer = (await timed(5, draw)).median;
+    return out;
+  }, { W, H });
+
+  const row = (what, a, b, target) => console.log(`| ${what} | ${a} | ${b} | ${target} |`);
+  const ok = (ms, limit) => (ms <= limit ? '✓' : '✗');
+  console.log('\nthrough the element, 2 MP photo (1732×1155) wholly in the area, headless Chromium\n');
+  console.log('| control, dragged one step a frame | median frame | p95 frame | target (median ≤ 16.7, p95 ≤ 33 ms; longest task) |');
+  console.log('|---|---|---|---|');
+  for (const [name, d] of Object.entries(r.drag)) {
+    row(name, fmt(d.median), fmt(d.p95), `${ok(d.median, 16.7)} ${ok(d.p95, 33)} longest task ${d.longest ? fmt(d.longest) : 'none'} ${ok(d.longest, 50)}`);
+  }
+  row('160-px brush stroke, a move a frame', fmt(r.brush.median), fmt(r.brush.p95), `${ok(r.brush.median, 16.7)} ${ok(r.brush.p95, 33)} longest task ${r.brush.longest ? fmt(r.brush.longest) : 'none'}`);
+  console.log('\n| `await el.setSettings()` until the frame is drawn | median | p95 | target |');
+  console.log('|---|---|---|---|');
+  for (const [name, d] of Object.entries(r.jump)) row(`${name} jump`, fmt(d.median), fmt(d.p95), `≤ 16 ms ${ok(d.median, 16)}`);
+  for (const [name, d] of Object.entries(r.choice)) row(name, fmt(d.median), fmt(d.p95), `≤ 50 ms ${ok(d.median, 50)}`);
+  console.log(`\n| 12 MP full-resolution export, PNG encoded (worker) | ${fmt(r.export12)} | target ≤ 2000 ms ${ok(r.export12, 2000)} |`);
+  console.log(`| Canvas-2D peer: 28,000 soft dots, multiply, 2 MP redraw (median) | ${fmt(r.peer)} | |`);
+} finally {
+  await browser.close();
+}
