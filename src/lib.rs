@@ -23,6 +23,7 @@ pub mod raster;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod sniff;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
