@@ -19,7 +19,7 @@ use std::io::{BufRead, Cursor, Seek};
 use image::metadata::Orientation;
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 
-use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::error::{ensure_room, ErrorCode, SmpError};
 use crate::raster::{check_decode_size, working_size, AreaResampler, Mask, Rgba8Image};
 use crate::sniff::{sniff_bytes, truncated};
 pub use crate::sniff::{Format, ImageInfo};
@@ -149,6 +149,54 @@ pub fn decode_mask_from<R: BufRead + Seek>(
     Mask::new(rows.size.0, rows.size.1, rows.pixels)
 }
 
+/// A zeroed buffer for a decoder to fill. Checked for room first (so a
+/// failure is an error value), then taken zeroed from the system: pages a
+/// decoder never writes (a file that claims more than it holds) cost no
+/// memory, where writing the zeros first would cost all of it.
+fn zeroed(len: usize) -> Result<Vec<u8>, SmpError> {
+    ensure_room(len, "photo")?;
+    Ok(vec![0; len])
+}
+
+/// The command line's mask reader: a mask (sniffed as `info`) for a photo
+/// worked on at `working` whose file's upright size is `original`. Its size
+/// must be the working size, or the original size when the photo was
+/// reduced (the mask is then reduced with it); anything else is refused as
+/// `mask-size-mismatch` before a pixel of it is decoded.
+pub fn mask_for_photo<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+    working: (u32, u32),
+    original: (u32, u32),
+) -> Result<Mask, SmpError> {
+    let size = (info.width, info.height);
+    if size != working && !(working != original && size == original) {
+        return Err(SmpError::new(
+            ErrorCode::MaskSizeMismatch,
+            format!(
+                "The mask is {}×{} pixels; the photo is {}×{}.",
+                size.0, size.1, original.0, original.1
+            ),
+        ));
+    }
+    decode_mask_from(reader, info, working)
+}
+
+/// The size the decoder itself reads from a file's header (sniffed as
+/// `info`), set up as for decoding; for the fuzz targets, which check it
+/// against the sniffer's (the decode checks it too).
+pub fn decoder_size<R: BufRead + Seek>(reader: R, info: ImageInfo) -> Result<(u32, u32), SmpError> {
+    if info.format == Format::Png {
+        let mut decoder = png::Decoder::new_with_limits(reader, png::Limits { bytes: CHUNK_BYTES });
+        decoder.set_ignore_text_chunk(true);
+        decoder.set_ignore_iccp_chunk(true);
+        let reader = decoder.read_info().map_err(png_damaged)?;
+        return Ok((reader.info().width, reader.info().height));
+    }
+    let decoder = image_decoder(reader, info)?;
+    Ok(decoder.dimensions())
+}
+
 fn wrong_size() -> SmpError {
     SmpError::new(
         ErrorCode::BadImage,
@@ -253,6 +301,34 @@ fn read_rows<R: BufRead + Seek>(
     if info.format == Format::Png {
         return read_png_rows(reader, want, target);
     }
+    let mut decoder = image_decoder(reader, info)?;
+    let (w, h) = decoder.dimensions();
+    check_decode_size(w, h)?;
+    // A broken orientation tag is not worth refusing a photo over.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let color = decoder.color_type();
+    let total = usize::try_from(decoder.total_bytes()).map_err(|_| wrong_size())?;
+    let mut buf = zeroed(total)?;
+    decoder.read_image(&mut buf).map_err(|e| damaged(&e))?;
+    let mut rows = sink(color, (w, h), want, target(w, h), false)?;
+    for row in buf.chunks_exact(total / h as usize) {
+        rows.push(row)?;
+    }
+    drop(buf);
+    Ok(Rows {
+        size: target(w, h),
+        pixels: rows.resampler.finish()?,
+        source_size: (w, h),
+        has_alpha: color.has_alpha(),
+        orientation,
+    })
+}
+
+/// The `image` crate's decoder for a non-PNG file, with limits.
+fn image_decoder<'a, R: BufRead + Seek + 'a>(
+    reader: R,
+    info: ImageInfo,
+) -> Result<impl ImageDecoder + 'a, SmpError> {
     let format = match info.format {
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Gif => ImageFormat::Gif,
@@ -267,27 +343,7 @@ fn read_rows<R: BufRead + Seek>(
     // to RGB), and room for the decoders' tables.
     limits.max_alloc = Some(info.width as u64 * info.height as u64 * 4 + (64 << 20));
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| damaged(&e))?;
-    let (w, h) = decoder.dimensions();
-    check_decode_size(w, h)?;
-    // A broken orientation tag is not worth refusing a photo over.
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let color = decoder.color_type();
-    let total = usize::try_from(decoder.total_bytes()).map_err(|_| wrong_size())?;
-    let mut buf = try_zeroed::<u8>(total, "photo")?;
-    decoder.read_image(&mut buf).map_err(|e| damaged(&e))?;
-    let mut rows = sink(color, (w, h), want, target(w, h), false)?;
-    for row in buf.chunks_exact(total / h as usize) {
-        rows.push(row)?;
-    }
-    drop(buf);
-    Ok(Rows {
-        size: target(w, h),
-        pixels: rows.resampler.finish()?,
-        source_size: (w, h),
-        has_alpha: color.has_alpha(),
-        orientation,
-    })
+    reader.into_decoder().map_err(|e| damaged(&e))
 }
 
 fn read_png_rows<R: BufRead + Seek>(
@@ -325,7 +381,7 @@ fn read_png_rows<R: BufRead + Seek>(
     if interlaced {
         // Adam7 rows come in passes: the whole frame is needed first.
         let total = reader.output_buffer_size().ok_or_else(wrong_size)?;
-        let mut buf = try_zeroed::<u8>(total, "photo")?;
+        let mut buf = zeroed(total)?;
         reader.next_frame(&mut buf).map_err(png_damaged)?;
         for row in buf.chunks_exact(total / h as usize) {
             rows.push(row)?;

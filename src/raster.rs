@@ -325,7 +325,7 @@ impl AreaResampler {
             next_out: 0,
             active: std::collections::VecDeque::new(),
             tmp: vec![0.0; dw as usize * channels],
-            out: try_zeroed::<u8>(dw as usize * dh as usize * channels, "photo")?,
+            out: reserve(dw as usize * dh as usize * channels)?,
         })
     }
 
@@ -369,10 +369,9 @@ impl AreaResampler {
                 break;
             }
             let acc = self.active.pop_front().unwrap_or_else(|| vec![0.0; stride]);
-            let dst = &mut self.out[self.next_out * stride..(self.next_out + 1) * stride];
-            for (d, a) in dst.iter_mut().zip(acc) {
-                *d = (a + 0.5).clamp(0.0, 255.0) as u8;
-            }
+            // Within the capacity reserved up front: no reallocation.
+            self.out
+                .extend(acc.iter().map(|a| (a + 0.5).clamp(0.0, 255.0) as u8));
             self.next_out += 1;
         }
         self.row += 1;
@@ -386,6 +385,20 @@ impl AreaResampler {
         }
         Ok(self.out)
     }
+}
+
+/// An empty buffer with room for `len` bytes, or an `out-of-memory` error.
+/// Rows are appended as they are finished, so a file that claims a large
+/// size but ends early never costs the whole output's memory.
+fn reserve(len: usize) -> Result<Vec<u8>, SmpError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| {
+        SmpError::new(
+            ErrorCode::OutOfMemory,
+            "Not enough memory for the photo; try a smaller photo.",
+        )
+    })?;
+    Ok(v)
 }
 
 fn truncated_rows() -> SmpError {

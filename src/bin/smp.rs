@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use image::{DynamicImage, ImageFormat};
-use smp_visualiser::decode::{decode_mask_from, decode_photo_from, downscale_notice, DecodedPhoto};
+use smp_visualiser::decode::{decode_photo_from, downscale_notice, mask_for_photo, DecodedPhoto};
 use smp_visualiser::files::{check_not_an_input, open_image, out_format, write_atomic, OutFormat};
 use smp_visualiser::{render_photo, ErrorCode, Mask, Settings, SmpError, SETTINGS};
 
@@ -95,21 +95,7 @@ fn open_mask(path: &Path, photo: &DecodedPhoto) -> Result<Mask, SmpError> {
             _ => e,
         })
         .map_err(about(path))?;
-    let size = (info.width, info.height);
-    if size != working && !(photo.downscaled() && size == photo.original_size) {
-        return Err(SmpError::new(
-            ErrorCode::MaskSizeMismatch,
-            format!(
-                "{}: the mask is {}×{} pixels; the photo is {}×{}.",
-                path.display(),
-                size.0,
-                size.1,
-                photo.original_size.0,
-                photo.original_size.1
-            ),
-        ));
-    }
-    decode_mask_from(reader, info, working).map_err(about(path))
+    mask_for_photo(reader, info, working, photo.original_size).map_err(about(path))
 }
 
 struct RenderArgs {
