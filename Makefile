@@ -79,7 +79,7 @@ test-browser: build setup-browser
 # cargo-fuzz needs nightly-only flags (-Zsanitizer=address); RUSTC_BOOTSTRAP
 # lets the stable toolchain accept them, so no nightly is needed.
 CARGO_FUZZ_VERSION := 0.13.2
-FUZZ_TARGETS ?= engine_image engine_mask engine_settings engine_ops decode
+FUZZ_TARGETS ?= engine_image engine_mask engine_settings engine_ops decode mask_file
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 2048
