@@ -69,7 +69,7 @@ test-browser: build setup-browser
 ## fuzz: run every cargo-fuzz target (fuzz/fuzz_targets/) for FUZZ_SECONDS each
 ##   (default 60); fails on any crash, panic, hang (an input over FUZZ_TIMEOUT
 ##   seconds) or an input over FUZZ_RSS_MB of memory. Targets: engine_image,
-##   engine_mask, engine_settings, engine_ops, decode. One target:
+##   engine_mask, engine_settings, engine_ops, decode, mask_file. One target:
 ##   `make fuzz FUZZ_TARGETS=decode FUZZ_SECONDS=600`. New corpus entries go to
 ##   fuzz/corpus/<target> (not in git; fuzz/seeds/<target> is), each run's
 ##   output to fuzz/logs/<target>.log and a crashing input to

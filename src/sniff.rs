@@ -1,7 +1,7 @@
 //! The one file sniffer: what a photo file is and how large it says it is,
 //! read from its header before a single pixel is decoded.
 //!
-//! The page (through [`crate::wasm`]'s `sniffImage`) and the `smp` command
+//! The page (through the wasm module's `sniffImage`) and the `smp` command
 //! line both call [`sniff_image`], so a file is refused the same way, with the
 //! same code, wherever it is opened. Every readable format's size comes from
 //! its own header (PNG `IHDR`; the JPEG `SOFn` segment, walked to; GIF's
