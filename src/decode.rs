@@ -197,6 +197,15 @@ pub fn decoder_size<R: BufRead + Seek>(reader: R, info: ImageInfo) -> Result<(u3
     Ok(decoder.dimensions())
 }
 
+/// Bytes a row of a `total`-byte image of `h` rows, when that divides.
+fn row_bytes(total: usize, h: u32) -> Result<usize, SmpError> {
+    let row = total / h.max(1) as usize;
+    if row == 0 || row * h as usize != total {
+        return Err(wrong_size());
+    }
+    Ok(row)
+}
+
 fn wrong_size() -> SmpError {
     SmpError::new(
         ErrorCode::BadImage,
@@ -311,7 +320,7 @@ fn read_rows<R: BufRead + Seek>(
     let mut buf = zeroed(total)?;
     decoder.read_image(&mut buf).map_err(|e| damaged(&e))?;
     let mut rows = sink(color, (w, h), want, target(w, h), false)?;
-    for row in buf.chunks_exact(total / h as usize) {
+    for row in buf.chunks_exact(row_bytes(total, h)?) {
         rows.push(row)?;
     }
     drop(buf);
@@ -383,7 +392,7 @@ fn read_png_rows<R: BufRead + Seek>(
         let total = reader.output_buffer_size().ok_or_else(wrong_size)?;
         let mut buf = zeroed(total)?;
         reader.next_frame(&mut buf).map_err(png_damaged)?;
-        for row in buf.chunks_exact(total / h as usize) {
+        for row in buf.chunks_exact(row_bytes(total, h)?) {
             rows.push(row)?;
         }
     } else {
