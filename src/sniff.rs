@@ -341,10 +341,16 @@ fn png_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
 }
 
 /// Walks the JPEG's segments to the first frame header (`SOFn`), which
-/// holds the size. Bytes between segments are skipped as decoders do.
+/// holds the size. Bytes between segments are skipped as decoders do. The
+/// frame header must start within the first [`MAX_HEADER_BYTES`], even
+/// when the file's tail would hold it: decoders keep some segments before
+/// it (colour profiles, XMP), so this also bounds what they keep.
 fn jpeg_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
     let mut i = 2u64;
     loop {
+        if i >= MAX_HEADER_BYTES {
+            return Err(Miss::Unreadable);
+        }
         if f.byte(i)? != 0xff {
             i += 1;
             continue;
