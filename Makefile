@@ -81,7 +81,7 @@ test-browser: build setup-browser
 ## fuzz: run every cargo-fuzz target (fuzz/fuzz_targets/) for FUZZ_SECONDS each
 ##   (default 60); fails on any crash, panic, hang (an input over FUZZ_TIMEOUT
 ##   seconds) or an input over FUZZ_RSS_MB of memory. Targets: engine_image,
-##   engine_mask, engine_settings, engine_ops, decode. One target:
+##   engine_mask, engine_settings, engine_ops, decode, mask_file. One target:
 ##   `make fuzz FUZZ_TARGETS=decode FUZZ_SECONDS=600`. New corpus entries go to
 ##   fuzz/corpus/<target> (not in git; fuzz/seeds/<target> is), each run's
 ##   output to fuzz/logs/<target>.log and a crashing input to
@@ -91,7 +91,7 @@ test-browser: build setup-browser
 # cargo-fuzz needs nightly-only flags (-Zsanitizer=address); RUSTC_BOOTSTRAP
 # lets the stable toolchain accept them, so no nightly is needed.
 CARGO_FUZZ_VERSION := 0.13.2
-FUZZ_TARGETS ?= engine_image engine_mask engine_settings engine_ops decode
+FUZZ_TARGETS ?= engine_image engine_mask engine_settings engine_ops decode mask_file
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 2048

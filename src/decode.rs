@@ -2,185 +2,32 @@
 //!
 //! The browser decodes with its own decoders; this module gives the command
 //! line the same outcomes for the same files: the same refusals with the same
-//! codes (checked from the header before any pixel is decoded), EXIF
-//! orientation applied, and photos above the working limit reduced to it.
+//! codes (from [`crate::sniff`], the sniffer the page calls too, before any
+//! pixel is decoded), EXIF orientation applied, and photos above the working
+//! limit reduced to it.
+//!
+//! Memory stays near the working size whatever the file: PNG rows stream
+//! from the decoder into the reduction ([`AreaResampler`]) so a 250 MP PNG
+//! is never held whole (interlaced ones are, since their rows come in seven
+//! passes), its text and colour-profile chunks are skipped and every other
+//! chunk is capped ([`CHUNK_BYTES`]); the other formats' decoders give the
+//! whole image at its own bit depth (3–4 bytes a pixel, no 16-bit or RGBA
+//! copies), which is reduced row by row from there.
 
-use std::io::Cursor;
+use std::io::{BufRead, Cursor, Seek};
 
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 
-use crate::error::{ErrorCode, SmpError};
-use crate::raster::{check_decode_size, resample_area, working_size, Rgba8Image};
+use crate::error::{ensure_room, ErrorCode, SmpError};
+use crate::raster::{check_decode_size, working_size, AreaResampler, Mask, Rgba8Image};
+use crate::sniff::{sniff_bytes, truncated};
+pub use crate::sniff::{Format, ImageInfo};
 
-/// What a file's first bytes say it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// PNG (also APNG).
-    Png,
-    /// JPEG (baseline, progressive, CMYK).
-    Jpeg,
-    /// GIF (animated ones give their first frame).
-    Gif,
-    /// WebP, lossy or lossless.
-    Webp,
-    /// Windows bitmap.
-    Bmp,
-    /// AVIF (an AV1 still in an ISO media file).
-    Avif,
-    /// HEIC/HEIF (an HEVC still in an ISO media file, as iPhones save).
-    Heic,
-    /// TIFF.
-    Tiff,
-    /// An SVG drawing (text).
-    Svg,
-    /// Anything else.
-    Other,
-}
-
-/// What the header tells before decoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sniffed {
-    /// The kind of file.
-    pub kind: FileKind,
-    /// Size in pixels as stored (before EXIF orientation), where the header gives it.
-    pub size: Option<(u32, u32)>,
-    /// True when the file visibly ends early (no PNG `IEND`, no JPEG end marker).
-    pub truncated: bool,
-}
-
-fn u32be(b: &[u8], i: usize) -> u32 {
-    u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
-}
-
-fn jpeg_size(b: &[u8]) -> Option<(u32, u32)> {
-    let mut i = 2;
-    while i + 9 < b.len() {
-        if b[i] != 0xff {
-            i += 1;
-            continue;
-        }
-        let marker = b[i + 1];
-        if marker == 0xff {
-            i += 1;
-            continue;
-        }
-        let len = u16::from_be_bytes([b[i + 2], b[i + 3]]) as usize;
-        let is_sof = (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker);
-        if is_sof {
-            let h = u16::from_be_bytes([b[i + 5], b[i + 6]]) as u32;
-            let w = u16::from_be_bytes([b[i + 7], b[i + 8]]) as u32;
-            return Some((w, h));
-        }
-        i += 2 + len;
-    }
-    None
-}
-
-/// Reads a file's kind, stored size and visible truncation from its bytes.
-/// The page does the same in JavaScript (`sniff` in `www/smp-visualiser.js`),
-/// so both refuse the same files with the same codes.
-pub fn sniff(bytes: &[u8]) -> Sniffed {
-    let b = bytes;
-    let other = Sniffed {
-        kind: FileKind::Other,
-        size: None,
-        truncated: false,
-    };
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        if b.len() < 24 || &b[12..16] != b"IHDR" {
-            return Sniffed {
-                kind: FileKind::Png,
-                size: None,
-                truncated: b.len() < 24,
-            };
-        }
-        let ends = b.len() >= 12 && &b[b.len() - 8..b.len() - 4] == b"IEND";
-        return Sniffed {
-            kind: FileKind::Png,
-            size: Some((u32be(b, 16), u32be(b, 20))),
-            truncated: !ends,
-        };
-    }
-    if b.starts_with(&[0xff, 0xd8, 0xff]) {
-        // Some cameras pad after the end marker with zeros.
-        let mut end = b.len();
-        while end > 2 && b[end - 1] == 0 {
-            end -= 1;
-        }
-        let tail = &b[end.saturating_sub(64)..end];
-        let has_eoi = tail.windows(2).any(|w| w == [0xff, 0xd9]);
-        let head = &b[..b.len().min(256 * 1024)];
-        return Sniffed {
-            kind: FileKind::Jpeg,
-            size: jpeg_size(head),
-            truncated: !has_eoi,
-        };
-    }
-    if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        let size = (b.len() >= 10).then(|| {
-            (
-                u16::from_le_bytes([b[6], b[7]]) as u32,
-                u16::from_le_bytes([b[8], b[9]]) as u32,
-            )
-        });
-        return Sniffed {
-            kind: FileKind::Gif,
-            size,
-            truncated: false,
-        };
-    }
-    if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
-        return Sniffed {
-            kind: FileKind::Webp,
-            size: None,
-            truncated: false,
-        };
-    }
-    if b.starts_with(b"BM") && b.len() >= 26 {
-        return Sniffed {
-            kind: FileKind::Bmp,
-            size: None,
-            truncated: false,
-        };
-    }
-    if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
-        return Sniffed {
-            kind: FileKind::Tiff,
-            size: None,
-            truncated: false,
-        };
-    }
-    if b.len() >= 12 && &b[4..8] == b"ftyp" {
-        let brands = &b[8..b.len().min(64)];
-        let has = |brand: &[u8]| brands.chunks(4).any(|c| c == brand);
-        if has(b"avif") || has(b"avis") {
-            return Sniffed {
-                kind: FileKind::Avif,
-                ..other
-            };
-        }
-        if has(b"heic") || has(b"heix") || has(b"hevc") || has(b"heim") || has(b"mif1") {
-            return Sniffed {
-                kind: FileKind::Heic,
-                ..other
-            };
-        }
-    }
-    if looks_like_svg(b) {
-        return Sniffed {
-            kind: FileKind::Svg,
-            ..other
-        };
-    }
-    other
-}
-
-fn looks_like_svg(b: &[u8]) -> bool {
-    let head = &b[..b.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
-    let t = text.trim_start_matches('\u{feff}').trim_start();
-    t.starts_with('<') && t.to_ascii_lowercase().contains("<svg")
-}
+/// The most memory a PNG's chunks other than the pixels may take (16 MiB):
+/// EXIF and the like; a colour profile or text that inflates to a gigabyte
+/// is never read.
+pub const CHUNK_BYTES: usize = 16 << 20;
 
 /// A decoded photo ready for the engine.
 #[derive(Debug, Clone)]
@@ -213,31 +60,14 @@ pub fn downscale_notice(original: (u32, u32), working: (u32, u32)) -> String {
     )
 }
 
-fn refusal(kind: FileKind) -> Option<SmpError> {
-    let (code, message) = match kind {
-        FileKind::Heic => (
-            ErrorCode::UnsupportedFormat,
-            "HEIC photos (the iPhone's own format) cannot be read here. Share the photo as JPEG, or on the iPhone choose Settings › Camera › Formats › Most Compatible.",
-        ),
-        FileKind::Avif => (
-            ErrorCode::UnsupportedFormat,
-            "AVIF images cannot be read by the command line. Please convert it to JPEG or PNG.",
-        ),
-        FileKind::Tiff => (
-            ErrorCode::UnsupportedFormat,
-            "TIFF images cannot be read here. Please convert it to JPEG or PNG.",
-        ),
-        FileKind::Svg => (
-            ErrorCode::UnsupportedFormat,
-            "This is a drawing (SVG), not a photo. Please choose a JPEG or PNG photo.",
-        ),
-        FileKind::Other => (
-            ErrorCode::NotAnImage,
-            "This file is not a photo this tool can read. Please choose a JPEG or PNG photo.",
-        ),
-        _ => return None,
+/// The formats the browser reads but the command line does not.
+fn refuse_unreadable(format: Format) -> Result<(), SmpError> {
+    let message = match format {
+        Format::Heic => "HEIC photos (the iPhone's own format) cannot be read here. Share the photo as JPEG, or on the iPhone choose Settings › Camera › Formats › Most Compatible.",
+        Format::Avif => "AVIF images cannot be read by the command line. Please convert it to JPEG or PNG.",
+        _ => return Ok(()),
     };
-    Some(SmpError::new(code, message))
+    Err(SmpError::new(ErrorCode::UnsupportedFormat, message))
 }
 
 fn damaged(e: &ImageError) -> SmpError {
@@ -246,9 +76,7 @@ fn damaged(e: &ImageError) -> SmpError {
             ErrorCode::ImageTooLarge,
             "This photo needs more memory to open than this tool allows. Please use a smaller photo.",
         ),
-        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            truncated()
-        }
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => truncated(),
         _ => SmpError::new(
             ErrorCode::NotAnImage,
             format!("This file is damaged and cannot be read as a photo ({e})."),
@@ -256,69 +84,328 @@ fn damaged(e: &ImageError) -> SmpError {
     }
 }
 
-fn truncated() -> SmpError {
+fn png_damaged(e: png::DecodingError) -> SmpError {
+    match e {
+        png::DecodingError::LimitsExceeded => SmpError::new(
+            ErrorCode::ImageTooLarge,
+            "This photo needs more memory to open than this tool allows. Please use a smaller photo.",
+        ),
+        png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            truncated()
+        }
+        e => damaged(&ImageError::IoError(std::io::Error::other(e.to_string()))),
+    }
+}
+
+/// Decodes a whole photo file held in memory: [`decode_photo_from`] after
+/// the sniffer.
+pub fn decode_photo(bytes: &[u8]) -> Result<DecodedPhoto, SmpError> {
+    let info = sniff_bytes(bytes)?;
+    decode_photo_from(Cursor::new(bytes), info)
+}
+
+/// Decodes a photo file whose header [`crate::sniff::sniff_image`] has read
+/// as `info`: applies EXIF orientation, and reduces photos above the working
+/// limit ([`crate::raster::MAX_PIXELS`]) to it by area averaging, row by row.
+pub fn decode_photo_from<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+) -> Result<DecodedPhoto, SmpError> {
+    refuse_unreadable(info.format)?;
+    let rows = read_rows(reader, info, Want::Rgba, working_size)?;
+    let (w, h) = rows.size;
+    let mut img = DynamicImage::ImageRgba8(
+        image::RgbaImage::from_raw(w, h, rows.pixels).ok_or_else(wrong_size)?,
+    );
+    img.apply_orientation(rows.orientation);
+    let turned = matches!(
+        rows.orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let (sw, sh) = rows.source_size;
+    let original_size = if turned { (sh, sw) } else { (sw, sh) };
+    let (ww, wh) = (img.width(), img.height());
+    Ok(DecodedPhoto {
+        photo: Rgba8Image::new(ww, wh, img.into_rgba8().into_raw())?,
+        has_alpha: rows.has_alpha,
+        original_size,
+    })
+}
+
+/// Decodes a mask file whose header reads as `info` into weights (its alpha,
+/// or its grey level when it has no alpha), reduced to `size` when that is
+/// smaller; no orientation is applied (a mask's pixels line up with the
+/// photo's upright pixels as stored).
+pub fn decode_mask_from<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+    size: (u32, u32),
+) -> Result<Mask, SmpError> {
+    refuse_unreadable(info.format)?;
+    let rows = read_rows(reader, info, Want::Weight, |_, _| size)?;
+    Mask::new(rows.size.0, rows.size.1, rows.pixels)
+}
+
+/// A zeroed buffer for a decoder to fill. Checked for room first (so a
+/// failure is an error value), then taken zeroed from the system: pages a
+/// decoder never writes (a file that claims more than it holds) cost no
+/// memory, where writing the zeros first would cost all of it.
+fn zeroed(len: usize) -> Result<Vec<u8>, SmpError> {
+    ensure_room(len, "photo")?;
+    Ok(vec![0; len])
+}
+
+/// The command line's mask reader: a mask (sniffed as `info`) for a photo
+/// worked on at `working` whose file's upright size is `original`. Its size
+/// must be the working size, or the original size when the photo was
+/// reduced (the mask is then reduced with it); anything else is refused as
+/// `mask-size-mismatch` before a pixel of it is decoded.
+pub fn mask_for_photo<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+    working: (u32, u32),
+    original: (u32, u32),
+) -> Result<Mask, SmpError> {
+    let size = (info.width, info.height);
+    if size != working && !(working != original && size == original) {
+        return Err(SmpError::new(
+            ErrorCode::MaskSizeMismatch,
+            format!(
+                "The mask is {}×{} pixels; the photo is {}×{}.",
+                size.0, size.1, original.0, original.1
+            ),
+        ));
+    }
+    decode_mask_from(reader, info, working)
+}
+
+/// The size the decoder itself reads from a file's header (sniffed as
+/// `info`), set up as for decoding; for the fuzz targets, which check it
+/// against the sniffer's (the decode checks it too).
+pub fn decoder_size<R: BufRead + Seek>(reader: R, info: ImageInfo) -> Result<(u32, u32), SmpError> {
+    if info.format == Format::Png {
+        let mut decoder = png::Decoder::new_with_limits(reader, png::Limits { bytes: CHUNK_BYTES });
+        decoder.set_ignore_text_chunk(true);
+        decoder.set_ignore_iccp_chunk(true);
+        let reader = decoder.read_info().map_err(png_damaged)?;
+        return Ok((reader.info().width, reader.info().height));
+    }
+    let decoder = image_decoder(reader, info)?;
+    Ok(decoder.dimensions())
+}
+
+/// Bytes a row of a `total`-byte image of `h` rows, when that divides.
+fn row_bytes(total: usize, h: u32) -> Result<usize, SmpError> {
+    let row = total / h.max(1) as usize;
+    if row == 0 || row * h as usize != total {
+        return Err(wrong_size());
+    }
+    Ok(row)
+}
+
+fn wrong_size() -> SmpError {
     SmpError::new(
-        ErrorCode::TruncatedFile,
-        "This photo file is incomplete (it may not have finished downloading). Please choose it again or use another photo.",
+        ErrorCode::BadImage,
+        "The decoder gave a buffer of the wrong size.",
     )
 }
 
-/// Decodes a photo file: refuses what cannot be read with a clear code,
-/// applies EXIF orientation, and reduces photos above the working limit
-/// ([`crate::raster::MAX_PIXELS`]) to it by area averaging.
-pub fn decode_photo(bytes: &[u8]) -> Result<DecodedPhoto, SmpError> {
-    if bytes.is_empty() {
-        return Err(SmpError::new(
-            ErrorCode::EmptyFile,
-            "This file is empty. Please choose a photo.",
-        ));
+#[derive(Clone, Copy, PartialEq)]
+enum Want {
+    /// RGBA, 4 bytes a pixel.
+    Rgba,
+    /// One weight a pixel: alpha, or grey when there is no alpha.
+    Weight,
+}
+
+/// Decoded, reduced pixels in the file's stored orientation.
+struct Rows {
+    pixels: Vec<u8>,
+    size: (u32, u32),
+    source_size: (u32, u32),
+    has_alpha: bool,
+    orientation: Orientation,
+}
+
+/// Turns decoded rows of any colour type into `want` pixels and reduces
+/// them as they come.
+struct RowSink {
+    color: ColorType,
+    width: u32,
+    want: Want,
+    resampler: AreaResampler,
+    /// 16-bit samples arrive big-endian (PNG) rather than native.
+    big_endian: bool,
+}
+
+impl RowSink {
+    fn push(&mut self, row: &[u8]) -> Result<(), SmpError> {
+        let w = self.width;
+        let buf8 = |v: &[u8]| v.to_vec();
+        let buf16 = |v: &[u8]| -> Vec<u16> {
+            v.chunks_exact(2)
+                .map(|b| {
+                    if self.big_endian {
+                        u16::from_be_bytes([b[0], b[1]])
+                    } else {
+                        u16::from_ne_bytes([b[0], b[1]])
+                    }
+                })
+                .collect()
+        };
+        use image::ImageBuffer as B;
+        // One row as an image, so the conversion is the `image` crate's own
+        // (the same bits as converting the whole image).
+        let img = match self.color {
+            ColorType::L8 => B::from_raw(w, 1, buf8(row)).map(DynamicImage::ImageLuma8),
+            ColorType::La8 => B::from_raw(w, 1, buf8(row)).map(DynamicImage::ImageLumaA8),
+            ColorType::Rgb8 => B::from_raw(w, 1, buf8(row)).map(DynamicImage::ImageRgb8),
+            ColorType::Rgba8 => B::from_raw(w, 1, buf8(row)).map(DynamicImage::ImageRgba8),
+            ColorType::L16 => B::from_raw(w, 1, buf16(row)).map(DynamicImage::ImageLuma16),
+            ColorType::La16 => B::from_raw(w, 1, buf16(row)).map(DynamicImage::ImageLumaA16),
+            ColorType::Rgb16 => B::from_raw(w, 1, buf16(row)).map(DynamicImage::ImageRgb16),
+            ColorType::Rgba16 => B::from_raw(w, 1, buf16(row)).map(DynamicImage::ImageRgba16),
+            _ => None,
+        }
+        .ok_or_else(wrong_size)?;
+        let out = match self.want {
+            Want::Rgba => img.into_rgba8().into_raw(),
+            Want::Weight if self.color.has_alpha() => {
+                img.to_rgba8().pixels().map(|p| p.0[3]).collect()
+            }
+            Want::Weight => img.to_luma8().into_raw(),
+        };
+        self.resampler.push_row(&out)
     }
-    let sniffed = sniff(bytes);
-    if let Some(e) = refusal(sniffed.kind) {
-        return Err(e);
+}
+
+fn sink(
+    color: ColorType,
+    (w, h): (u32, u32),
+    want: Want,
+    target: (u32, u32),
+    big_endian: bool,
+) -> Result<RowSink, SmpError> {
+    let channels = if want == Want::Rgba { 4 } else { 1 };
+    Ok(RowSink {
+        color,
+        width: w,
+        want,
+        resampler: AreaResampler::new(w, h, channels, target.0, target.1)?,
+        big_endian,
+    })
+}
+
+/// Decodes `reader` (sniffed as `info`) row by row into `want` pixels at the
+/// size `target(width, height)` gives for the decoder's own size.
+fn read_rows<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+    want: Want,
+    target: impl Fn(u32, u32) -> (u32, u32),
+) -> Result<Rows, SmpError> {
+    if info.format == Format::Png {
+        return read_png_rows(reader, want, target);
     }
-    if let Some((w, h)) = sniffed.size {
-        check_decode_size(w, h)?;
-    }
-    if sniffed.truncated {
-        return Err(truncated());
-    }
-    let format = match sniffed.kind {
-        FileKind::Png => ImageFormat::Png,
-        FileKind::Jpeg => ImageFormat::Jpeg,
-        FileKind::Gif => ImageFormat::Gif,
-        FileKind::Webp => ImageFormat::WebP,
-        _ => ImageFormat::Bmp,
-    };
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    // Room for the largest decodable photo at 16 bits per channel; the
-    // decoders refuse anything needing more instead of aborting.
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(crate::raster::MAX_DECODE_PIXELS * 8 + (64 << 20));
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| damaged(&e))?;
+    let mut decoder = image_decoder(reader, info)?;
     let (w, h) = decoder.dimensions();
     check_decode_size(w, h)?;
     // A broken orientation tag is not worth refusing a photo over.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| damaged(&e))?;
-    img.apply_orientation(orientation);
-    let has_alpha = img.color().has_alpha();
-    let rgba = img.into_rgba8();
-    let original_size = rgba.dimensions();
-    let (ww, wh) = working_size(original_size.0, original_size.1);
-    let photo = if (ww, wh) == original_size {
-        Rgba8Image::new(ww, wh, rgba.into_raw())?
-    } else {
-        let small = resample_area(rgba.as_raw(), original_size.0, original_size.1, 4, ww, wh)?;
-        Rgba8Image::new(ww, wh, small)?
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let color = decoder.color_type();
+    let total = usize::try_from(decoder.total_bytes()).map_err(|_| wrong_size())?;
+    let mut buf = zeroed(total)?;
+    decoder.read_image(&mut buf).map_err(|e| damaged(&e))?;
+    let mut rows = sink(color, (w, h), want, target(w, h), false)?;
+    for row in buf.chunks_exact(row_bytes(total, h)?) {
+        rows.push(row)?;
+    }
+    drop(buf);
+    Ok(Rows {
+        size: target(w, h),
+        pixels: rows.resampler.finish()?,
+        source_size: (w, h),
+        has_alpha: color.has_alpha(),
+        orientation,
+    })
+}
+
+/// The `image` crate's decoder for a non-PNG file, with limits.
+fn image_decoder<'a, R: BufRead + Seek + 'a>(
+    reader: R,
+    info: ImageInfo,
+) -> Result<impl ImageDecoder + 'a, SmpError> {
+    let format = match info.format {
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Gif => ImageFormat::Gif,
+        Format::Webp => ImageFormat::WebP,
+        _ => ImageFormat::Bmp,
     };
-    Ok(DecodedPhoto {
-        photo,
-        has_alpha,
-        original_size,
+    let mut reader = ImageReader::with_format(reader, format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(crate::raster::MAX_DECODE_SIDE_PX);
+    limits.max_image_height = Some(crate::raster::MAX_DECODE_SIDE_PX);
+    // The decoded image at up to 4 bytes a pixel (RGBA, or CMYK on its way
+    // to RGB), and room for the decoders' tables.
+    limits.max_alloc = Some(info.width as u64 * info.height as u64 * 4 + (64 << 20));
+    reader.limits(limits);
+    reader.into_decoder().map_err(|e| damaged(&e))
+}
+
+fn read_png_rows<R: BufRead + Seek>(
+    reader: R,
+    want: Want,
+    target: impl Fn(u32, u32) -> (u32, u32),
+) -> Result<Rows, SmpError> {
+    let mut decoder = png::Decoder::new_with_limits(reader, png::Limits { bytes: CHUNK_BYTES });
+    decoder.set_ignore_text_chunk(true);
+    decoder.set_ignore_iccp_chunk(true);
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().map_err(png_damaged)?;
+    let (w, h, interlaced) = {
+        let i = reader.info();
+        (i.width, i.height, i.interlaced)
+    };
+    check_decode_size(w, h)?;
+    let orientation = reader
+        .info()
+        .exif_metadata
+        .as_ref()
+        .and_then(|exif| Orientation::from_exif_chunk(exif))
+        .unwrap_or(Orientation::NoTransforms);
+    let color = match reader.output_color_type() {
+        (png::ColorType::Grayscale, png::BitDepth::Sixteen) => ColorType::L16,
+        (png::ColorType::GrayscaleAlpha, png::BitDepth::Sixteen) => ColorType::La16,
+        (png::ColorType::Rgb, png::BitDepth::Sixteen) => ColorType::Rgb16,
+        (png::ColorType::Rgba, png::BitDepth::Sixteen) => ColorType::Rgba16,
+        (png::ColorType::Grayscale, _) => ColorType::L8,
+        (png::ColorType::GrayscaleAlpha, _) => ColorType::La8,
+        (png::ColorType::Rgb, _) => ColorType::Rgb8,
+        _ => ColorType::Rgba8,
+    };
+    let mut rows = sink(color, (w, h), want, target(w, h), true)?;
+    if interlaced {
+        // Adam7 rows come in passes: the whole frame is needed first.
+        let total = reader.output_buffer_size().ok_or_else(wrong_size)?;
+        let mut buf = zeroed(total)?;
+        reader.next_frame(&mut buf).map_err(png_damaged)?;
+        for row in buf.chunks_exact(row_bytes(total, h)?) {
+            rows.push(row)?;
+        }
+    } else {
+        while let Some(row) = reader.next_row().map_err(png_damaged)? {
+            rows.push(row.data())?;
+        }
+    }
+    Ok(Rows {
+        size: target(w, h),
+        pixels: rows.resampler.finish()?,
+        source_size: (w, h),
+        has_alpha: color.has_alpha(),
+        orientation,
     })
 }
 
@@ -345,7 +432,7 @@ mod tests {
             ErrorCode::UnsupportedFormat
         );
         assert_eq!(
-            code(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            code(include_bytes!("../tests/corpus/photo.heic")),
             ErrorCode::UnsupportedFormat
         );
         let good = png(2, 2, &[9; 16]);

@@ -37,6 +37,12 @@ pub enum ErrorCode {
     TruncatedFile,
     /// An image format this build cannot read (HEIC, or a drawing such as SVG).
     UnsupportedFormat,
+    /// The command line was given something that is not a regular file (a
+    /// folder, a device such as `/dev/zero`, a pipe) or a file it cannot open.
+    NotAFile,
+    /// The command line could not write its output (the earlier file, if
+    /// any, is left as it was).
+    WriteFailed,
 }
 
 impl ErrorCode {
@@ -57,6 +63,8 @@ impl ErrorCode {
             ErrorCode::NotAnImage => "not-an-image",
             ErrorCode::TruncatedFile => "truncated-file",
             ErrorCode::UnsupportedFormat => "unsupported-format",
+            ErrorCode::NotAFile => "not-a-file",
+            ErrorCode::WriteFailed => "write-failed",
         }
     }
 }

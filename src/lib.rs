@@ -15,6 +15,8 @@ pub mod decode;
 pub mod detect;
 pub mod engine;
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod files;
 pub mod hairline;
 pub mod hash;
 pub mod history;
@@ -23,6 +25,7 @@ pub mod raster;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod sniff;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

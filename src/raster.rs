@@ -277,6 +277,137 @@ pub fn resample_area(
     Ok(out)
 }
 
+/// [`resample_area`] one source row at a time, for decoders that stream
+/// rows: only the output and the one or two output rows being summed are
+/// held, never the whole source. The sums run in the same order as
+/// [`resample_area`]'s, so the result is the same to the bit.
+pub struct AreaResampler {
+    channels: usize,
+    sw: u32,
+    sh: u32,
+    dw: u32,
+    xw: Vec<Vec<(u32, f32)>>,
+    yw: Vec<Vec<(u32, f32)>>,
+    /// The next source row expected.
+    row: u32,
+    /// The first output row not yet written.
+    next_out: usize,
+    /// Sums of output rows `next_out..`, as far as begun.
+    active: std::collections::VecDeque<Vec<f32>>,
+    tmp: Vec<f32>,
+    out: Vec<u8>,
+}
+
+impl AreaResampler {
+    /// Reduces a `sw`×`sh` image of `channels` bytes a pixel to `dw`×`dh`
+    /// (each at most the source's side).
+    pub fn new(
+        sw: u32,
+        sh: u32,
+        channels: usize,
+        dw: u32,
+        dh: u32,
+    ) -> Result<AreaResampler, SmpError> {
+        if dw == 0 || dh == 0 || dw > sw || dh > sh {
+            return Err(SmpError::new(
+                ErrorCode::BadImage,
+                format!("Cannot reduce {sw}×{sh} to {dw}×{dh}."),
+            ));
+        }
+        Ok(AreaResampler {
+            channels,
+            sw,
+            sh,
+            dw,
+            xw: area_weights(sw, dw),
+            yw: area_weights(sh, dh),
+            row: 0,
+            next_out: 0,
+            active: std::collections::VecDeque::new(),
+            tmp: vec![0.0; dw as usize * channels],
+            out: reserve(dw as usize * dh as usize * channels)?,
+        })
+    }
+
+    /// Adds the next source row (`sw * channels` bytes).
+    pub fn push_row(&mut self, src: &[u8]) -> Result<(), SmpError> {
+        let (c, stride) = (self.channels, self.dw as usize * self.channels);
+        if self.row >= self.sh || src.len() != self.sw as usize * c {
+            return Err(SmpError::new(
+                ErrorCode::BadImage,
+                "The decoder gave a row of the wrong size.",
+            ));
+        }
+        for (x, taps) in self.xw.iter().enumerate() {
+            for ch in 0..c {
+                let mut acc = 0.0f32;
+                for &(s, w) in taps {
+                    acc += src[s as usize * c + ch] as f32 * w;
+                }
+                self.tmp[x * c + ch] = acc;
+            }
+        }
+        let s = self.row;
+        let mut k = 0;
+        while let Some(taps) = self.yw.get(self.next_out + k) {
+            if taps.first().is_none_or(|t| t.0 > s) {
+                break;
+            }
+            if k == self.active.len() {
+                self.active.push_back(vec![0.0; stride]);
+            }
+            if let Some(&(_, w)) = taps.iter().find(|t| t.0 == s) {
+                for (a, &t) in self.active[k].iter_mut().zip(&self.tmp) {
+                    *a += t * w;
+                }
+            }
+            k += 1;
+        }
+        // Output rows whose last source row has come are done.
+        while let Some(taps) = self.yw.get(self.next_out) {
+            if taps.last().is_some_and(|t| t.0 > s) {
+                break;
+            }
+            let acc = self.active.pop_front().unwrap_or_else(|| vec![0.0; stride]);
+            // Within the capacity reserved up front: no reallocation.
+            self.out
+                .extend(acc.iter().map(|a| (a + 0.5).clamp(0.0, 255.0) as u8));
+            self.next_out += 1;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// The reduced image, once every source row has been added.
+    pub fn finish(self) -> Result<Vec<u8>, SmpError> {
+        if self.row != self.sh || self.next_out != self.yw.len() {
+            return Err(truncated_rows());
+        }
+        Ok(self.out)
+    }
+}
+
+/// An empty buffer with room for `len` bytes, or an `out-of-memory` error.
+/// Rows are appended as they are finished, so a file that claims a large
+/// size but ends early never costs the whole output's memory.
+fn reserve(len: usize) -> Result<Vec<u8>, SmpError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| {
+        SmpError::new(
+            ErrorCode::OutOfMemory,
+            "Not enough memory for the photo; try a smaller photo.",
+        )
+    })?;
+    Ok(v)
+}
+
+fn truncated_rows() -> SmpError {
+    SmpError::new(
+        ErrorCode::TruncatedFile,
+        "This photo file is incomplete (it may not have finished downloading). Please choose it again or use another photo.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +418,24 @@ mod tests {
         let src = [0u8, 100, 200, 200, 100, 200, 200, 255];
         let out = resample_area(&src, 4, 2, 1, 2, 1).unwrap();
         assert_eq!(out, vec![100, 214]);
+    }
+
+    #[test]
+    fn row_by_row_reduction_equals_the_whole_buffer_one() {
+        let (sw, sh) = (37u32, 23u32);
+        for c in [1usize, 4] {
+            let src: Vec<u8> = (0..sw as usize * sh as usize * c)
+                .map(|i| (i * 7919 % 251) as u8)
+                .collect();
+            for (dw, dh) in [(37, 23), (5, 3), (36, 22), (1, 1), (18, 23)] {
+                let mut r = AreaResampler::new(sw, sh, c, dw, dh).unwrap();
+                for row in src.chunks(sw as usize * c) {
+                    r.push_row(row).unwrap();
+                }
+                let want = resample_area(&src, sw, sh, c, dw, dh).unwrap();
+                assert_eq!(r.finish().unwrap(), want, "{c} channels to {dw}×{dh}");
+            }
+        }
     }
 
     #[test]

@@ -56,6 +56,41 @@ pub fn check_decode_size(width: u32, height: u32) -> Result<(), JsValue> {
     crate::raster::check_decode_size(width, height).map_err(to_js)
 }
 
+/// Reads a photo file's format and size from its header, before anything is
+/// decoded (the same sniffer as `smp`'s, so a file gets the same code in the
+/// page and the command line). `head` is the file's first bytes (start with
+/// `sniffHeadBytes()`), `tail` its last `min(size, 65536)` bytes (or empty
+/// when `head` is the whole file), `size` the file's length.
+///
+/// Returns `{ format, width, height }` (`format`: `png`, `jpeg`, `gif`,
+/// `webp`, `bmp`, `avif` or `heic`; the size as stored, before EXIF
+/// orientation), or `{ needHead: n }`: call again with the first `n` bytes
+/// (at most 16 MiB). Throws an `Error` with `code` `empty-file`,
+/// `not-an-image`, `truncated-file`, `unsupported-format` (TIFF, SVG) or
+/// `image-too-large`; `bad-image` means the arguments broke this contract.
+#[wasm_bindgen(js_name = sniffImage)]
+pub fn sniff_image(head: &[u8], tail: &[u8], size: f64) -> Result<JsValue, JsValue> {
+    use crate::sniff::{sniff_image, FileBytes, Sniffed};
+    let file = FileBytes::parts(head, tail, size as u64).map_err(to_js)?;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v).map(|_| ());
+    match sniff_image(&file).map_err(to_js)? {
+        Sniffed::Image(info) => {
+            set("format", info.format.as_str().into())?;
+            set("width", info.width.into())?;
+            set("height", info.height.into())?;
+        }
+        Sniffed::NeedHead(n) => set("needHead", (n as f64).into())?,
+    }
+    Ok(out.into())
+}
+
+/// How many of a file's first bytes to pass to `sniffImage` first.
+#[wasm_bindgen(js_name = sniffHeadBytes)]
+pub fn sniff_head_bytes() -> f64 {
+    crate::sniff::FIRST_HEAD_BYTES as f64
+}
+
 /// Checks that a photo of `width`×`height` can be taken in, needing about
 /// `bytes_per_px` bytes a pixel: an `out-of-memory` error if not. Call before
 /// passing a photo in: wasm-bindgen's own copy of it cannot fail gracefully.

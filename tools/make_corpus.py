@@ -24,6 +24,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from make_corpus_crafted import crafted
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "corpus"
 W, H = 320, 240
@@ -185,6 +187,8 @@ def main() -> None:
     gif[6:10] = struct.pack("<HH", 65535, 65535)
     (OUT / "bomb.gif").write_bytes(bytes(gif))
     add("bomb.gif", "GIF claiming 65535×65535 pixels", {"code": "image-too-large"})
+
+    crafted(add)
 
     for o, op in STORE.items():
         stored = base if op is None else base.transpose(op)

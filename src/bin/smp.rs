@@ -4,12 +4,12 @@
 //! renders exactly what the browser's export gives for the same photo, area
 //! and settings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use image::{DynamicImage, ImageFormat};
-use smp_visualiser::decode::{decode_photo, downscale_notice, DecodedPhoto};
-use smp_visualiser::raster::resample_area;
+use smp_visualiser::decode::{decode_photo_from, downscale_notice, mask_for_photo, DecodedPhoto};
+use smp_visualiser::files::{check_not_an_input, open_image, out_format, write_atomic, OutFormat};
 use smp_visualiser::{render_photo, ErrorCode, Mask, Settings, SmpError, SETTINGS};
 
 fn usage() -> String {
@@ -56,24 +56,18 @@ fn usage() -> String {
     s
 }
 
-fn io_error(code: ErrorCode, message: String) -> SmpError {
-    SmpError::new(code, message)
+/// Prefixes an error with the file it is about.
+fn about(path: &Path) -> impl Fn(SmpError) -> SmpError + '_ {
+    move |e| SmpError::new(e.code, format!("{}: {}", path.display(), e.message))
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, SmpError> {
-    std::fs::read(path).map_err(|e| {
-        io_error(
-            ErrorCode::BadImage,
-            format!("Cannot read {}: {e}.", path.display()),
-        )
-    })
-}
-
-/// Reads a photo as the page does: same refusals and codes, EXIF orientation
-/// applied, reduced to the working limit (with a notice on stderr).
-fn open_photo(path: &PathBuf) -> Result<DecodedPhoto, SmpError> {
-    let decoded = decode_photo(&read(path)?)
-        .map_err(|e| SmpError::new(e.code, format!("{}: {}", path.display(), e.message)))?;
+/// Reads a photo as the page does: same refusals and codes (from the one
+/// sniffer, before decoding), EXIF orientation applied, reduced to the
+/// working limit (with a notice on stderr).
+fn open_photo(path: &Path) -> Result<DecodedPhoto, SmpError> {
+    let decoded = open_image(path)
+        .and_then(|(reader, info)| decode_photo_from(reader, info))
+        .map_err(about(path))?;
     if decoded.downscaled() {
         let size = (decoded.photo.width, decoded.photo.height);
         eprintln!("note: {}", downscale_notice(decoded.original_size, size));
@@ -81,30 +75,34 @@ fn open_photo(path: &PathBuf) -> Result<DecodedPhoto, SmpError> {
     Ok(decoded)
 }
 
-/// Reads a mask image (PNG, or any format the CLI reads) without orientation
-/// or reduction: its pixels must line up with the photo's file.
-fn open_mask(path: &PathBuf) -> Result<DynamicImage, SmpError> {
-    image::load_from_memory(&read(path)?).map_err(|e| {
-        io_error(
-            ErrorCode::BadImage,
-            format!("{} is not a readable mask image: {e}.", path.display()),
-        )
-    })
-}
-
-fn mask_from(img: &DynamicImage) -> Result<Mask, SmpError> {
-    let weights = if img.color().has_alpha() {
-        img.to_rgba8().pixels().map(|p| p.0[3]).collect()
-    } else {
-        img.to_luma8().into_raw()
-    };
-    Mask::new(img.width(), img.height(), weights)
+/// Reads a mask image (PNG, or any format the CLI reads) without
+/// orientation: its pixels line up with the photo's upright pixels. Its size
+/// is checked from its header before it is decoded: the photo's working
+/// size, or the photo's original size when the photo was reduced (the mask
+/// is then reduced with it, row by row as it is decoded).
+fn open_mask(path: &Path, photo: &DecodedPhoto) -> Result<Mask, SmpError> {
+    let working = (photo.photo.width, photo.photo.height);
+    let (reader, info) = open_image(path)
+        .map_err(|e| match e.code {
+            // Larger than any photo: so not this photo's size either.
+            ErrorCode::ImageTooLarge => SmpError::new(
+                ErrorCode::MaskSizeMismatch,
+                format!(
+                    "the mask is larger than any photo this tool opens; the photo is {}×{}. ({})",
+                    photo.original_size.0, photo.original_size.1, e.message
+                ),
+            ),
+            _ => e,
+        })
+        .map_err(about(path))?;
+    mask_for_photo(reader, info, working, photo.original_size).map_err(about(path))
 }
 
 struct RenderArgs {
     input: PathBuf,
     mask: Option<PathBuf>,
     out: PathBuf,
+    format: OutFormat,
     settings: Settings,
     hairline: Option<Vec<(f64, f64)>>,
     hairline_style: String,
@@ -157,10 +155,20 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
             other => return Err(other.unexpected().to_string()),
         }
     }
+    let (input, out): (PathBuf, PathBuf) = (
+        input.ok_or("--input is required")?,
+        out.ok_or("--out is required")?,
+    );
+    let format = out_format(&out, true)?;
+    let inputs: Vec<&Path> = std::iter::once(input.as_path())
+        .chain(mask.as_deref())
+        .collect();
+    check_not_an_input(&out, &inputs)?;
     Ok(RenderArgs {
-        input: input.ok_or("--input is required")?,
+        input,
         mask,
-        out: out.ok_or("--out is required")?,
+        out,
+        format,
         settings,
         hairline,
         hairline_style,
@@ -172,16 +180,7 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
     let keep_alpha = decoded.has_alpha;
     let (w, h) = (decoded.photo.width, decoded.photo.height);
     let mut mask = match &args.mask {
-        Some(path) => {
-            let mask = mask_from(&open_mask(path)?)?;
-            // A mask drawn on the original of a reduced photo is reduced with it.
-            if (mask.width, mask.height) == decoded.original_size && decoded.downscaled() {
-                let weights = resample_area(&mask.weights, mask.width, mask.height, 1, w, h)?;
-                Mask::new(w, h, weights)?
-            } else {
-                mask
-            }
-        }
+        Some(path) => open_mask(path, &decoded)?,
         // No mask: the whole photo is the area.
         None => Mask::new(w, h, vec![255; w as usize * h as usize])?,
     };
@@ -196,25 +195,26 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
         smp_visualiser::hairline::apply(&mut mask, handles, style, ppm, args.settings.seed)?;
     }
     let result = render_photo(photo, mask, &args.settings)?;
-    let format = ImageFormat::from_path(&args.out).unwrap_or(ImageFormat::Png);
     let buffer = image::RgbaImage::from_raw(result.width, result.height, result.pixels)
         .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Result buffer has the wrong size."))?;
     // The result keeps the photo's channels: RGB in, RGB out.
-    let saved = match format {
-        ImageFormat::Jpeg => DynamicImage::ImageRgba8(buffer)
-            .to_rgb8()
-            .save_with_format(&args.out, format),
-        _ if !keep_alpha => DynamicImage::ImageRgba8(buffer)
-            .to_rgb8()
-            .save_with_format(&args.out, ImageFormat::Png),
-        _ => buffer.save_with_format(&args.out, ImageFormat::Png),
+    let (img, format) = match args.format {
+        OutFormat::Jpeg => (
+            DynamicImage::ImageRgba8(buffer).to_rgb8().into(),
+            ImageFormat::Jpeg,
+        ),
+        OutFormat::Png if !keep_alpha => (
+            DynamicImage::ImageRgba8(buffer).to_rgb8().into(),
+            ImageFormat::Png,
+        ),
+        OutFormat::Png => (DynamicImage::ImageRgba8(buffer), ImageFormat::Png),
     };
-    saved.map_err(|e| {
-        SmpError::new(
-            ErrorCode::BadImage,
-            format!("Cannot write {}: {e}.", args.out.display()),
-        )
-    })
+    save(&args.out, &img, format)
+}
+
+/// Writes an image atomically (see `write_atomic`).
+fn save(path: &Path, img: &DynamicImage, format: ImageFormat) -> Result<(), SmpError> {
+    write_atomic(path, |w| img.write_to(w, format).map_err(|e| e.to_string()))
 }
 
 struct DetectArgs {
@@ -250,11 +250,13 @@ fn parse_detect(parser: &mut lexopt::Parser) -> Result<DetectArgs, String> {
             other => return Err(other.unexpected().to_string()),
         }
     }
-    Ok(DetectArgs {
-        input: input.ok_or("--input is required")?,
-        out: out.ok_or("--out is required")?,
-        taps,
-    })
+    let (input, out): (PathBuf, PathBuf) = (
+        input.ok_or("--input is required")?,
+        out.ok_or("--out is required")?,
+    );
+    out_format(&out, false)?;
+    check_not_an_input(&out, &[&input])?;
+    Ok(DetectArgs { input, out, taps })
 }
 
 fn run_detect(args: DetectArgs) -> Result<(), SmpError> {
@@ -304,16 +306,15 @@ fn parse_sample(parser: &mut lexopt::Parser) -> Result<SampleArgs, String> {
         }
     }
     args.out = out.ok_or("--out is required")?;
+    out_format(&args.out, false)?;
+    if let Some(p) = &args.patches_out {
+        out_format(p, false)?;
+    }
     Ok(args)
 }
 
-fn save_png(path: &PathBuf, img: image::DynamicImage) -> Result<(), SmpError> {
-    img.save_with_format(path, ImageFormat::Png).map_err(|e| {
-        SmpError::new(
-            ErrorCode::BadImage,
-            format!("Cannot write {}: {e}.", path.display()),
-        )
-    })
+fn save_png(path: &Path, img: image::DynamicImage) -> Result<(), SmpError> {
+    save(path, &img, ImageFormat::Png)
 }
 
 fn run_sample(args: SampleArgs) -> Result<(), SmpError> {
