@@ -75,6 +75,18 @@ fn open_photo(path: &Path) -> Result<DecodedPhoto, SmpError> {
     Ok(decoded)
 }
 
+/// Points given in the photo's own (upright) pixels, in the pixels of the
+/// photo as worked on: a photo over the working size was reduced, and a tap
+/// or a hairline handle must land where the person put it.
+fn in_working_pixels(points: &[(f64, f64)], photo: &DecodedPhoto) -> Vec<(f64, f64)> {
+    let (ow, oh) = photo.original_size;
+    let (sx, sy) = (
+        photo.photo.width as f64 / ow.max(1) as f64,
+        photo.photo.height as f64 / oh.max(1) as f64,
+    );
+    points.iter().map(|&(x, y)| (x * sx, y * sy)).collect()
+}
+
 /// Reads a mask image (PNG, or any format the CLI reads) without
 /// orientation: its pixels line up with the photo's upright pixels. Its size
 /// is checked from its header before it is decoded: the photo's working
@@ -184,16 +196,18 @@ fn run_render(args: RenderArgs) -> Result<(), SmpError> {
         // No mask: the whole photo is the area.
         None => Mask::new(w, h, vec![255; w as usize * h as usize])?,
     };
-    let photo = decoded.photo;
     if let Some(handles) = &args.hairline {
-        // As the page does: an empty area means the whole scalp side.
+        // As the page does: an empty area means the head's scalp side (never
+        // the backdrop behind the head).
         if mask.is_empty() {
-            mask.weights.fill(255);
+            mask = smp_visualiser::detect::head_area(&decoded.photo)?;
         }
         let style = smp_visualiser::hairline::HairlineStyle::parse(&args.hairline_style)?;
         let ppm = args.settings.px_per_mm_for(w, h);
-        smp_visualiser::hairline::apply(&mut mask, handles, style, ppm, args.settings.seed)?;
+        let handles = in_working_pixels(handles, &decoded);
+        smp_visualiser::hairline::apply(&mut mask, &handles, style, ppm, args.settings.seed)?;
     }
+    let photo = decoded.photo;
     let result = render_photo(photo, mask, &args.settings)?;
     let buffer = image::RgbaImage::from_raw(result.width, result.height, result.pixels)
         .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Result buffer has the wrong size."))?;
@@ -260,9 +274,11 @@ fn parse_detect(parser: &mut lexopt::Parser) -> Result<DetectArgs, String> {
 }
 
 fn run_detect(args: DetectArgs) -> Result<(), SmpError> {
-    let photo = open_photo(&args.input)?.photo;
+    let decoded = open_photo(&args.input)?;
+    let taps = in_working_pixels(&args.taps, &decoded);
+    let photo = decoded.photo;
     let (w, h) = (photo.width, photo.height);
-    let mask = smp_visualiser::detect::detect(&photo, &args.taps)?;
+    let mask = smp_visualiser::detect::detect(&photo, &taps)?;
     let img = image::GrayImage::from_raw(w, h, mask.weights)
         .ok_or_else(|| SmpError::new(ErrorCode::BadImage, "Mask buffer has the wrong size."))?;
     save_png(&args.out, img.into())
