@@ -18,6 +18,7 @@ pub mod error;
 pub mod hairline;
 pub mod hash;
 pub mod history;
+pub mod measure;
 pub mod placement;
 pub mod raster;
 pub mod render;
