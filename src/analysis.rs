@@ -11,6 +11,7 @@
 
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::look;
 use crate::raster::{Mask, Rgba8Image};
 
 /// Side of one grid cell in mm: finer than any feature the grid describes.
@@ -22,6 +23,15 @@ pub const PATCH_BLEND_MM: f64 = 3.0;
 
 fn luminance(lin: [f32; 3]) -> f32 {
     0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+}
+
+/// Skin-coloured in YCbCr (a wide range around the usual skin cluster, the
+/// same test as bald-area detection's).
+pub fn skin_coloured(p: [u8; 3]) -> bool {
+    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+    let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
+    let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
+    (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
 }
 
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
@@ -143,6 +153,8 @@ pub struct Skin {
     envelope: Grid,
     /// Blue-to-red ratio of plain skin in linear light.
     skin_blue_ratio: f32,
+    /// Linear luminance of the photo's lit skin (see [`Skin::skin_luminance`]).
+    skin_luminance: Option<f32>,
 }
 
 impl Skin {
@@ -152,6 +164,8 @@ impl Skin {
         let (cols, rows, cell) = (envelope.cols, envelope.rows, envelope.cell_px);
         let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let mut green_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let mut count = try_zeroed::<u32>(cols * rows, "skin analysis")?;
         let w = photo.width as usize;
         let col_cell: Vec<usize> = (0..w)
             .map(|x| ((x as f64 / cell) as usize).min(cols - 1))
@@ -167,7 +181,9 @@ impl Skin {
                     envelope.values[g] = l;
                 }
                 red_sum[g] += lin[0];
+                green_sum[g] += lin[1];
                 blue_sum[g] += lin[2];
+                count[g] += 1;
             }
         }
         // Spread each cell's brightest skin over its neighbourhood (max
@@ -210,10 +226,39 @@ impl Skin {
         } else {
             ratios[ratios.len() / 5].min(0.95)
         };
+        // The lit skin's luminance: the upper quartile over cells that are
+        // skin-coloured and not hair (near their envelope), so neither hair,
+        // shadow nor a backdrop decides how dark the skin is.
+        let mut skin_levels: Vec<f32> = (0..cols * rows)
+            .filter_map(|g| {
+                let n = count[g].max(1) as f32;
+                let mean = [red_sum[g] / n, green_sum[g] / n, blue_sum[g] / n];
+                let l = luminance(mean);
+                let srgb = mean.map(|v| t.srgb(v));
+                (skin_coloured(srgb) && l >= 0.6 * envelope.values[g]).then_some(l)
+            })
+            .collect();
+        skin_levels.sort_by(|a, b| a.total_cmp(b));
+        let skin_luminance =
+            (!skin_levels.is_empty()).then(|| skin_levels[skin_levels.len() * 3 / 4]);
         Ok(Skin {
             envelope,
             skin_blue_ratio,
+            skin_luminance,
         })
+    }
+
+    /// Linear luminance of the photo's lit skin (the upper quartile of
+    /// skin-coloured, hairless cells); `None` when no skin shows.
+    pub fn skin_luminance(&self) -> Option<f32> {
+        self.skin_luminance
+    }
+
+    /// Share of the skin's returned light that never reaches the pigment's
+    /// depth (0 on fair skin; see [`look::superficial_share`]); a photo with
+    /// no skin is taken as fair.
+    pub fn superficial_share(&self) -> f32 {
+        self.skin_luminance.map_or(0.0, look::superficial_share)
     }
 
     /// How much bare scalp a pixel shows, 0 (hair) to 1 (skin); `x`, `y` in

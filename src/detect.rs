@@ -94,12 +94,8 @@ fn luma(p: &[u8]) -> f32 {
     0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
 }
 
-/// Skin-coloured in YCbCr (a wide range around the usual skin cluster).
 fn skin_colour(p: &[u8]) -> bool {
-    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
-    let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
-    let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
-    (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
+    crate::analysis::skin_coloured([p[0], p[1], p[2]])
 }
 
 /// Chroma per unit of brightness (YCbCr Cb, Cr over luma): a backdrop's hue
@@ -272,6 +268,14 @@ fn features(small: &Rgba8Image) -> Features {
         enclosed_loosely,
         above_hairline,
     }
+}
+
+/// The reduced photo's backdrop and its hair (the dark class), per pixel:
+/// steps 1 and 2 of the module notes, for reading the client's hair and
+/// skin (`suggest`).
+pub(crate) fn backdrop_and_hair(small: &Rgba8Image) -> (Vec<bool>, Vec<bool>) {
+    let f = features(small);
+    (f.background, f.hair)
 }
 
 /// The head's hair: the large connected masses of dense hair. Dark clothes,

@@ -18,12 +18,14 @@ pub mod error;
 pub mod hairline;
 pub mod hash;
 pub mod history;
+pub mod look;
 pub mod measure;
 pub mod placement;
 pub mod raster;
 pub mod render;
 pub mod sample;
 pub mod settings;
+pub mod suggest;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

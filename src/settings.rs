@@ -79,7 +79,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         step: 0.01,
         default: 0.5,
         integer: false,
-        help: "How dark the pigment is, from barely there (0) to the darkest carbon grey (1).",
+        help: "How dark the healed pigment is, from barely there (0) to the darkest carbon grey (1); the named stops are 0.7 (1, black hair), 0.5 (2, dark brown), 0.3 (3, medium) and 0.1 (4, blond or grey).",
         choices: &[],
     },
     SettingSpec {
@@ -172,6 +172,59 @@ pub const SETTINGS: &[SettingSpec] = &[
         integer: false,
         help: "Years since the last session: pigment slowly fades and softens.",
         choices: &[],
+    },
+];
+
+/// A named shade a technician recognises: pigment diluted to match the
+/// client's hair as shaved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShadeStop {
+    /// The stop's number, 1 (darkest) to 4 (lightest).
+    pub stop: u8,
+    /// Whose hair it matches.
+    pub hair: &'static str,
+    /// The `shade` setting that gives it.
+    pub shade: f64,
+    /// Dilution, in parts of water to one part of pigment (low, high).
+    pub dilution_water_parts: (f64, f64),
+    /// Healed dot core luminance as a share of the skin's (low, high).
+    pub core_luminance: (f64, f64),
+}
+
+/// The named shade stops, darkest first. [S] technicians dilute carbon to
+/// the client's hair as shaved (TABA UK writes colour N as N parts water to
+/// one of pigment; HIS numbers shades 20–60, lower darker; most clients in
+/// the 20s–40s, blonds 40–50). [I] the dilutions per stop and the healed
+/// core luminances (realism.md's table); the shade of each stop follows
+/// from `look::core_absorbance` and is tested to land in its band.
+pub const SHADE_STOPS: [ShadeStop; 4] = [
+    ShadeStop {
+        stop: 1,
+        hair: "black",
+        shade: 0.7,
+        dilution_water_parts: (6.0, 10.0),
+        core_luminance: (0.25, 0.35),
+    },
+    ShadeStop {
+        stop: 2,
+        hair: "dark brown",
+        shade: 0.5,
+        dilution_water_parts: (12.0, 20.0),
+        core_luminance: (0.35, 0.45),
+    },
+    ShadeStop {
+        stop: 3,
+        hair: "medium brown",
+        shade: 0.3,
+        dilution_water_parts: (20.0, 30.0),
+        core_luminance: (0.45, 0.6),
+    },
+    ShadeStop {
+        stop: 4,
+        hair: "blond or grey",
+        shade: 0.1,
+        dilution_water_parts: (40.0, 60.0),
+        core_luminance: (0.6, 0.75),
     },
 ];
 
