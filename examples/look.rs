@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use smp_visualiser::measure::{patch_contrast, tone_ratio, DARK_SKIN, LIGHT_SKIN};
+use smp_visualiser::suggest::suggest;
 use smp_visualiser::{render_photo, Mask, Rgba8Image, Settings};
 
 fn settings(pairs: &[(&str, f64)]) -> Settings {
@@ -68,7 +69,10 @@ fn main() {
     println!("\nPatch-to-hair contrast reduction on the real photos with their reference areas (median over photos; helmets = patches left darker than the hair around them)\n");
     println!("| look | settings | median reduction | range | helmets | photos |");
     println!("|---|---|---|---|---|---|");
-    for (look, mode) in [("patch", 0.0), ("density", 1.0), ("full", 2.0)] {
+    let rows = [("patch", 0.0), ("density", 1.0), ("full", 2.0)]
+        .into_iter()
+        .flat_map(|(look, mode)| [(look, mode, false), (look, mode, true)]);
+    for (look, mode, suggested) in rows {
         let mut reductions = Vec::new();
         for name in &names {
             let photo = image::open(dir.join("photos").join(name))
@@ -80,7 +84,11 @@ fn main() {
             let (w, h) = photo.dimensions();
             let photo = Rgba8Image::new(w, h, photo.into_raw()).expect("photo");
             let mask = Mask::new(w, h, reference.into_raw()).expect("mask");
-            let s = settings(&[("mode", mode)]);
+            let mut s = settings(&[("mode", mode)]);
+            if suggested {
+                s.set_many(&suggest(&photo, Some(&mask)).pairs())
+                    .expect("suggestion in range");
+            }
             let ppm = s.px_per_mm_for(w, h);
             let out = render_photo(photo.clone(), mask.clone(), &s).expect("render");
             if let Some(c) = patch_contrast(&photo, &out, &mask, ppm) {
@@ -92,7 +100,8 @@ fn main() {
         let hi = reductions.iter().cloned().fold(f64::MIN, f64::max);
         let n = reductions.len();
         println!(
-            "| {look} | defaults | {:.1} % | {:.1}–{:.1} % | {helmets} | {n} |",
+            "| {look} | {} | {:.1} % | {:.1}–{:.1} % | {helmets} | {n} |",
+            if suggested { "suggested" } else { "defaults" },
             100.0 * median(reductions),
             100.0 * lo,
             100.0 * hi
