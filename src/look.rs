@@ -59,7 +59,7 @@ pub const HALO_SHARE: f64 = 2.1;
 /// scattered back above the pigment: with these ratios a stop-2 core on
 /// fair skin is a neutral grey, stop 1 slightly cool, the darkest shade a
 /// cool blue-grey; the luminance ratio stays about `exp(-absorbance)`.
-pub const PIGMENT_CAST: [f32; 3] = [1.3, 0.92, 0.66];
+pub const PIGMENT_CAST: [f32; 3] = [1.35, 0.9, 0.6];
 
 /// Lit skin's linear luminance at and above which none of the light that
 /// comes back misses the pigment's depth (fair skin).
@@ -80,6 +80,32 @@ pub const DARK_SKIN_SUPERFICIAL: f32 = 0.45;
 pub fn superficial_share(skin_luminance: f32) -> f32 {
     let t = (FAIR_SKIN_LUMINANCE - skin_luminance) / (FAIR_SKIN_LUMINANCE - DARK_SKIN_LUMINANCE);
     DARK_SKIN_SUPERFICIAL * t.clamp(0.0, 1.0)
+}
+
+/// How much the healed full look at the default settings darkens fair skin
+/// at viewing distance (1 − its tone ratio), as measured (`make eval`,
+/// tested in `tests/look.rs`): the reference for [`predicted_darkening`].
+pub const DEFAULT_FULL_LOOK_DARKENING: f64 = 0.168;
+
+/// About how much a healed, finished full look darkens skin at viewing
+/// distance (1 − tone ratio), without rendering: pigment per area (density
+/// × dot area × core absorbance) relative to the defaults', through the
+/// same exponential as the absorbance, then only the light that reached
+/// the pigment's depth. For choosing settings (`suggest`); within a few
+/// hundredths of a render over the usual ranges.
+pub fn predicted_darkening(
+    density_per_cm2: f64,
+    dot_diameter_mm: f64,
+    shade: f64,
+    superficial: f32,
+) -> f64 {
+    let d = |name| crate::settings::spec(name).map_or(1.0, |s| s.default);
+    let amount = density_per_cm2 / d("densityPerCm2")
+        * (dot_diameter_mm / d("dotDiameterMm")).powi(2)
+        * core_absorbance(shade)
+        / core_absorbance(d("shade"));
+    let k = -(1.0 - DEFAULT_FULL_LOOK_DARKENING).ln();
+    (1.0 - (-k * amount).exp()) * (1.0 - superficial as f64)
 }
 
 /// The healed core absorbance of a finished (session 3) dot at `shade`.

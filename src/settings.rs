@@ -228,6 +228,50 @@ pub const SHADE_STOPS: [ShadeStop; 4] = [
     },
 ];
 
+/// The shade stops as a JSON array: `[{"stop":1,"hair":"black","shade":0.7,
+/// "dilutionWaterParts":[6,10],"coreLuminance":[0.25,0.35]},…]`, darkest
+/// first (dilution as parts of water to one of pigment; core luminance as
+/// a share of the skin's).
+pub fn shade_stops_json() -> String {
+    let rows: Vec<String> = SHADE_STOPS
+        .iter()
+        .map(|s| {
+            format!(
+                "{{\"stop\":{},\"hair\":{:?},\"shade\":{},\"dilutionWaterParts\":[{},{}],\"coreLuminance\":[{},{}]}}",
+                s.stop,
+                s.hair,
+                s.shade,
+                s.dilution_water_parts.0,
+                s.dilution_water_parts.1,
+                s.core_luminance.0,
+                s.core_luminance.1
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
+/// The settings table as a JSON array, one object per setting: name, label,
+/// unit, min, max, step, default, integer, help, choices, and stops (the
+/// shade stops for `shade`, else empty). The page builds its controls from it.
+pub fn schema_json() -> String {
+    let rows: Vec<String> = SETTINGS
+        .iter()
+        .map(|s| {
+            let stops = if s.name == "shade" {
+                shade_stops_json()
+            } else {
+                "[]".into()
+            };
+            format!(
+                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?},\"choices\":{:?},\"stops\":{stops}}}",
+                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help, s.choices
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
 /// The three looks of SMP work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -12,7 +12,7 @@
 use crate::analysis::skin_coloured;
 use crate::color::Transfer;
 use crate::detect::{self, WORK_SIDE};
-use crate::look::{superficial_share, DARK_SKIN_SUPERFICIAL};
+use crate::look::{predicted_darkening, superficial_share, DARK_SKIN_SUPERFICIAL};
 use crate::raster::{resample_area, Mask, Rgba8Image};
 use crate::settings::{spec, Settings, ShadeStop, SHADE_STOPS};
 
@@ -27,9 +27,16 @@ const HAIR_QUANTILE: f32 = 0.1;
 /// stop 4. Absolute rather than relative to the skin, so that black hair on
 /// dark skin still reads black; it assumes a normally exposed photo. [I]
 const HAIR_LUMINANCE_BOUNDS: [f32; 3] = [0.03, 0.09, 0.2];
-/// Least spread of the ring's luminance (1 − its darker tail over its
-/// median) that shows hair texture rather than skin. [I]
-const NO_HAIR_SPREAD: f32 = 0.08;
+/// Least texture (see `Sampled::texture`, sRGB levels) that shows hair in
+/// the ring rather than skin. [I]
+const MIN_HAIR_TEXTURE: f32 = 6.0;
+/// Most of the patch-to-hair contrast a suggestion may take away. [I]
+/// realism.md: against long dark hair a realistic look lowers it by about
+/// 12–35 %; more reads as a helmet.
+const MAX_REDUCTION: f64 = 0.4;
+/// Least density a suggestion steps down to, in dots/cm² (a first session
+/// or a hairline edge, domain.md: 30–40).
+const MIN_DENSITY_PER_CM2: f64 = 40.0;
 /// Hair whose colour saturation ((max − min) / max, sRGB) is below this and
 /// that is not black reads as grey: stop 4 whatever its darkness.
 const GREY_SATURATION: f32 = 0.12;
@@ -59,6 +66,11 @@ pub struct Suggestion {
 }
 
 impl Suggestion {
+    /// The default settings, with the reason they are suggested.
+    pub fn defaults_because(reason: &str) -> Suggestion {
+        Self::defaults(reason.to_string())
+    }
+
     fn defaults(reason: String) -> Suggestion {
         let d = Settings::default();
         Suggestion {
@@ -153,9 +165,10 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             let ring = (0..w * h)
                 .filter(|&i| near[i] && !inside[i] && !backdrop[i])
                 .collect();
-            let skin = (0..w * h)
-                .filter(|&i| inside[i] && !backdrop[i] && !dark[i])
-                .collect();
+            // All of the area: its lit skin is read as an upper quantile, so
+            // hair in it does not count, and skin darker than the hair
+            // around (dark skin, light hair) is still skin.
+            let skin = (0..w * h).filter(|&i| inside[i] && !backdrop[i]).collect();
             (ring, skin)
         }
         _ => (
@@ -198,27 +211,29 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     // The hair's own darkness: strands are finer than the reduced copy's
     // pixels, so they are read from the photo itself (at most ~4 MP of it),
     // as the darker tail of the ring, where strands cover whole pixels.
-    let (hair_lums, mean) = sample_full(photo, &hair_px, w, h, &t);
-    let (skin_lums, _) = sample_full(photo, &skin_px, w, h, &t);
-    if hair_lums.is_empty() || skin_lums.is_empty() {
+    let ring = sample_full(photo, &hair_px, w, h, &t);
+    let bare = sample_full(photo, &skin_px, w, h, &t);
+    if ring.lums.is_empty() || bare.lums.is_empty() {
         return Suggestion::defaults(
             "The area or the hair around it is too small to read; default settings.".into(),
         );
     }
-    let spread = |v: &[f32]| {
-        let q50 = quantile(v.to_vec(), 0.5);
-        if q50 > 0.0 {
-            1.0 - quantile(v.to_vec(), HAIR_QUANTILE) / q50
+    let ring_mean = ring.lums.iter().sum::<f32>() / ring.lums.len() as f32;
+    // Strands are the ring's darker tail, or its lighter tail where the
+    // hair is lighter than the skin (blond or grey hair on dark skin).
+    let lighter_hair = quantile(ring.lums.clone(), 0.5) > skin_lum;
+    let hair_lum = quantile(
+        ring.lums.clone(),
+        if lighter_hair {
+            1.0 - HAIR_QUANTILE
         } else {
-            0.0
-        }
-    };
-    let hair_lum = quantile(hair_lums.clone(), HAIR_QUANTILE);
-    // Hair shows as fine dark texture: the ring's darker tail lies well
-    // below its middle, more than plain skin's does, or the ring is much
-    // darker than the skin.
-    let textured = spread(&hair_lums) > NO_HAIR_SPREAD.max(1.5 * spread(&skin_lums));
-    if !textured && hair_lum > 0.75 * skin_lum {
+            HAIR_QUANTILE
+        },
+    );
+    // Hair shows as fine texture (strand edges) well beyond the skin's own,
+    // or as a ring much darker than the skin.
+    let textured = ring.texture > MIN_HAIR_TEXTURE.max(2.0 * bare.texture);
+    if !textured && hair_lum > 0.6 * skin_lum {
         let mut s = Suggestion::defaults(format!(
             "No hair shows around the area to match (a shaved or hairless head?); {skin_word} skin{}; default shade.",
             if dark_skin { ", so larger dots" } else { "" }
@@ -226,6 +241,7 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
         s.dot_diameter_mm = dot;
         return s;
     }
+    let mean = ring.mean;
     let max = mean.iter().cloned().fold(0.0, f32::max);
     let min = mean.iter().cloned().fold(f32::MAX, f32::min);
     let saturation = if max > 0.0 { (max - min) / max } else { 0.0 };
@@ -241,17 +257,46 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     // Dark skin takes one stop darker pigment ([S]); past stop 1, a little
     // darker still.
     let chosen: &ShadeStop = &SHADE_STOPS[index];
-    let stop = &SHADE_STOPS[index.saturating_sub(dark_skin as usize)];
+    let stop: &ShadeStop = &SHADE_STOPS[index.saturating_sub(dark_skin as usize)];
     let shade = if dark_skin && index == 0 {
         (stop.shade + 0.1).min(1.0)
     } else {
         stop.shade
     };
-    let density = match index {
+    let mut density = match index {
         0 | 1 => DARK_HAIR_DENSITY_PER_CM2,
         3 => LIGHT_HAIR_DENSITY_PER_CM2,
         _ => spec("densityPerCm2").map_or(80.0, |s| s.default),
     };
+    // Never a helmet: the patch may lose at most MAX_REDUCTION of its
+    // contrast with the hair around it (seen from a distance, the ring's
+    // mean), so over hair barely darker than the skin the pigment steps
+    // lighter, then sparser.
+    let hair_level = (ring_mean / skin_lum).min(1.0) as f64;
+    let allowed = MAX_REDUCTION * (1.0 - hair_level);
+    let superficial = superficial_share(skin_lum);
+    let mut stop = stop;
+    let mut shade = shade;
+    let mut lightened = false;
+    if hair_level >= 1.0 {
+        // Hair no darker than the skin: the patch does not read lighter than
+        // the hair, and pigment can only add contrast. The least of it.
+        stop = &SHADE_STOPS[3];
+        shade = stop.shade;
+        density = MIN_DENSITY_PER_CM2;
+        lightened = true;
+    }
+    while predicted_darkening(density, dot, shade, superficial) > allowed {
+        lightened = true;
+        if stop.stop < 4 {
+            stop = &SHADE_STOPS[stop.stop as usize];
+            shade = stop.shade;
+        } else if density > MIN_DENSITY_PER_CM2 {
+            density = (density - 10.0).max(MIN_DENSITY_PER_CM2);
+        } else {
+            break;
+        }
+    }
     let hair_word = if grey { "grey" } else { chosen.hair };
     Suggestion {
         density_per_cm2: density,
@@ -259,30 +304,39 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
         shade,
         stop: Some(stop.stop),
         reason: format!(
-            "{} hair on {skin_word} skin: shade stop {}{}, {} dots/cm²{}.",
+            "{} hair on {skin_word} skin: shade stop {}{}, {} dots/cm²{}{}.",
             capitalise(hair_word),
             stop.stop,
-            if dark_skin {
+            if dark_skin && !lightened {
                 " (darker for dark skin)"
             } else {
                 ""
             },
             density,
-            if dark_skin { ", larger dots" } else { "" }
+            if dark_skin { ", larger dots" } else { "" },
+            if lightened {
+                "; lighter than usual: the hair is close to the skin's tone, and darker work would read as a helmet"
+            } else {
+                ""
+            }
         ),
     }
 }
 
-/// Linear luminances (and the mean sRGB colour) of the photo's own pixels
-/// that fall on the reduced copy's pixels `which` (a `w`×`h` grid), at most
-/// about 4 MP of them.
-fn sample_full(
-    photo: &Rgba8Image,
-    which: &[usize],
-    w: usize,
-    h: usize,
-    t: &Transfer,
-) -> (Vec<f32>, [f32; 3]) {
+/// What [`sample_full`] reads from a set of pixels.
+struct Sampled {
+    /// Linear luminances.
+    lums: Vec<f32>,
+    /// Mean sRGB colour.
+    mean: [f32; 3],
+    /// Mean absolute difference to the right-hand neighbour, summed over
+    /// the channels (sRGB levels): strand edges make it large.
+    texture: f32,
+}
+
+/// Reads the photo's own pixels that fall on the reduced copy's pixels
+/// `which` (a `w`×`h` grid), at most about 4 MP of them.
+fn sample_full(photo: &Rgba8Image, which: &[usize], w: usize, h: usize, t: &Transfer) -> Sampled {
     let mut on = vec![false; w * h];
     for &i in which {
         on[i] = true;
@@ -291,20 +345,33 @@ fn sample_full(
     let step = ((fw * fh) as f64 / 4.0e6).sqrt().ceil().max(1.0) as usize;
     let mut lums = Vec::new();
     let mut sum = [0.0f64; 3];
+    let (mut edges, mut edge_n) = (0.0f64, 0usize);
     for y in (0..fh).step_by(step) {
         let sy = (y * h / fh).min(h - 1);
         for x in (0..fw).step_by(step) {
             if on[sy * w + (x * w / fw).min(w - 1)] {
-                let p = &photo.pixels[(y * fw + x) * 4..(y * fw + x) * 4 + 4];
+                let i = (y * fw + x) * 4;
+                let p = &photo.pixels[i..i + 4];
                 lums.push(luminance(t, p));
                 for (c, s) in sum.iter_mut().enumerate() {
                     *s += p[c] as f64;
+                }
+                if x + 1 < fw {
+                    let q = &photo.pixels[i + 4..i + 8];
+                    edges += (0..3)
+                        .map(|c| (p[c] as f64 - q[c] as f64).abs())
+                        .sum::<f64>();
+                    edge_n += 1;
                 }
             }
         }
     }
     let n = lums.len().max(1) as f64;
-    (lums, sum.map(|s| (s / n) as f32))
+    Sampled {
+        lums,
+        mean: sum.map(|s| (s / n) as f32),
+        texture: (edges / edge_n.max(1) as f64) as f32,
+    }
 }
 
 fn capitalise(s: &str) -> String {
