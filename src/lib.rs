@@ -16,6 +16,7 @@ pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod hairline;
+pub mod halo;
 pub mod hash;
 pub mod history;
 pub mod look;

@@ -23,6 +23,7 @@
 use crate::analysis::Skin;
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::halo::HaloGrid;
 pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
@@ -34,9 +35,6 @@ const SATURATION: f32 = 1.4;
 /// Absorbance never exceeds this: the darkest carbon grey under skin keeps
 /// about a tenth of the skin's brightness; pigment is never black.
 const MAX_ABSORBANCE: f32 = 2.3;
-/// Most coverage one dot adds to a pixel (its core's full 1, plus the halo
-/// piled under a core much smaller than a pixel), so sums stay in 16 bits.
-const MAX_DOT_COVER: f32 = 3.0;
 /// How far the redness around fresh dots reaches beyond the dot's edge, in
 /// mm (the skin reddens around each puncture for a few days), and its mean
 /// strength over that disc.
@@ -208,6 +206,8 @@ pub struct Layer {
     shine: Vec<u16>,
     /// Low 16 bits: pigment coverage units; high 16 bits: fresh-redness units.
     acc: Vec<u32>,
+    /// The dots' scatter halos, on a coarse grid.
+    halo: HaloGrid,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
@@ -221,7 +221,7 @@ pub struct Layer {
     covered: Vec<u32>,
     covered_stale: bool,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
-    scratch: Vec<[f32; 3]>,
+    scratch: Vec<[f32; 2]>,
 }
 
 impl Layer {
@@ -254,6 +254,11 @@ impl Layer {
             scalp,
             shine,
             acc: try_zeroed(n, "result")?,
+            halo: HaloGrid::new(
+                w,
+                h,
+                (0.5 * (full_px_per_mm / to_full_x + full_px_per_mm / to_full_y)) as f32,
+            )?,
             shown: Vec::new(),
             shape: None,
             lut: vec![[65535; 3]; LUT_LEN],
@@ -315,6 +320,7 @@ impl Layer {
         let mut redraw_all = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
             self.acc.fill(0);
+            self.halo.clear();
             self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
             redraw_all = true;
@@ -389,80 +395,70 @@ impl Layer {
         let radius = shape.radius_px * dot.size_factor;
         let edge = 1.0 + shape.softness * radius * 1.2;
         let reach = radius + 0.5 * edge;
+        let area = std::f32::consts::PI * radius * radius;
+        let strength = UNITS * dot.darkness_factor;
         // Light diffusing in the skin spreads a soft shadow (the scatter
-        // halo) around each impression, a fixed distance beyond its edge;
-        // fresh work also shows redness around it.
+        // halo) around each impression, a fixed distance beyond its edge.
         let halo_reach = shape.halo_reach_px - shape.radius_px + radius + 0.5;
+        let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
+        let halo_rect = self
+            .halo
+            .splat(cx, cy, halo_reach, halo_amount, add)
+            .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
         let red_reach = if redness {
             radius + shape.redness_spread_px + 0.5
         } else {
             0.0
         };
-        let outer = reach.max(halo_reach).max(red_reach);
+        let outer = reach.max(red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
         let x0 = ((cx - outer).floor().max(0.0)) as usize;
         let y0 = ((cy - outer).floor().max(0.0)) as usize;
         let x1 = ((cx + outer).ceil().max(0.0) as usize).min(w);
         let y1 = ((cy + outer).ceil().max(0.0) as usize).min(h);
         if x0 >= x1 || y0 >= y1 {
-            return Rect::default();
+            return halo_rect;
         }
         let core = |d: f32| {
             let t = ((reach - d) / edge).clamp(0.0, 1.0);
             t * t * (3.0 - 2.0 * t)
         };
-        let halo = |d: f32| {
-            let u = d / halo_reach;
-            if u < 1.0 {
-                (1.0 - u * u) * (1.0 - u * u)
-            } else {
-                0.0
-            }
-        };
         let falloff = |d: f32, r: f32| if d < r { 1.0 - d / r } else { 0.0 };
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the three profiles per pixel (kept for the second pass)
-        // and their sums.
+        // First pass: the profiles per pixel (kept for the second pass) and
+        // their sums.
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let (mut core_sum, mut halo_sum, mut red_sum) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut core_sum, mut red_sum) = (0.0f32, 0.0f32);
         for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             for x in x0..x1 {
                 let dx = x as f32 + 0.5 - cx;
                 let d = (dx * dx + dy * dy).sqrt();
-                let (c, s, r) = (core(d), halo(d), falloff(d, red_reach));
+                let (c, r) = (core(d), falloff(d, red_reach));
                 core_sum += c;
-                halo_sum += s;
                 red_sum += r;
-                scratch.push([c, s, r]);
+                scratch.push([c, r]);
             }
         }
         if core_sum > 0.0 {
-            let area = std::f32::consts::PI * radius * radius;
             let core_scale = area / core_sum;
-            let halo_scale = if halo_sum > 0.0 {
-                crate::look::HALO_SHARE as f32 * area / halo_sum
-            } else {
-                0.0
-            };
             let red_area = std::f32::consts::PI * (red_reach - 0.5).powi(2) * REDNESS_MEAN;
             let red_scale = if red_sum > 0.0 {
                 red_area / red_sum
             } else {
                 0.0
             };
-            let strength = UNITS * dot.darkness_factor;
             let mut k = 0;
             for y in y0..y1 {
                 for x in x0..x1 {
-                    let [c, s, r] = scratch[k];
+                    let [c, r] = scratch[k];
                     k += 1;
-                    let cover = ((c * core_scale).min(1.0) + s * halo_scale).min(MAX_DOT_COVER);
-                    let mut units = (cover * strength + 0.5) as u32;
+                    let mut units = ((c * core_scale).min(1.0) * strength + 0.5) as u32;
                     if redness {
                         units |= (((r * red_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
                     }
@@ -477,12 +473,12 @@ impl Layer {
             }
         }
         self.scratch = scratch;
-        Rect {
+        halo_rect.union(Rect {
             x0: x0 as u32,
             y0: y0 as u32,
             x1: x1 as u32,
             y1: y1 as u32,
-        }
+        })
     }
 
     /// Recomputes the result pixels in `r` from the photo; with
@@ -500,13 +496,18 @@ impl Layer {
         for y in r.y0 as usize..r.y1 as usize {
             for x in r.x0 as usize..r.x1 as usize {
                 let i = y * w + x;
-                if self.acc[i] == 0 || mask.weights[i] == 0 {
+                let cover = if mask.weights[i] == 0 {
+                    0
+                } else {
+                    (self.acc[i] & 0xFFFF) + self.halo.at(x, y)
+                };
+                if cover == 0 {
                     if !covered_only {
                         self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
                     }
                     continue;
                 }
-                self.pigment_pixel(photo, skin, i, look, t);
+                self.pigment_pixel(photo, skin, i, cover, look, t);
             }
         }
     }
@@ -522,16 +523,20 @@ impl Layer {
     ) {
         if self.covered_stale {
             self.covered.clear();
+            let w = self.width as usize;
             for (i, (&a, &m)) in self.acc.iter().zip(&mask.weights).enumerate() {
-                if a != 0 && m != 0 {
+                if m != 0 && ((a & 0xFFFF) != 0 || self.halo.at(i % w, i / w) != 0) {
                     self.covered.push(i as u32);
                 }
             }
             self.covered_stale = false;
         }
         let covered = std::mem::take(&mut self.covered);
+        let w = self.width as usize;
         for &i in &covered {
-            self.pigment_pixel(photo, skin, i as usize, look, t);
+            let i = i as usize;
+            let cover = (self.acc[i] & 0xFFFF) + self.halo.at(i % w, i / w);
+            self.pigment_pixel(photo, skin, i, cover, look, t);
         }
         self.covered = covered;
     }
@@ -544,6 +549,7 @@ impl Layer {
         photo: &Rgba8Image,
         skin: &Skin,
         i: usize,
+        cover: u32,
         look: &Look,
         t: &Transfer,
     ) {
@@ -554,7 +560,7 @@ impl Layer {
         let acc = self.acc[i];
         // Hair stays on top: pigment shows only where scalp does.
         let scalp = self.scalp[i] as u32;
-        let units = (acc & 0xFFFF) * scalp / 255;
+        let units = cover * scalp / 255;
         let tr = self.lut[((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as usize];
         // The shine is reflected at the surface: it stays on top.
         let shine = self.shine[i] as u32;
