@@ -524,18 +524,31 @@ impl Layer {
         if self.covered_stale {
             self.covered.clear();
             let w = self.width as usize;
-            for (i, (&a, &m)) in self.acc.iter().zip(&mask.weights).enumerate() {
-                if m != 0 && ((a & 0xFFFF) != 0 || self.halo.at(i % w, i / w) != 0) {
-                    self.covered.push(i as u32);
+            for (y, (acc, m)) in self
+                .acc
+                .chunks_exact(w)
+                .zip(mask.weights.chunks_exact(w))
+                .enumerate()
+            {
+                for x in 0..w {
+                    if m[x] != 0 && ((acc[x] & 0xFFFF) != 0 || self.halo.at(x, y) != 0) {
+                        self.covered.push((y * w + x) as u32);
+                    }
                 }
             }
             self.covered_stale = false;
         }
         let covered = std::mem::take(&mut self.covered);
         let w = self.width as usize;
+        // The list is in pixel order: follow the row instead of dividing.
+        let (mut y, mut row_start) = (0usize, 0usize);
         for &i in &covered {
             let i = i as usize;
-            let cover = (self.acc[i] & 0xFFFF) + self.halo.at(i % w, i / w);
+            while i >= row_start + w {
+                y += 1;
+                row_start += w;
+            }
+            let cover = (self.acc[i] & 0xFFFF) + self.halo.at(i - row_start, y);
             self.pigment_pixel(photo, skin, i, cover, look, t);
         }
         self.covered = covered;
