@@ -165,10 +165,22 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             let ring = (0..w * h)
                 .filter(|&i| near[i] && !inside[i] && !backdrop[i])
                 .collect();
-            // All of the area: its lit skin is read as an upper quantile, so
-            // hair in it does not count, and skin darker than the hair
-            // around (dark skin, light hair) is still skin.
-            let skin = (0..w * h).filter(|&i| inside[i] && !backdrop[i]).collect();
+            // The area's skin-coloured pixels that are not hair; where there
+            // are too few (dark skin under lighter hair falls in the dark
+            // class) all of the area, whose lit skin is an upper quantile.
+            let plain: Vec<usize> = (0..w * h)
+                .filter(|&i| {
+                    inside[i]
+                        && !backdrop[i]
+                        && !dark[i]
+                        && skin_coloured([px(i)[0], px(i)[1], px(i)[2]])
+                })
+                .collect();
+            let skin = if plain.len() >= (w * h / 400).max(4) {
+                plain
+            } else {
+                (0..w * h).filter(|&i| inside[i] && !backdrop[i]).collect()
+            };
             (ring, skin)
         }
         _ => (
@@ -259,7 +271,8 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     let chosen: &ShadeStop = &SHADE_STOPS[index];
     let stop: &ShadeStop = &SHADE_STOPS[index.saturating_sub(dark_skin as usize)];
     let shade = if dark_skin && index == 0 {
-        (stop.shade + 0.1).min(1.0)
+        // Rounded so the JSON reads 0.8, not 0.7999999999999999.
+        ((stop.shade + 0.1).min(1.0) * 100.0).round() / 100.0
     } else {
         stop.shade
     };
@@ -356,7 +369,9 @@ fn sample_full(photo: &Rgba8Image, which: &[usize], w: usize, h: usize, t: &Tran
                 for (c, s) in sum.iter_mut().enumerate() {
                     *s += p[c] as f64;
                 }
-                if x + 1 < fw {
+                // Only within the set: an edge against what lies outside it
+                // (the backdrop at the head's outline) is not hair.
+                if x + 1 < fw && on[sy * w + ((x + 1) * w / fw).min(w - 1)] {
                     let q = &photo.pixels[i + 4..i + 8];
                     edges += (0..3)
                         .map(|c| (p[c] as f64 - q[c] as f64).abs())
