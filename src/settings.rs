@@ -527,6 +527,15 @@ mod tests {
     }
 
     #[test]
+    fn the_shade_help_names_the_stops_as_the_table_has_them() {
+        let help = spec("shade").unwrap().help;
+        for s in SHADE_STOPS {
+            let named = format!("{} ({}, ", s.shade, s.stop);
+            assert!(help.contains(&named), "{named} missing from: {help}");
+        }
+    }
+
+    #[test]
     fn scale_is_estimated_until_given() {
         let mut s = Settings::default();
         assert_eq!(s.px_per_mm_for(3000, 4000), 15.0);
