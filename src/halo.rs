@@ -124,28 +124,45 @@ impl HaloGrid {
         ))
     }
 
-    /// The halo's coverage units at pixel `x`, `y` (bilinear between nodes).
-    #[inline(always)]
-    pub fn at(&self, x: usize, y: usize) -> u32 {
-        let (ix, tx) = self.col_node[x];
+    /// Interpolates the grid to pixel row `y` at the node columns that
+    /// pixels `x0..x1` fall between, into `row` (read with [`Self::at_in_row`]).
+    pub fn row(&self, y: usize, x0: usize, x1: usize, row: &mut HaloRow) {
+        row.first = self.col_node[x0].0 as usize;
+        let last = self.col_node[x1 - 1].0 as usize + 1;
         let (iy, ty) = self.row_node[y];
         // Both are at most cols − 2 and rows − 2 (see `new`).
-        let row0 = iy as usize * self.cols + ix as usize;
-        let row1 = row0 + self.cols;
-        let u = &self.units;
-        let (a, b, c, d) = (
-            u[row0] as f32,
-            u[row0 + 1] as f32,
-            u[row1] as f32,
-            u[row1 + 1] as f32,
-        );
-        if a == 0.0 && b == 0.0 && c == 0.0 && d == 0.0 {
-            return 0;
-        }
-        let top = a + (b - a) * tx;
-        let bottom = c + (d - c) * tx;
-        (top + (bottom - top) * ty + 0.5) as u32
+        let r0 = iy as usize * self.cols;
+        let r1 = r0 + self.cols;
+        row.values.clear();
+        row.values.extend((row.first..=last).map(|g| {
+            let (a, c) = (self.units[r0 + g] as f32, self.units[r1 + g] as f32);
+            a + (c - a) * ty
+        }));
     }
+
+    /// The halo's coverage units at pixel column `x` of a row from
+    /// [`Self::row`] (bilinear between nodes: down the columns, then across).
+    #[inline(always)]
+    pub fn at_in_row(&self, row: &HaloRow, x: usize) -> u32 {
+        let (ix, tx) = self.col_node[x];
+        let k = ix as usize - row.first;
+        let (v0, v1) = (row.values[k], row.values[k + 1]);
+        (v0 + (v1 - v0) * tx + 0.5) as u32
+    }
+
+    /// The halo's coverage units at pixel `x`, `y`: the same value as
+    /// [`Self::at_in_row`] gives, for a single pixel.
+    pub fn at(&self, x: usize, y: usize, row: &mut HaloRow) -> u32 {
+        self.row(y, x, x + 1, row);
+        self.at_in_row(row, x)
+    }
+}
+
+/// One pixel row of the halo grid, interpolated (see [`HaloGrid::row`]).
+#[derive(Default)]
+pub struct HaloRow {
+    first: usize,
+    values: Vec<f32>,
 }
 
 #[cfg(test)]
@@ -158,7 +175,7 @@ mod tests {
         let r = g.splat(100.3, 99.1, 14.0, 1.0e6, true).unwrap();
         let total: u64 = (0..200)
             .flat_map(|y| (0..200).map(move |x| (x, y)))
-            .map(|(x, y)| g.at(x, y) as u64)
+            .map(|(x, y)| g.at(x, y, &mut HaloRow::default()) as u64)
             .sum();
         assert!((total as f64 - 1.0e6).abs() < 1.0e4, "{total}");
         assert!(r.0 <= 86 && r.2 >= 114, "{r:?}");

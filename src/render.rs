@@ -23,7 +23,7 @@
 use crate::analysis::Skin;
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
-use crate::halo::HaloGrid;
+use crate::halo::{HaloGrid, HaloRow};
 pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
@@ -208,6 +208,8 @@ pub struct Layer {
     acc: Vec<u32>,
     /// The dots' scatter halos, on a coarse grid.
     halo: HaloGrid,
+    /// One row of the halo grid interpolated (reused buffer).
+    halo_row: HaloRow,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
@@ -254,6 +256,7 @@ impl Layer {
             scalp,
             shine,
             acc: try_zeroed(n, "result")?,
+            halo_row: HaloRow::default(),
             halo: HaloGrid::new(
                 w,
                 h,
@@ -493,13 +496,18 @@ impl Layer {
     ) {
         let (photo, mask, skin) = input;
         let w = self.width as usize;
+        if r.is_empty() {
+            return;
+        }
+        let mut row = std::mem::take(&mut self.halo_row);
         for y in r.y0 as usize..r.y1 as usize {
+            self.halo.row(y, r.x0 as usize, r.x1 as usize, &mut row);
             for x in r.x0 as usize..r.x1 as usize {
                 let i = y * w + x;
                 let cover = if mask.weights[i] == 0 {
                     0
                 } else {
-                    (self.acc[i] & 0xFFFF) + self.halo.at(x, y)
+                    (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
                 };
                 if cover == 0 {
                     if !covered_only {
@@ -510,6 +518,7 @@ impl Layer {
                 self.pigment_pixel(photo, skin, i, cover, look, t);
             }
         }
+        self.halo_row = row;
     }
 
     /// Recomposites every pigmented pixel (after a shade change).
@@ -524,33 +533,41 @@ impl Layer {
         if self.covered_stale {
             self.covered.clear();
             let w = self.width as usize;
+            let mut row = std::mem::take(&mut self.halo_row);
             for (y, (acc, m)) in self
                 .acc
                 .chunks_exact(w)
                 .zip(mask.weights.chunks_exact(w))
                 .enumerate()
             {
+                self.halo.row(y, 0, w, &mut row);
                 for x in 0..w {
-                    if m[x] != 0 && ((acc[x] & 0xFFFF) != 0 || self.halo.at(x, y) != 0) {
+                    if m[x] != 0 && ((acc[x] & 0xFFFF) != 0 || self.halo.at_in_row(&row, x) != 0) {
                         self.covered.push((y * w + x) as u32);
                     }
                 }
             }
+            self.halo_row = row;
             self.covered_stale = false;
         }
         let covered = std::mem::take(&mut self.covered);
         let w = self.width as usize;
-        // The list is in pixel order: follow the row instead of dividing.
-        let (mut y, mut row_start) = (0usize, 0usize);
+        // The list is in pixel order: follow the row instead of dividing,
+        // and interpolate the halo once per row.
+        let mut row = std::mem::take(&mut self.halo_row);
+        let (mut row_start, mut row_end) = (0usize, 0usize);
         for &i in &covered {
             let i = i as usize;
-            while i >= row_start + w {
-                y += 1;
-                row_start += w;
+            if i >= row_end {
+                let y = i / w;
+                row_start = y * w;
+                row_end = row_start + w;
+                self.halo.row(y, 0, w, &mut row);
             }
-            let cover = (self.acc[i] & 0xFFFF) + self.halo.at(i - row_start, y);
+            let cover = (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, i - row_start);
             self.pigment_pixel(photo, skin, i, cover, look, t);
         }
+        self.halo_row = row;
         self.covered = covered;
     }
 
