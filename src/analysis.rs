@@ -39,6 +39,14 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
+/// Where a coordinate falls between a grid's cells along one axis.
+#[derive(Debug, Clone, Copy)]
+pub struct GridAxis {
+    i0: u32,
+    i1: u32,
+    f: f32,
+}
+
 /// A field on the coarse grid, sampled bilinearly in full-resolution pixels.
 #[derive(Debug, Clone)]
 pub struct Grid {
@@ -63,11 +71,26 @@ impl Grid {
 
     /// Value at a point given in full-resolution pixels.
     pub fn at(&self, x: f64, y: f64) -> f32 {
-        let gx = (x / self.cell_px - 0.5).clamp(0.0, (self.cols - 1) as f64);
-        let gy = (y / self.cell_px - 0.5).clamp(0.0, (self.rows - 1) as f64);
-        let (x0, y0) = (gx as usize, gy as usize);
-        let (x1, y1) = ((x0 + 1).min(self.cols - 1), (y0 + 1).min(self.rows - 1));
-        let (fx, fy) = ((gx - x0 as f64) as f32, (gy - y0 as f64) as f32);
+        self.at_axes(self.axis(x, self.cols), self.axis(y, self.rows))
+    }
+
+    /// Where a full-resolution coordinate falls between the cells along an
+    /// axis of `n` cells: computed once per column or row of a layer, then
+    /// reused for every pixel in it ([`Grid::at_axes`] gives the same value
+    /// as [`Grid::at`]).
+    fn axis(&self, v: f64, n: usize) -> GridAxis {
+        let g = (v / self.cell_px - 0.5).clamp(0.0, (n - 1) as f64);
+        let i0 = g as usize;
+        GridAxis {
+            i0: i0 as u32,
+            i1: (i0 + 1).min(n - 1) as u32,
+            f: (g - i0 as f64) as f32,
+        }
+    }
+
+    fn at_axes(&self, ax: GridAxis, ay: GridAxis) -> f32 {
+        let (x0, x1, fx) = (ax.i0 as usize, ax.i1 as usize, ax.f);
+        let (y0, y1, fy) = (ay.i0 as usize, ay.i1 as usize, ay.f);
         let v = |x: usize, y: usize| self.values[y * self.cols + x];
         let top = v(x0, y0) + (v(x1, y0) - v(x0, y0)) * fx;
         let bottom = v(x0, y1) + (v(x1, y1) - v(x0, y1)) * fx;
@@ -264,7 +287,23 @@ impl Skin {
     /// How much bare scalp a pixel shows, 0 (hair) to 1 (skin); `x`, `y` in
     /// full-resolution pixels.
     pub fn scalp(&self, lin: [f32; 3], x: f64, y: f64) -> f32 {
-        let level = self.envelope.at(x, y);
+        self.scalp_at_level(lin, self.envelope.at(x, y))
+    }
+
+    /// Where a full-resolution column (`vertical`: row) coordinate falls on
+    /// the skin grid, for [`Skin::scalp_at`].
+    pub fn axis(&self, v: f64, vertical: bool) -> GridAxis {
+        let g = &self.envelope;
+        g.axis(v, if vertical { g.rows } else { g.cols })
+    }
+
+    /// [`Skin::scalp`] at a point given by its column and row axes: the same
+    /// value, without dividing per pixel.
+    pub fn scalp_at(&self, lin: [f32; 3], ax: GridAxis, ay: GridAxis) -> f32 {
+        self.scalp_at_level(lin, self.envelope.at_axes(ax, ay))
+    }
+
+    fn scalp_at_level(&self, lin: [f32; 3], level: f32) -> f32 {
         let darker = (level - luminance(lin)) / level;
         1.0 - smoothstep(0.3, 0.65, darker)
     }

@@ -20,7 +20,7 @@
 //!   every dot;
 //! - the shade (a transmittance table): a change recomposites covered pixels.
 
-use crate::analysis::Skin;
+use crate::analysis::{GridAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
 use crate::halo::{HaloGrid, HaloRow};
@@ -210,6 +210,11 @@ pub struct Layer {
     halo: HaloGrid,
     /// One row of the halo grid interpolated (reused buffer).
     halo_row: HaloRow,
+    /// Where each pixel column and row falls on the skin analysis's grid
+    /// (filled at the first pixel that needs it; a layer lives for one
+    /// photo and scale, so for one skin analysis).
+    skin_cols: Vec<GridAxis>,
+    skin_rows: Vec<GridAxis>,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
@@ -257,6 +262,8 @@ impl Layer {
             shine,
             acc: try_zeroed(n, "result")?,
             halo_row: HaloRow::default(),
+            skin_cols: Vec::new(),
+            skin_rows: Vec::new(),
             halo: HaloGrid::new(
                 w,
                 h,
@@ -620,11 +627,17 @@ impl Layer {
         let i = y * self.width as usize + x;
         let src = &photo.pixels[i * 4..i * 4 + 3];
         let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
-        let (fx, fy) = (
-            (x as f64 + 0.5) * self.to_full_x,
-            (y as f64 + 0.5) * self.to_full_y,
-        );
-        self.scalp[i] = (skin.scalp(lin, fx, fy) * 255.0 + 0.5) as u8;
+        if self.skin_cols.is_empty() {
+            // Where each column and row falls on the skin grid, once.
+            self.skin_cols = (0..self.width)
+                .map(|x| skin.axis((x as f64 + 0.5) * self.to_full_x, false))
+                .collect();
+            self.skin_rows = (0..self.height)
+                .map(|y| skin.axis((y as f64 + 0.5) * self.to_full_y, true))
+                .collect();
+        }
+        self.scalp[i] =
+            (skin.scalp_at(lin, self.skin_cols[x], self.skin_rows[y]) * 255.0 + 0.5) as u8;
         self.shine[i] = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
     }
 
