@@ -32,6 +32,14 @@ pub fn settings_schema() -> String {
     crate::settings::schema_json()
 }
 
+/// The version of the look's calibration (see `look::LOOK_VERSION`): the
+/// same settings render differently under another version, so saved
+/// settings records can carry it.
+#[wasm_bindgen(js_name = lookVersion)]
+pub fn look_version() -> u32 {
+    crate::look::LOOK_VERSION
+}
+
 /// The named shade stops as JSON (the same array as the `stops` of the
 /// `shade` row of `settingsSchema()`).
 #[wasm_bindgen(js_name = shadeStops)]
