@@ -343,3 +343,18 @@ fn real_photos_with_suggested_settings_conceal_in_a_realistic_band() {
         "median patch contrast reduction {median:.3}, want 0.15–0.40"
     );
 }
+
+#[test]
+fn the_engine_suggests_from_its_photo_and_area_and_never_fails() {
+    let mut e = smp_visualiser::Engine::new();
+    let none = e.suggest_settings();
+    assert!(none.reason.contains("No photo"), "{}", none.reason);
+    let (photo, patch) = scalp([210, 170, 150], [25, 20, 18]);
+    e.load_image(photo, 200).unwrap();
+    // No area yet: the hair around the bald patch detection finds.
+    let found = e.suggest_settings();
+    e.set_mask(patch).unwrap();
+    let painted = e.suggest_settings();
+    assert_eq!(painted.stop, Some(1), "{}", painted.reason);
+    assert!(found.stop.is_some(), "{}", found.reason);
+}
