@@ -18,7 +18,8 @@
 //!   (a density or area change adds or subtracts only the dots that changed);
 //! - the dot shape (size, softness, halo, fresh redness): a change redraws
 //!   every dot;
-//! - the shade (a transmittance table): a change recomposites covered pixels.
+//! - the shade (a transmittance table): a change recomposites the pixels
+//!   with pigment.
 
 use crate::analysis::{GridAxis, Skin};
 use crate::color::Transfer;
@@ -223,10 +224,10 @@ pub struct Layer {
     out: Vec<u8>,
     /// `out` is a plain copy of the photo (nothing drawn yet).
     out_is_photo: bool,
-    /// Indices of pixels with pigment, for recompositing after a shade
-    /// change without scanning the whole frame; rebuilt when stale.
-    covered: Vec<u32>,
-    covered_stale: bool,
+    /// A rectangle holding every pixel with pigment (the union of the drawn
+    /// dots' footprints since the last full redraw): a shade change
+    /// recomposites the pigmented pixels within it.
+    inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
     scratch: Vec<[f32; 2]>,
 }
@@ -275,8 +276,7 @@ impl Layer {
             lut_key: None,
             out,
             out_is_photo: true,
-            covered: Vec::new(),
-            covered_stale: true,
+            inked: Rect::default(),
             scratch: Vec::new(),
         })
     }
@@ -331,6 +331,7 @@ impl Layer {
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
             self.acc.fill(0);
             self.halo.clear();
+            self.inked = Rect::default();
             self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
             redraw_all = true;
@@ -341,14 +342,12 @@ impl Layer {
                 let r = self.splat(dot, &shape, visible[i]);
                 self.shown[i] = visible[i];
                 dirty = dirty.union(r);
+                self.inked = self.inked.union(r);
                 if !redraw_all {
                     footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
                     rects.push(r);
                 }
             }
-        }
-        if !dirty.is_empty() {
-            self.covered_stale = true;
         }
         if redraw_all || footprint_area > self.width as u64 * self.height as u64 / 2 {
             dirty = if redraw_all { everything } else { dirty };
@@ -528,7 +527,8 @@ impl Layer {
         self.halo_row = row;
     }
 
-    /// Recomposites every pigmented pixel (after a shade change).
+    /// Recomposites every pigmented pixel (after a shade change): the
+    /// others already show the photo.
     fn composite_covered(
         &mut self,
         photo: &Rgba8Image,
@@ -537,45 +537,7 @@ impl Layer {
         look: &Look,
         t: &Transfer,
     ) {
-        if self.covered_stale {
-            self.covered.clear();
-            let w = self.width as usize;
-            let mut row = std::mem::take(&mut self.halo_row);
-            for (y, (acc, m)) in self
-                .acc
-                .chunks_exact(w)
-                .zip(mask.weights.chunks_exact(w))
-                .enumerate()
-            {
-                self.halo.row(y, 0, w, &mut row);
-                for x in 0..w {
-                    if m[x] != 0 && ((acc[x] & 0xFFFF) != 0 || self.halo.at_in_row(&row, x) != 0) {
-                        self.covered.push((y * w + x) as u32);
-                    }
-                }
-            }
-            self.halo_row = row;
-            self.covered_stale = false;
-        }
-        let covered = std::mem::take(&mut self.covered);
-        let w = self.width as usize;
-        // The list is in pixel order: follow the row instead of dividing,
-        // and interpolate the halo once per row.
-        let mut row = std::mem::take(&mut self.halo_row);
-        let (mut row_start, mut row_end) = (0usize, 0usize);
-        for &i in &covered {
-            let i = i as usize;
-            if i >= row_end {
-                let y = i / w;
-                row_start = y * w;
-                row_end = row_start + w;
-                self.halo.row(y, 0, w, &mut row);
-            }
-            let cover = (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, i - row_start);
-            self.pigment_pixel(photo, skin, i, cover, look, t);
-        }
-        self.halo_row = row;
-        self.covered = covered;
+        self.composite((photo, mask, skin), self.inked, true, look, t);
     }
 
     /// One pigmented pixel: the photo's light through the pigment, with
