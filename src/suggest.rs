@@ -233,15 +233,15 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     let ring_mean = ring.lums.iter().sum::<f32>() / ring.lums.len() as f32;
     // Strands are the ring's darker tail, or its lighter tail where the
     // hair is lighter than the skin (blond or grey hair on dark skin).
-    let lighter_hair = quantile(ring.lums.clone(), 0.5) > skin_lum;
-    let hair_lum = quantile(
-        ring.lums.clone(),
-        if lighter_hair {
-            1.0 - HAIR_QUANTILE
-        } else {
-            HAIR_QUANTILE
-        },
-    );
+    let mut sorted = ring.lums;
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f32| sorted[((sorted.len() - 1) as f32 * q) as usize];
+    let lighter_hair = at(0.5) > skin_lum;
+    let hair_lum = at(if lighter_hair {
+        1.0 - HAIR_QUANTILE
+    } else {
+        HAIR_QUANTILE
+    });
     // Hair shows as fine texture (strand edges) well beyond the skin's own,
     // or as a ring much darker than the skin.
     let textured = ring.texture > MIN_HAIR_TEXTURE.max(2.0 * bare.texture);
