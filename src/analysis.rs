@@ -26,8 +26,8 @@ fn luminance(lin: [f32; 3]) -> f32 {
 }
 
 /// Skin-coloured in YCbCr (a wide range around the usual skin cluster, the
-/// same test as bald-area detection's).
-pub fn skin_coloured(p: [u8; 3]) -> bool {
+/// same test as bald-area detection's); `p` starts with R, G, B.
+pub fn skin_coloured(p: &[u8]) -> bool {
     let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
     let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
     let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
@@ -258,7 +258,7 @@ impl Skin {
                 let mean = [red_sum[g] / n, green_sum[g] / n, blue_sum[g] / n];
                 let l = luminance(mean);
                 let srgb = mean.map(|v| t.srgb(v));
-                (skin_coloured(srgb) && l >= 0.6 * envelope.values[g]).then_some(l)
+                (skin_coloured(&srgb) && l >= 0.6 * envelope.values[g]).then_some(l)
             })
             .collect();
         skin_levels.sort_by(|a, b| a.total_cmp(b));

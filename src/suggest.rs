@@ -169,12 +169,7 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             // are too few (dark skin under lighter hair falls in the dark
             // class) all of the area, whose lit skin is an upper quantile.
             let plain: Vec<usize> = (0..w * h)
-                .filter(|&i| {
-                    inside[i]
-                        && !backdrop[i]
-                        && !dark[i]
-                        && skin_coloured([px(i)[0], px(i)[1], px(i)[2]])
-                })
+                .filter(|&i| inside[i] && !backdrop[i] && !dark[i] && skin_coloured(px(i)))
                 .collect();
             let skin = if plain.len() >= (w * h / 400).max(4) {
                 plain
@@ -186,9 +181,7 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
         _ => (
             (0..w * h).filter(|&i| dark[i]).collect(),
             (0..w * h)
-                .filter(|&i| {
-                    !backdrop[i] && !dark[i] && skin_coloured([px(i)[0], px(i)[1], px(i)[2]])
-                })
+                .filter(|&i| !backdrop[i] && !dark[i] && skin_coloured(px(i)))
                 .collect(),
         ),
     };
