@@ -521,7 +521,7 @@ impl Layer {
                     }
                     continue;
                 }
-                self.pigment_pixel(photo, skin, i, cover, look, t);
+                self.pigment_pixel(photo, skin, x, y, cover, look, t);
             }
         }
         self.halo_row = row;
@@ -547,14 +547,15 @@ impl Layer {
         &mut self,
         photo: &Rgba8Image,
         skin: &Skin,
-        i: usize,
+        x: usize,
+        y: usize,
         cover: u32,
         look: &Look,
         t: &Transfer,
     ) {
+        let i = y * self.width as usize + x;
         if self.shine[i] == NOT_YET {
-            let w = self.width as usize;
-            self.fill_maps_at(photo, skin, t, i % w, i / w);
+            self.fill_maps_at(photo, skin, t, x, y);
         }
         let acc = self.acc[i];
         // Hair stays on top: pigment shows only where scalp does.
