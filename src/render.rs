@@ -521,7 +521,7 @@ impl Layer {
                     }
                     continue;
                 }
-                self.pigment_pixel(photo, skin, x, y, cover, look, t);
+                self.pigment_pixel(photo, skin, (x, y), cover, look, t);
             }
         }
         self.halo_row = row;
@@ -547,8 +547,7 @@ impl Layer {
         &mut self,
         photo: &Rgba8Image,
         skin: &Skin,
-        x: usize,
-        y: usize,
+        (x, y): (usize, usize),
         cover: u32,
         look: &Look,
         t: &Transfer,
