@@ -50,6 +50,8 @@ const LUT_PER_UNIT: u32 = 256;
 const LUT_LEN: usize = 4096;
 /// Marks a pixel whose hair and shine values are not computed yet.
 const NOT_YET: u16 = u16::MAX;
+/// Marks a pixel without pigment in the kept table indices.
+const NO_PIGMENT: u16 = u16::MAX;
 
 /// Everything at full resolution that decides where dots may go: the same
 /// for the preview and the export, so both show the same dots.
@@ -224,6 +226,9 @@ pub struct Layer {
     out: Vec<u8>,
     /// `out` is a plain copy of the photo (nothing drawn yet).
     out_is_photo: bool,
+    /// Each pixel's transmittance-table index (or [`NO_PIGMENT`]), kept
+    /// from a layer's first shade change on; `None` until then.
+    shade_index: Option<Vec<u16>>,
     /// A rectangle holding every pixel with pigment (the union of the drawn
     /// dots' footprints since the last full redraw): a shade change
     /// recomposites the pigmented pixels within it.
@@ -277,6 +282,7 @@ impl Layer {
             out,
             out_is_photo: true,
             inked: Rect::default(),
+            shade_index: None,
             scratch: Vec::new(),
         })
     }
@@ -516,12 +522,19 @@ impl Layer {
                     (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
                 };
                 if cover == 0 {
+                    if let Some(cache) = self.shade_index.as_mut() {
+                        cache[i] = NO_PIGMENT;
+                    }
                     if !covered_only {
                         self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
                     }
                     continue;
                 }
-                self.pigment_pixel(photo, skin, (x, y), cover, look, t);
+                let index = self.lut_index(photo, skin, (x, y), cover, t);
+                if let Some(cache) = self.shade_index.as_mut() {
+                    cache[i] = index;
+                }
+                self.shade_pixel(photo, i, index, look, t);
             }
         }
         self.halo_row = row;
@@ -537,36 +550,62 @@ impl Layer {
         look: &Look,
         t: &Transfer,
     ) {
-        self.composite((photo, mask, skin), self.inked, true, look, t);
+        let Some(cache) = self.shade_index.take() else {
+            // The first shade change on this layer: from now on each pixel's
+            // table index is kept (2 bytes a pixel, only for layers whose
+            // shade changes: the preview), so later ones skip the halo and
+            // hair lookups. Without the memory, it goes on without.
+            if let Ok(mut cache) = try_zeroed::<u16>(self.acc.len(), "result") {
+                cache.fill(NO_PIGMENT);
+                self.shade_index = Some(cache);
+            }
+            self.composite((photo, mask, skin), self.inked, true, look, t);
+            return;
+        };
+        let w = self.width as usize;
+        let r = self.inked;
+        for y in r.y0 as usize..r.y1 as usize {
+            for x in r.x0 as usize..r.x1 as usize {
+                let i = y * w + x;
+                if cache[i] != NO_PIGMENT {
+                    self.shade_pixel(photo, i, cache[i], look, t);
+                }
+            }
+        }
+        self.shade_index = Some(cache);
     }
 
-    /// One pigmented pixel: the photo's light through the pigment, with
-    /// hair and shine on top.
+    /// A pigmented pixel's entry in the transmittance table: its coverage
+    /// where scalp shows (hair stays on top of the pigment).
     #[inline(always)]
-    fn pigment_pixel(
+    fn lut_index(
         &mut self,
         photo: &Rgba8Image,
         skin: &Skin,
         (x, y): (usize, usize),
         cover: u32,
-        look: &Look,
         t: &Transfer,
-    ) {
+    ) -> u16 {
         let i = y * self.width as usize + x;
         if self.shine[i] == NOT_YET {
             self.fill_maps_at(photo, skin, t, x, y);
         }
-        let acc = self.acc[i];
-        // Hair stays on top: pigment shows only where scalp does.
-        let scalp = self.scalp[i] as u32;
-        let units = cover * scalp / 255;
-        let tr = self.lut[((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as usize];
+        let units = cover * self.scalp[i] as u32 / 255;
+        ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
+    }
+
+    /// One pigmented pixel: the photo's light through the pigment (table
+    /// entry `index`), with the shine on top.
+    #[inline(always)]
+    fn shade_pixel(&mut self, photo: &Rgba8Image, i: usize, index: u16, look: &Look, t: &Transfer) {
+        let tr = self.lut[index as usize];
         // The shine is reflected at the surface: it stays on top.
         let shine = self.shine[i] as u32;
         let src: [u8; 4] = photo.pixels[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]);
         let mut px = src;
         if look.redness > 0.0 {
-            let halo = ((acc >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
+            let scalp = self.scalp[i] as u32;
+            let halo = ((self.acc[i] >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
             let red = (look.redness * halo * 65535.0) as u32;
             let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
             for c in 0..3 {
