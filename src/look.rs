@@ -3,7 +3,7 @@
 //! core and its scatter halo, the dilution (shade) — never by painting.
 //!
 //! Sources are in `../shared/realism.md` and `../shared/domain.md`; each
-//! constant below says whether it is sourced ([S]) or an estimate ([I]).
+//! constant below says whether it is sourced (\[S\]) or an estimate (\[I\]).
 //! What is measured against it (`make eval`, `tests/look.rs`): a healed full
 //! look at the default settings reads 0.80–0.88 of untreated light skin's
 //! linear luminance at viewing distance, softer on dark skin; each named
@@ -17,30 +17,30 @@ use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
 /// cores, sessions at 45/75/100 %); 2: this calibration.
 pub const LOOK_VERSION: u32 = 2;
 
-/// Share of the final density reached after sessions 1, 2 and 3. [S] Liu et
+/// Share of the final density reached after sessions 1, 2 and 3. \[S\] Liu et
 /// al. 2025 (J Cosmet Dermatol): 30 % → 70 % → 100 % of natural spacing.
 pub const SESSION_DENSITY: [f64; 3] = [0.3, 0.7, 1.0];
 /// Pigment darkness (absorbance) after sessions 1, 2 and 3 as a share of the
-/// finished work's. [S] each session goes a shade darker; [I] the size of the
+/// finished work's. \[S\] each session goes a shade darker; \[I\] the size of the
 /// step: session 1 about one stop lighter (a stop is 0.27 absorbance at
 /// stop 2's 0.93), session 2 half a stop.
 pub const SESSION_DARKNESS: [f64; 3] = [0.72, 0.86, 1.0];
-/// Fresh work's absorbance over healed. [S] healed work is 2–3 shades
-/// lighter than fresh; [I] ×1.45 is about one and a half stops.
+/// Fresh work's absorbance over healed. \[S\] healed work is 2–3 shades
+/// lighter than fresh; \[I\] ×1.45 is about one and a half stops.
 pub const FRESH_DARKNESS: f64 = 1.45;
-/// Fresh dots' diameter over healed. [S] pigment "expands slightly" as it
-/// heals; [I] 8 %.
+/// Fresh dots' diameter over healed. \[S\] pigment "expands slightly" as it
+/// heals; \[I\] 8 %.
 pub const FRESH_SIZE: f64 = 0.92;
 /// Fading per year after the last session, as a share of the absorbance.
-/// [S] visibly lighter over 4–10 years, touch-ups at about 6 months; [I] 4 %.
+/// \[S\] visibly lighter over 4–10 years, touch-ups at about 6 months; \[I\] 4 %.
 pub const FADE_PER_YEAR: f64 = 0.04;
 
 /// Healed core absorbance (the luminance at a lone dot's centre is about
 /// `exp(-absorbance)` of the skin's) at shade 0.5, the named stop 2 (dark
-/// brown hair): core at 0.39 of the skin. [I] the middle of realism.md's
+/// brown hair): core at 0.39 of the skin. \[I\] the middle of realism.md's
 /// stop-2 band (0.35–0.45).
 pub const CORE_ABSORBANCE_AT_STOP_2: f64 = 0.933;
-/// Absorbance added per unit of shade. [I] The stops of realism.md's table
+/// Absorbance added per unit of shade. \[I\] The stops of realism.md's table
 /// (core luminance 0.30, 0.40, 0.525, 0.675 at their middles) lie almost
 /// evenly in absorbance, 0.27 apart; one stop is 0.2 of shade, so shade 0.7,
 /// 0.5, 0.3 and 0.1 are stops 1–4.
@@ -48,11 +48,11 @@ pub const CORE_ABSORBANCE_PER_SHADE: f64 = 1.35;
 
 /// How far the scatter halo reaches beyond the core's edge, in mm. Light
 /// diffuses sideways in the dermis before it leaves the skin, so an
-/// impression casts a soft shadow wider than itself. [I] the diffusion
+/// impression casts a soft shadow wider than itself. \[I\] the diffusion
 /// length of visible light in dermis, about 0.5–1 mm.
 pub const HALO_SPREAD_MM: f64 = 1.2;
 /// The halo's pigment-equivalent (absorbance × area) as a multiple of the
-/// core's. [I] Set so that the default healed full look reads 0.84 of light
+/// core's. \[I\] Set so that the default healed full look reads 0.84 of light
 /// skin at viewing distance (realism.md: about 0.78–0.90; the band
 /// 0.80–0.88): the core alone covers 7.7 % of the skin and cannot darken it
 /// by more than ~8 %; a photon path wanders about a mm in the dermis, so a
@@ -60,8 +60,8 @@ pub const HALO_SPREAD_MM: f64 = 1.2;
 pub const HALO_SHARE: f64 = 2.1;
 
 /// Relative absorbance per channel (R, G, B) of carbon seen through skin.
-/// [S] black under skin heals to a cool blue-grey, never black; strong blue
-/// is bad work. [I] Red light reaches deeper and is absorbed more, blue is
+/// \[S\] black under skin heals to a cool blue-grey, never black; strong blue
+/// is bad work. \[I\] Red light reaches deeper and is absorbed more, blue is
 /// scattered back above the pigment: with these ratios a stop-2 core on
 /// fair skin is a neutral grey, stop 1 slightly cool, the darkest shade a
 /// cool blue-grey; the luminance ratio stays about `exp(-absorbance)`.
@@ -75,7 +75,7 @@ pub const FAIR_SKIN_LUMINANCE: f32 = 0.35;
 pub const DARK_SKIN_LUMINANCE: f32 = 0.06;
 /// On dark skin, the share of the light coming back that was scattered in
 /// the melanin-rich epidermis above the pigment and never reached it.
-/// [S] on dark skin contrast is softer; [I] the amount: the default healed
+/// \[S\] on dark skin contrast is softer; \[I\] the amount: the default healed
 /// full look then reads about 0.91 of dark skin (realism.md: 0.88–0.97).
 pub const DARK_SKIN_SUPERFICIAL: f32 = 0.45;
 

@@ -191,10 +191,10 @@ pub struct ShadeStop {
     pub core_luminance: (f64, f64),
 }
 
-/// The named shade stops, darkest first. [S] technicians dilute carbon to
+/// The named shade stops, darkest first. \[S\] technicians dilute carbon to
 /// the client's hair as shaved (TABA UK writes colour N as N parts water to
 /// one of pigment; HIS numbers shades 20–60, lower darker; most clients in
-/// the 20s–40s, blonds 40–50). [I] the dilutions per stop and the healed
+/// the 20s–40s, blonds 40–50). \[I\] the dilutions per stop and the healed
 /// core luminances (realism.md's table); the shade of each stop follows
 /// from `look::core_absorbance` and is tested to land in its band.
 pub const SHADE_STOPS: [ShadeStop; 4] = [

@@ -25,12 +25,12 @@ const HAIR_QUANTILE: f32 = 0.1;
 /// The hair's linear luminance (see [`HAIR_QUANTILE`]) below which hair
 /// reads as black, dark brown and medium (stops 1–3); lighter hair is
 /// stop 4. Absolute rather than relative to the skin, so that black hair on
-/// dark skin still reads black; it assumes a normally exposed photo. [I]
+/// dark skin still reads black; it assumes a normally exposed photo. \[I\]
 const HAIR_LUMINANCE_BOUNDS: [f32; 3] = [0.03, 0.09, 0.2];
 /// Least texture (see `Sampled::texture`, sRGB levels) that shows hair in
-/// the ring rather than skin. [I]
+/// the ring rather than skin. \[I\]
 const MIN_HAIR_TEXTURE: f32 = 6.0;
-/// Most of the patch-to-hair contrast a suggestion may take away. [I]
+/// Most of the patch-to-hair contrast a suggestion may take away. \[I\]
 /// realism.md: against long dark hair a realistic look lowers it by about
 /// 12–35 %; more reads as a helmet.
 const MAX_REDUCTION: f64 = 0.4;
@@ -40,11 +40,11 @@ const MIN_DENSITY_PER_CM2: f64 = 40.0;
 /// Hair whose colour saturation ((max − min) / max, sRGB) is below this and
 /// that is not black reads as grey: stop 4 whatever its darkness.
 const GREY_SATURATION: f32 = 0.12;
-/// Dot diameter on dark skin, in mm. [S] dark skin takes larger dots and
-/// darker pigment; [I] the size.
+/// Dot diameter on dark skin, in mm. \[S\] dark skin takes larger dots and
+/// darker pigment; \[I\] the size.
 const DARK_SKIN_DOT_DIAMETER_MM: f64 = 0.45;
 /// Density against black or dark brown hair, and against blond or grey
-/// hair, in dots/cm² (the default in between). [I] dense dark hair needs the
+/// hair, in dots/cm² (the default in between). \[I\] dense dark hair needs the
 /// full 80–120 of a ~1 mm spacing to hide a patch; light hair shows less
 /// contrast and reads overdone when dense.
 const DARK_HAIR_DENSITY_PER_CM2: f64 = 90.0;
