@@ -149,6 +149,8 @@ bench: build setup-browser
 	node tools/bench.mjs
 	node tools/bench-element.mjs
 
-## eval: detection scores (IoU) on the real photos in ../shared/data and on synthetic scalps
+## eval: detection scores (IoU) on the real photos in ../shared/data and on
+## synthetic scalps, then the look table (tone on flat skin, patch contrast)
 eval:
 	cargo run --release --example eval -- ../shared/data/alopecia-photos
+	cargo run --release --example look -- ../shared/data/alopecia-photos

@@ -11,6 +11,7 @@
 
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::look;
 use crate::raster::{Mask, Rgba8Image};
 
 /// Side of one grid cell in mm: finer than any feature the grid describes.
@@ -24,9 +25,26 @@ fn luminance(lin: [f32; 3]) -> f32 {
     0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 }
 
+/// Skin-coloured in YCbCr (a wide range around the usual skin cluster, the
+/// same test as bald-area detection's); `p` starts with R, G, B.
+pub fn skin_coloured(p: &[u8]) -> bool {
+    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+    let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
+    let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
+    (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
+}
+
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
+}
+
+/// Where a coordinate falls between a grid's cells along one axis.
+#[derive(Debug, Clone, Copy)]
+pub struct GridAxis {
+    i0: u32,
+    i1: u32,
+    f: f32,
 }
 
 /// A field on the coarse grid, sampled bilinearly in full-resolution pixels.
@@ -53,11 +71,26 @@ impl Grid {
 
     /// Value at a point given in full-resolution pixels.
     pub fn at(&self, x: f64, y: f64) -> f32 {
-        let gx = (x / self.cell_px - 0.5).clamp(0.0, (self.cols - 1) as f64);
-        let gy = (y / self.cell_px - 0.5).clamp(0.0, (self.rows - 1) as f64);
-        let (x0, y0) = (gx as usize, gy as usize);
-        let (x1, y1) = ((x0 + 1).min(self.cols - 1), (y0 + 1).min(self.rows - 1));
-        let (fx, fy) = ((gx - x0 as f64) as f32, (gy - y0 as f64) as f32);
+        self.at_axes(self.axis(x, self.cols), self.axis(y, self.rows))
+    }
+
+    /// Where a full-resolution coordinate falls between the cells along an
+    /// axis of `n` cells: computed once per column or row of a layer, then
+    /// reused for every pixel in it ([`Grid::at_axes`] gives the same value
+    /// as [`Grid::at`]).
+    fn axis(&self, v: f64, n: usize) -> GridAxis {
+        let g = (v / self.cell_px - 0.5).clamp(0.0, (n - 1) as f64);
+        let i0 = g as usize;
+        GridAxis {
+            i0: i0 as u32,
+            i1: (i0 + 1).min(n - 1) as u32,
+            f: (g - i0 as f64) as f32,
+        }
+    }
+
+    fn at_axes(&self, ax: GridAxis, ay: GridAxis) -> f32 {
+        let (x0, x1, fx) = (ax.i0 as usize, ax.i1 as usize, ax.f);
+        let (y0, y1, fy) = (ay.i0 as usize, ay.i1 as usize, ay.f);
         let v = |x: usize, y: usize| self.values[y * self.cols + x];
         let top = v(x0, y0) + (v(x1, y0) - v(x0, y0)) * fx;
         let bottom = v(x0, y1) + (v(x1, y1) - v(x0, y1)) * fx;
@@ -143,6 +176,8 @@ pub struct Skin {
     envelope: Grid,
     /// Blue-to-red ratio of plain skin in linear light.
     skin_blue_ratio: f32,
+    /// Linear luminance of the photo's lit skin (see [`Skin::skin_luminance`]).
+    skin_luminance: Option<f32>,
 }
 
 impl Skin {
@@ -152,6 +187,8 @@ impl Skin {
         let (cols, rows, cell) = (envelope.cols, envelope.rows, envelope.cell_px);
         let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let mut green_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
+        let mut count = try_zeroed::<u32>(cols * rows, "skin analysis")?;
         let w = photo.width as usize;
         let col_cell: Vec<usize> = (0..w)
             .map(|x| ((x as f64 / cell) as usize).min(cols - 1))
@@ -167,7 +204,9 @@ impl Skin {
                     envelope.values[g] = l;
                 }
                 red_sum[g] += lin[0];
+                green_sum[g] += lin[1];
                 blue_sum[g] += lin[2];
+                count[g] += 1;
             }
         }
         // Spread each cell's brightest skin over its neighbourhood (max
@@ -210,16 +249,61 @@ impl Skin {
         } else {
             ratios[ratios.len() / 5].min(0.95)
         };
+        // The lit skin's luminance: the upper quartile over cells that are
+        // skin-coloured and not hair (near their envelope), so neither hair,
+        // shadow nor a backdrop decides how dark the skin is.
+        let mut skin_levels: Vec<f32> = (0..cols * rows)
+            .filter_map(|g| {
+                let n = count[g].max(1) as f32;
+                let mean = [red_sum[g] / n, green_sum[g] / n, blue_sum[g] / n];
+                let l = luminance(mean);
+                let srgb = mean.map(|v| t.srgb(v));
+                (skin_coloured(&srgb) && l >= 0.6 * envelope.values[g]).then_some(l)
+            })
+            .collect();
+        skin_levels.sort_by(|a, b| a.total_cmp(b));
+        let skin_luminance =
+            (!skin_levels.is_empty()).then(|| skin_levels[skin_levels.len() * 3 / 4]);
         Ok(Skin {
             envelope,
             skin_blue_ratio,
+            skin_luminance,
         })
+    }
+
+    /// Linear luminance of the photo's lit skin (the upper quartile of
+    /// skin-coloured, hairless cells); `None` when no skin shows.
+    pub fn skin_luminance(&self) -> Option<f32> {
+        self.skin_luminance
+    }
+
+    /// Share of the skin's returned light that never reaches the pigment's
+    /// depth (0 on fair skin; see [`look::superficial_share`]); a photo with
+    /// no skin is taken as fair.
+    pub fn superficial_share(&self) -> f32 {
+        self.skin_luminance.map_or(0.0, look::superficial_share)
     }
 
     /// How much bare scalp a pixel shows, 0 (hair) to 1 (skin); `x`, `y` in
     /// full-resolution pixels.
     pub fn scalp(&self, lin: [f32; 3], x: f64, y: f64) -> f32 {
-        let level = self.envelope.at(x, y);
+        self.scalp_at_level(lin, self.envelope.at(x, y))
+    }
+
+    /// Where a full-resolution column (`vertical`: row) coordinate falls on
+    /// the skin grid, for [`Skin::scalp_at`].
+    pub fn axis(&self, v: f64, vertical: bool) -> GridAxis {
+        let g = &self.envelope;
+        g.axis(v, if vertical { g.rows } else { g.cols })
+    }
+
+    /// [`Skin::scalp`] at a point given by its column and row axes: the same
+    /// value, without dividing per pixel.
+    pub fn scalp_at(&self, lin: [f32; 3], ax: GridAxis, ay: GridAxis) -> f32 {
+        self.scalp_at_level(lin, self.envelope.at_axes(ax, ay))
+    }
+
+    fn scalp_at_level(&self, lin: [f32; 3], level: f32) -> f32 {
         let darker = (level - luminance(lin)) / level;
         1.0 - smoothstep(0.3, 0.65, darker)
     }

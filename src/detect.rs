@@ -24,6 +24,7 @@
 //! to full size.
 //! Hand-written: no small, wasm-friendly crate does skin/hair segmentation.
 
+use crate::analysis::skin_coloured;
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
 
@@ -94,14 +95,6 @@ fn luma(p: &[u8]) -> f32 {
     0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
 }
 
-/// Skin-coloured in YCbCr (a wide range around the usual skin cluster).
-fn skin_colour(p: &[u8]) -> bool {
-    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
-    let cb = 128.0 - 0.1687 * r - 0.3313 * g + 0.5 * b;
-    let cr = 128.0 + 0.5 * r - 0.4187 * g - 0.0813 * b;
-    (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
-}
-
 /// Chroma per unit of brightness (YCbCr Cb, Cr over luma): a backdrop's hue
 /// holds steady through its shading gradient, where plain colour distance
 /// does not; the small offset keeps near-black pixels from dividing noise.
@@ -131,7 +124,7 @@ fn background(small: &Rgba8Image) -> Vec<bool> {
         }
     }
     let texture = box_mean_f(&lap, w, h, 1);
-    let smooth = |i: usize| texture[i] < SMOOTH && !skin_colour(px(i));
+    let smooth = |i: usize| texture[i] < SMOOTH && !skin_coloured(px(i));
     let mut border: Vec<usize> = (0..w).flat_map(|x| [x, (h - 1) * w + x]).collect();
     border.extend((0..h).flat_map(|y| [y * w, y * w + w - 1]));
     let seeds: Vec<usize> = border.iter().copied().filter(|&i| smooth(i)).collect();
@@ -245,7 +238,7 @@ fn features(small: &Rgba8Image) -> Features {
         .map(|i| !background[i] && luma(px(i)) < threshold)
         .collect();
     let skin: Vec<bool> = (0..w * h)
-        .map(|i| !background[i] && !hair[i] && skin_colour(px(i)))
+        .map(|i| !background[i] && !hair[i] && skin_coloured(px(i)))
         .collect();
     let r = ((w.min(h) as f32 * 0.025).round() as usize).max(2);
     let hair_density = box_mean(&hair, w, h, r);
@@ -272,6 +265,14 @@ fn features(small: &Rgba8Image) -> Features {
         enclosed_loosely,
         above_hairline,
     }
+}
+
+/// The reduced photo's backdrop and its hair (the dark class), per pixel:
+/// steps 1 and 2 of the module notes, for reading the client's hair and
+/// skin (`suggest`).
+pub(crate) fn backdrop_and_hair(small: &Rgba8Image) -> (Vec<bool>, Vec<bool>) {
+    let f = features(small);
+    (f.background, f.hair)
 }
 
 /// The head's hair: the large connected masses of dense hair. Dark clothes,

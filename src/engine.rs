@@ -20,6 +20,7 @@ use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
 use crate::render::{self, DotContext, Layer, LayerInput, Look, Rect};
 use crate::settings::{Mode, Settings};
+use crate::suggest::{self, Suggestion};
 
 /// Longest side of the live preview when none is asked for, in pixels.
 pub const DEFAULT_PREVIEW_SIDE_PX: u32 = 1600;
@@ -588,6 +589,20 @@ impl Engine {
         };
         layer.update(&input, changed, &look, t);
         Ok(layer.pixels())
+    }
+
+    /// Settings suggested from the photo and the area (see
+    /// [`crate::suggest`]): with an empty area, the hair around the bald
+    /// patches detection finds is read instead. Never an error: with no
+    /// photo it gives the defaults and says why.
+    pub fn suggest_settings(&self) -> Suggestion {
+        match self.loaded.as_ref() {
+            None => Suggestion::defaults_because("No photo is loaded; default settings."),
+            Some(l) => {
+                let area = (!l.mask.is_empty()).then_some(&l.mask);
+                suggest::suggest(&l.full, area)
+            }
+        }
     }
 
     /// Frees the full-resolution result (kept only while exporting).

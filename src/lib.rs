@@ -18,14 +18,18 @@ pub mod error;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod files;
 pub mod hairline;
+pub mod halo;
 pub mod hash;
 pub mod history;
+pub mod look;
+pub mod measure;
 pub mod placement;
 pub mod raster;
 pub mod render;
 pub mod sample;
 pub mod settings;
 pub mod sniff;
+pub mod suggest;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

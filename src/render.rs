@@ -1,98 +1,57 @@
 //! Compositing the dots into the photo: pigment as an absorber in the skin.
 //!
-//! Each shown dot adds absorbance to the pixels it covers through a soft,
-//! area-preserving profile. The photo is then darkened in linear light by
-//! `exp(-absorbance × cast)`: pigment multiplies the light coming back through
-//! the skin rather than painting over it, so shadowed dots stay darker than
-//! lit ones; overlapping dots deepen softly instead of clipping to black;
-//! carbon reads as a cool blue-grey because red is absorbed a little more
-//! than blue; the scalp's shine (white surface reflection) is left on top;
-//! hair stays on top of the pigment.
+//! Each shown dot adds absorbance to the pixels it covers through soft,
+//! area-preserving profiles: its core (the impression) and a wide, faint
+//! scatter halo (see [`crate::look`] for the calibration). The photo is then
+//! darkened in linear light by `exp(-absorbance × cast)`: pigment multiplies
+//! the light coming back through the skin rather than painting over it, so
+//! shadowed dots stay darker than lit ones; overlapping dots deepen softly
+//! instead of clipping to black; carbon reads as a neutral to cool grey
+//! because red is absorbed more than blue; on dark skin part of the light
+//! comes back from above the pigment and is not darkened; the scalp's shine
+//! (white surface reflection) is left on top; hair stays on top of the
+//! pigment.
 //!
 //! A [`Layer`] keeps, per resolution (the preview, or the full photo), what
 //! each kind of change needs, so a change redoes only its own part:
 //! - which dots are drawn, with their absorbance summed in exact fixed point
 //!   (a density or area change adds or subtracts only the dots that changed);
-//! - the dot shape (size, softness, fresh halo): a change redraws every dot;
-//! - the shade (a transmittance table): a change recomposites covered pixels.
+//! - the dot shape (size, softness, halo, fresh redness): a change redraws
+//!   every dot;
+//! - the shade (a transmittance table): a change recomposites the pixels
+//!   with pigment.
 
-use crate::analysis::Skin;
+use crate::analysis::{GridAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::halo::{HaloGrid, HaloRow};
+pub use crate::look::Look;
+use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
+use crate::settings::Mode;
 
-/// Relative absorbance per channel (R, G, B): carbon seen through skin.
-const PIGMENT_CAST: [f32; 3] = [1.12, 1.0, 0.86];
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
 /// Absorbance never exceeds this: the darkest carbon grey under skin keeps
-/// about a third of the skin's brightness; pigment is never black.
+/// about a tenth of the skin's brightness; pigment is never black.
 const MAX_ABSORBANCE: f32 = 2.3;
-/// Reach of the scatter skirt, in dot radii, and its pigment as a share of
-/// the dot's own.
-const SKIRT_REACH: f32 = 1.6;
-const SKIRT_SHARE: f32 = 0.8;
-/// Reach of the redness around fresh dots, in dot radii, and its mean
+/// How far the redness around fresh dots reaches beyond the dot's edge, in
+/// mm (the skin reddens around each puncture for a few days), and its mean
 /// strength over that disc.
-const HALO_REACH: f32 = 2.5;
-const HALO_MEAN: f32 = 0.3;
+const REDNESS_SPREAD_MM: f32 = 0.5;
+const REDNESS_MEAN: f32 = 0.3;
 /// Fixed-point units per unit of dot coverage (absorbance sums stay exact, so
-/// removing a dot restores the pixel bit for bit).
-const UNITS: f32 = 2048.0;
+/// removing a dot restores the pixel bit for bit). 16 bits hold 64 units of
+/// coverage: far more than the densest, largest dots pile up.
+const UNITS: f32 = 1024.0;
 /// Transmittance table: entries per unit of coverage, and its length.
 const LUT_PER_UNIT: u32 = 256;
 const LUT_LEN: usize = 4096;
 /// Marks a pixel whose hair and shine values are not computed yet.
 const NOT_YET: u16 = u16::MAX;
-/// Share of the final density reached after sessions 1, 2 and 3.
-const SESSION_DENSITY: [f64; 3] = [0.45, 0.75, 1.0];
-/// Pigment darkness after sessions 1, 2 and 3 (each a shade darker).
-const SESSION_DARKNESS: [f64; 3] = [0.72, 0.86, 1.0];
-
-/// The effective look: settings turned into what the renderer draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Look {
-    /// Dots with `rank <= threshold × area weight` are shown.
-    pub threshold: f32,
-    /// Dot radius in mm before the per-dot variation.
-    pub radius_mm: f32,
-    /// Edge blur, 0–1 and a little beyond for old work.
-    pub softness: f32,
-    /// Optical density at the centre of one dot.
-    pub density: f32,
-    /// Strength of the redness around fresh dots (0 when healed).
-    pub redness: f32,
-    /// Which look.
-    pub mode: Mode,
-}
-
-impl Look {
-    /// Derives the look from the settings: session, healing and years adjust
-    /// what the user set for the finished, healed result.
-    pub fn new(s: &Settings) -> Look {
-        let session = (s.session.clamp(1, 3) - 1) as usize;
-        let fresh = s.healing == Healing::Fresh;
-        let years = s.years_after;
-        // Healed work is 2–3 shades lighter and softer than fresh; over the
-        // years pigment fades and spreads a little.
-        let healing_darkness = if fresh { 1.45 } else { 1.0 };
-        let fade = 1.0 - 0.04 * years;
-        let radius =
-            0.5 * s.dot_diameter_mm * if fresh { 0.92 } else { 1.0 } * (1.0 + 0.015 * years);
-        let softness = s.softness * if fresh { 0.5 } else { 1.0 } + 0.03 * years;
-        Look {
-            threshold: (s.density_per_cm2 / MAX_DENSITY_PER_CM2 * SESSION_DENSITY[session]) as f32,
-            radius_mm: radius as f32,
-            softness: softness as f32,
-            density: ((0.15 + 2.1 * s.shade) * SESSION_DARKNESS[session] * healing_darkness * fade)
-                as f32,
-            redness: if fresh { 1.0 } else { 0.0 },
-            mode: s.mode,
-        }
-    }
-}
+/// Marks a pixel without pigment in the kept table indices.
+const NO_PIGMENT: u16 = u16::MAX;
 
 /// Everything at full resolution that decides where dots may go: the same
 /// for the preview and the export, so both show the same dots.
@@ -230,8 +189,10 @@ pub struct LayerInput<'a> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ShapeKey {
     radius_px: f32,
+    halo_reach_px: f32,
     softness: f32,
-    halo: bool,
+    /// Reach of the fresh redness beyond the dot's edge, in pixels (0 when healed).
+    redness_spread_px: f32,
 }
 
 /// One resolution's render state and caches.
@@ -246,22 +207,34 @@ pub struct Layer {
     to_full_y: f64,
     scalp: Vec<u8>,
     shine: Vec<u16>,
-    /// Low 16 bits: pigment coverage units; high 16 bits: fresh-halo units.
+    /// Low 16 bits: pigment coverage units; high 16 bits: fresh-redness units.
     acc: Vec<u32>,
+    /// The dots' scatter halos, on a coarse grid.
+    halo: HaloGrid,
+    /// One row of the halo grid interpolated (reused buffer).
+    halo_row: HaloRow,
+    /// Where each pixel column and row falls on the skin analysis's grid
+    /// (filled at the first pixel that needs it; a layer lives for one
+    /// photo and scale, so for one skin analysis).
+    skin_cols: Vec<GridAxis>,
+    skin_rows: Vec<GridAxis>,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
     lut: Vec<[u32; 3]>,
-    lut_key: Option<(u32, u32)>,
+    lut_key: Option<(u32, u32, u32)>,
     out: Vec<u8>,
     /// `out` is a plain copy of the photo (nothing drawn yet).
     out_is_photo: bool,
-    /// Indices of pixels with pigment, for recompositing after a shade
-    /// change without scanning the whole frame; rebuilt when stale.
-    covered: Vec<u32>,
-    covered_stale: bool,
+    /// Each pixel's transmittance-table index (or [`NO_PIGMENT`]), kept
+    /// from a layer's first shade change on; `None` until then.
+    shade_index: Option<Vec<u16>>,
+    /// A rectangle holding every pixel with pigment (the union of the drawn
+    /// dots' footprints since the last full redraw): a shade change
+    /// recomposites the pigmented pixels within it.
+    inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
-    scratch: Vec<[f32; 3]>,
+    scratch: Vec<[f32; 2]>,
 }
 
 impl Layer {
@@ -294,14 +267,22 @@ impl Layer {
             scalp,
             shine,
             acc: try_zeroed(n, "result")?,
+            halo_row: HaloRow::default(),
+            skin_cols: Vec::new(),
+            skin_rows: Vec::new(),
+            halo: HaloGrid::new(
+                w,
+                h,
+                (0.5 * (full_px_per_mm / to_full_x + full_px_per_mm / to_full_y)) as f32,
+            )?,
             shown: Vec::new(),
             shape: None,
             lut: vec![[65535; 3]; LUT_LEN],
             lut_key: None,
             out,
             out_is_photo: true,
-            covered: Vec::new(),
-            covered_stale: true,
+            inked: Rect::default(),
+            shade_index: None,
             scratch: Vec::new(),
         })
     }
@@ -337,8 +318,13 @@ impl Layer {
         let px_per_mm = 0.5 * (self.sx + self.sy);
         let shape = ShapeKey {
             radius_px: look.radius_mm * px_per_mm,
+            halo_reach_px: look.halo_reach_mm * px_per_mm,
             softness: look.softness,
-            halo: look.redness > 0.0,
+            redness_spread_px: if look.redness > 0.0 {
+                REDNESS_SPREAD_MM * px_per_mm
+            } else {
+                0.0
+            },
         };
         let mut dirty = mask_changed;
         // Rectangles to recomposite: the area change, then each changed dot's
@@ -350,6 +336,8 @@ impl Layer {
         let mut redraw_all = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
             self.acc.fill(0);
+            self.halo.clear();
+            self.inked = Rect::default();
             self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
             redraw_all = true;
@@ -360,14 +348,12 @@ impl Layer {
                 let r = self.splat(dot, &shape, visible[i]);
                 self.shown[i] = visible[i];
                 dirty = dirty.union(r);
+                self.inked = self.inked.union(r);
                 if !redraw_all {
                     footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
                     rects.push(r);
                 }
             }
-        }
-        if !dirty.is_empty() {
-            self.covered_stale = true;
         }
         if redraw_all || footprint_area > self.width as u64 * self.height as u64 / 2 {
             dirty = if redraw_all { everything } else { dirty };
@@ -375,9 +361,14 @@ impl Layer {
         }
         // On the first draw every pixel without pigment is already the photo.
         let covered_only = std::mem::take(&mut self.out_is_photo);
-        let key = (look.density.to_bits(), look.redness.to_bits());
+        let superficial = skin.superficial_share();
+        let key = (
+            look.absorbance_per_cover.to_bits(),
+            look.centre_cover.to_bits(),
+            superficial.to_bits(),
+        );
         if self.lut_key != Some(key) {
-            self.build_lut(look);
+            self.build_lut(look, superficial);
             self.lut_key = Some(key);
             // A new shade changes every pigmented pixel and nothing else
             // (unless everything is being redrawn anyway).
@@ -392,9 +383,11 @@ impl Layer {
         dirty
     }
 
-    fn build_lut(&mut self, look: &Look) {
-        let d = look.density;
-        let linear_limit = d * 1.15;
+    /// The transmittance per coverage step: pigment absorbs in linear light,
+    /// only the light that reached its depth (`superficial` never did).
+    fn build_lut(&mut self, look: &Look, superficial: f32) {
+        let d = look.absorbance_per_cover;
+        let linear_limit = d * look.centre_cover * 1.15;
         let headroom = linear_limit * (SATURATION - 1.0);
         for (i, entry) in self.lut.iter_mut().enumerate() {
             let mut a = i as f32 / LUT_PER_UNIT as f32 * d;
@@ -405,7 +398,8 @@ impl Layer {
             }
             let a = a.min(MAX_ABSORBANCE);
             for c in 0..3 {
-                entry[c] = (libm::expf(-a * PIGMENT_CAST[c]) * 65535.0 + 0.5) as u32;
+                let tr = superficial + (1.0 - superficial) * libm::expf(-a * PIGMENT_CAST[c]);
+                entry[c] = (tr * 65535.0 + 0.5) as u32;
             }
         }
     }
@@ -416,22 +410,31 @@ impl Layer {
         let radius = shape.radius_px * dot.size_factor;
         let edge = 1.0 + shape.softness * radius * 1.2;
         let reach = radius + 0.5 * edge;
-        // Light scattered in the skin spreads a faint shadow around each
-        // impression (the skirt); fresh work also shows redness (the halo).
-        let skirt_reach = SKIRT_REACH * radius + 0.5;
-        let halo_reach = if shape.halo {
-            HALO_REACH * radius + 0.5
+        let area = std::f32::consts::PI * radius * radius;
+        let strength = UNITS * dot.darkness_factor;
+        // Light diffusing in the skin spreads a soft shadow (the scatter
+        // halo) around each impression, a fixed distance beyond its edge.
+        let halo_reach = shape.halo_reach_px - shape.radius_px + radius + 0.5;
+        let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
+        let halo_rect = self
+            .halo
+            .splat(cx, cy, halo_reach, halo_amount, add)
+            .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        // Fresh work also shows redness around each dot.
+        let redness = shape.redness_spread_px > 0.0;
+        let red_reach = if redness {
+            radius + shape.redness_spread_px + 0.5
         } else {
             0.0
         };
-        let outer = reach.max(skirt_reach).max(halo_reach);
+        let outer = reach.max(red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
         let x0 = ((cx - outer).floor().max(0.0)) as usize;
         let y0 = ((cy - outer).floor().max(0.0)) as usize;
         let x1 = ((cx + outer).ceil().max(0.0) as usize).min(w);
         let y1 = ((cy + outer).ceil().max(0.0) as usize).min(h);
         if x0 >= x1 || y0 >= y1 {
-            return Rect::default();
+            return halo_rect;
         }
         let core = |d: f32| {
             let t = ((reach - d) / edge).clamp(0.0, 1.0);
@@ -441,49 +444,38 @@ impl Layer {
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the three profiles per pixel (kept for the second pass)
-        // and their sums.
+        // First pass: the profiles per pixel (kept for the second pass) and
+        // their sums.
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let (mut core_sum, mut skirt_sum, mut halo_sum) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut core_sum, mut red_sum) = (0.0f32, 0.0f32);
         for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             for x in x0..x1 {
                 let dx = x as f32 + 0.5 - cx;
                 let d = (dx * dx + dy * dy).sqrt();
-                let c = core(d);
-                let s = falloff(d, skirt_reach);
-                let r = falloff(d, halo_reach);
+                let (c, r) = (core(d), falloff(d, red_reach));
                 core_sum += c;
-                skirt_sum += s * s;
-                halo_sum += r;
-                scratch.push([c, s * s, r]);
+                red_sum += r;
+                scratch.push([c, r]);
             }
         }
         if core_sum > 0.0 {
-            let area = std::f32::consts::PI * radius * radius;
             let core_scale = area / core_sum;
-            let skirt_scale = if skirt_sum > 0.0 {
-                SKIRT_SHARE * area / skirt_sum
+            let red_area = std::f32::consts::PI * (red_reach - 0.5).powi(2) * REDNESS_MEAN;
+            let red_scale = if red_sum > 0.0 {
+                red_area / red_sum
             } else {
                 0.0
             };
-            let halo_area = std::f32::consts::PI * (HALO_REACH * radius).powi(2) * HALO_MEAN;
-            let halo_scale = if halo_sum > 0.0 {
-                halo_area / halo_sum
-            } else {
-                0.0
-            };
-            let strength = UNITS * dot.darkness_factor;
             let mut k = 0;
             for y in y0..y1 {
                 for x in x0..x1 {
-                    let [c, s, r] = scratch[k];
+                    let [c, r] = scratch[k];
                     k += 1;
-                    let cover = (c * core_scale + s * skirt_scale).min(1.0);
-                    let mut units = (cover * strength + 0.5) as u32;
-                    if shape.halo {
-                        units |= (((r * halo_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
+                    let mut units = ((c * core_scale).min(1.0) * strength + 0.5) as u32;
+                    if redness {
+                        units |= (((r * red_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
                     }
                     let a = &mut self.acc[y * w + x];
                     // Wrapping: adding then subtracting the same units is exact.
@@ -496,12 +488,12 @@ impl Layer {
             }
         }
         self.scratch = scratch;
-        Rect {
+        halo_rect.union(Rect {
             x0: x0 as u32,
             y0: y0 as u32,
             x1: x1 as u32,
             y1: y1 as u32,
-        }
+        })
     }
 
     /// Recomputes the result pixels in `r` from the photo; with
@@ -516,21 +508,40 @@ impl Layer {
     ) {
         let (photo, mask, skin) = input;
         let w = self.width as usize;
+        if r.is_empty() {
+            return;
+        }
+        let mut row = std::mem::take(&mut self.halo_row);
         for y in r.y0 as usize..r.y1 as usize {
+            self.halo.row(y, r.x0 as usize, r.x1 as usize, &mut row);
             for x in r.x0 as usize..r.x1 as usize {
                 let i = y * w + x;
-                if self.acc[i] == 0 || mask.weights[i] == 0 {
+                let cover = if mask.weights[i] == 0 {
+                    0
+                } else {
+                    (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
+                };
+                if cover == 0 {
+                    if let Some(cache) = self.shade_index.as_mut() {
+                        cache[i] = NO_PIGMENT;
+                    }
                     if !covered_only {
                         self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
                     }
                     continue;
                 }
-                self.pigment_pixel(photo, skin, i, look, t);
+                let index = self.lut_index(photo, skin, (x, y), cover, t);
+                if let Some(cache) = self.shade_index.as_mut() {
+                    cache[i] = index;
+                }
+                self.shade_pixel(photo, i, index, look, t);
             }
         }
+        self.halo_row = row;
     }
 
-    /// Recomposites every pigmented pixel (after a shade change).
+    /// Recomposites every pigmented pixel (after a shade change): the
+    /// others already show the photo.
     fn composite_covered(
         &mut self,
         photo: &Rgba8Image,
@@ -539,50 +550,64 @@ impl Layer {
         look: &Look,
         t: &Transfer,
     ) {
-        if self.covered_stale {
-            self.covered.clear();
-            for (i, (&a, &m)) in self.acc.iter().zip(&mask.weights).enumerate() {
-                if a != 0 && m != 0 {
-                    self.covered.push(i as u32);
+        let Some(cache) = self.shade_index.take() else {
+            // The first shade change on this layer: from now on each pixel's
+            // table index is kept (2 bytes a pixel, only for layers whose
+            // shade changes: the preview), so later ones skip the halo and
+            // hair lookups. Without the memory, it goes on without.
+            if let Ok(mut cache) = try_zeroed::<u16>(self.acc.len(), "result") {
+                cache.fill(NO_PIGMENT);
+                self.shade_index = Some(cache);
+            }
+            self.composite((photo, mask, skin), self.inked, true, look, t);
+            return;
+        };
+        let w = self.width as usize;
+        let r = self.inked;
+        for y in r.y0 as usize..r.y1 as usize {
+            for x in r.x0 as usize..r.x1 as usize {
+                let i = y * w + x;
+                if cache[i] != NO_PIGMENT {
+                    self.shade_pixel(photo, i, cache[i], look, t);
                 }
             }
-            self.covered_stale = false;
         }
-        let covered = std::mem::take(&mut self.covered);
-        for &i in &covered {
-            self.pigment_pixel(photo, skin, i as usize, look, t);
-        }
-        self.covered = covered;
+        self.shade_index = Some(cache);
     }
 
-    /// One pigmented pixel: the photo's light through the pigment, with
-    /// hair and shine on top.
+    /// A pigmented pixel's entry in the transmittance table: its coverage
+    /// where scalp shows (hair stays on top of the pigment).
     #[inline(always)]
-    fn pigment_pixel(
+    fn lut_index(
         &mut self,
         photo: &Rgba8Image,
         skin: &Skin,
-        i: usize,
-        look: &Look,
+        (x, y): (usize, usize),
+        cover: u32,
         t: &Transfer,
-    ) {
+    ) -> u16 {
+        let i = y * self.width as usize + x;
         if self.shine[i] == NOT_YET {
-            let w = self.width as usize;
-            self.fill_maps_at(photo, skin, t, i % w, i / w);
+            self.fill_maps_at(photo, skin, t, x, y);
         }
-        let acc = self.acc[i];
-        // Hair stays on top: pigment shows only where scalp does.
-        let scalp = self.scalp[i] as u32;
-        let units = (acc & 0xFFFF) * scalp / 255;
-        let tr = self.lut[((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as usize];
+        let units = cover * self.scalp[i] as u32 / 255;
+        ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
+    }
+
+    /// One pigmented pixel: the photo's light through the pigment (table
+    /// entry `index`), with the shine on top.
+    #[inline(always)]
+    fn shade_pixel(&mut self, photo: &Rgba8Image, i: usize, index: u16, look: &Look, t: &Transfer) {
+        let tr = self.lut[index as usize];
         // The shine is reflected at the surface: it stays on top.
         let shine = self.shine[i] as u32;
         let src: [u8; 4] = photo.pixels[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]);
         let mut px = src;
         if look.redness > 0.0 {
-            let halo = ((acc >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
+            let scalp = self.scalp[i] as u32;
+            let halo = ((self.acc[i] >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
             let red = (look.redness * halo * 65535.0) as u32;
-            let redden = [65535, 65535 - red * 18 / 100, 65535 - red * 20 / 100];
+            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
             for c in 0..3 {
                 let lin = t.linear16(src[c]).saturating_sub(shine);
                 px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
@@ -603,11 +628,17 @@ impl Layer {
         let i = y * self.width as usize + x;
         let src = &photo.pixels[i * 4..i * 4 + 3];
         let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
-        let (fx, fy) = (
-            (x as f64 + 0.5) * self.to_full_x,
-            (y as f64 + 0.5) * self.to_full_y,
-        );
-        self.scalp[i] = (skin.scalp(lin, fx, fy) * 255.0 + 0.5) as u8;
+        if self.skin_cols.is_empty() {
+            // Where each column and row falls on the skin grid, once.
+            self.skin_cols = (0..self.width)
+                .map(|x| skin.axis((x as f64 + 0.5) * self.to_full_x, false))
+                .collect();
+            self.skin_rows = (0..self.height)
+                .map(|y| skin.axis((y as f64 + 0.5) * self.to_full_y, true))
+                .collect();
+        }
+        self.scalp[i] =
+            (skin.scalp_at(lin, self.skin_cols[x], self.skin_rows[y]) * 255.0 + 0.5) as u8;
         self.shine[i] = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
     }
 

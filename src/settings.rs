@@ -79,7 +79,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         step: 0.01,
         default: 0.5,
         integer: false,
-        help: "How dark the pigment is, from barely there (0) to the darkest carbon grey (1).",
+        help: "How dark the healed pigment is, from barely there (0) to the darkest carbon grey (1); the named stops are 0.7 (1, black hair), 0.5 (2, dark brown), 0.3 (3, medium) and 0.1 (4, blond or grey).",
         choices: &[],
     },
     SettingSpec {
@@ -174,6 +174,103 @@ pub const SETTINGS: &[SettingSpec] = &[
         choices: &[],
     },
 ];
+
+/// A named shade a technician recognises: pigment diluted to match the
+/// client's hair as shaved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShadeStop {
+    /// The stop's number, 1 (darkest) to 4 (lightest).
+    pub stop: u8,
+    /// Whose hair it matches.
+    pub hair: &'static str,
+    /// The `shade` setting that gives it.
+    pub shade: f64,
+    /// Dilution, in parts of water to one part of pigment (low, high).
+    pub dilution_water_parts: (f64, f64),
+    /// Healed dot core luminance as a share of the skin's (low, high).
+    pub core_luminance: (f64, f64),
+}
+
+/// The named shade stops, darkest first. \[S\] technicians dilute carbon to
+/// the client's hair as shaved (TABA UK writes colour N as N parts water to
+/// one of pigment; HIS numbers shades 20–60, lower darker; most clients in
+/// the 20s–40s, blonds 40–50). \[I\] the dilutions per stop and the healed
+/// core luminances (realism.md's table); the shade of each stop follows
+/// from `look::core_absorbance` and is tested to land in its band.
+pub const SHADE_STOPS: [ShadeStop; 4] = [
+    ShadeStop {
+        stop: 1,
+        hair: "black",
+        shade: 0.7,
+        dilution_water_parts: (6.0, 10.0),
+        core_luminance: (0.25, 0.35),
+    },
+    ShadeStop {
+        stop: 2,
+        hair: "dark brown",
+        shade: 0.5,
+        dilution_water_parts: (12.0, 20.0),
+        core_luminance: (0.35, 0.45),
+    },
+    ShadeStop {
+        stop: 3,
+        hair: "medium brown",
+        shade: 0.3,
+        dilution_water_parts: (20.0, 30.0),
+        core_luminance: (0.45, 0.6),
+    },
+    ShadeStop {
+        stop: 4,
+        hair: "blond or grey",
+        shade: 0.1,
+        dilution_water_parts: (40.0, 60.0),
+        core_luminance: (0.6, 0.75),
+    },
+];
+
+/// The shade stops as a JSON array: `[{"stop":1,"hair":"black","shade":0.7,
+/// "dilutionWaterParts":[6,10],"coreLuminance":[0.25,0.35]},…]`, darkest
+/// first (dilution as parts of water to one of pigment; core luminance as
+/// a share of the skin's).
+pub fn shade_stops_json() -> String {
+    let rows: Vec<String> = SHADE_STOPS
+        .iter()
+        .map(|s| {
+            format!(
+                "{{\"stop\":{},\"hair\":{:?},\"shade\":{},\"dilutionWaterParts\":[{},{}],\"coreLuminance\":[{},{}]}}",
+                s.stop,
+                s.hair,
+                s.shade,
+                s.dilution_water_parts.0,
+                s.dilution_water_parts.1,
+                s.core_luminance.0,
+                s.core_luminance.1
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
+
+/// The settings table as a JSON array, one object per setting: name, label,
+/// unit, min, max, step, default, integer, help, choices, and stops (the
+/// shade stops for `shade`, else empty). The page builds its controls from it.
+pub fn schema_json() -> String {
+    let rows: Vec<String> = SETTINGS
+        .iter()
+        .map(|s| {
+            let stops = if s.name == "shade" {
+                shade_stops_json()
+            } else {
+                "[]".into()
+            };
+            format!(
+                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?},\"choices\":{:?},\"stops\":{stops}}}",
+                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help, s.choices
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}
 
 /// The three looks of SMP work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,6 +524,15 @@ mod tests {
         s.set_many(&[("shade", 0.9), ("density-per-cm2", 120.0)])
             .unwrap();
         assert_eq!((s.shade, s.density_per_cm2), (0.9, 120.0));
+    }
+
+    #[test]
+    fn the_shade_help_names_the_stops_as_the_table_has_them() {
+        let help = spec("shade").unwrap().help;
+        for s in SHADE_STOPS {
+            let named = format!("{} ({}, ", s.shade, s.stop);
+            assert!(help.contains(&named), "{named} missing from: {help}");
+        }
     }
 
     #[test]

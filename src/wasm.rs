@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use crate::engine::Engine as Core;
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
-use crate::settings::SETTINGS;
 use crate::Stroke;
 
 /// Installs the panic hook so a bug shows a readable message in the console.
@@ -26,19 +25,26 @@ fn to_js(e: SmpError) -> JsValue {
 }
 
 /// The settings table as JSON: name, label, unit, min, max, step, default,
-/// help, and choices (names for a setting whose value is a choice index).
+/// help, choices (names for a setting whose value is a choice index), and
+/// stops (named values: the shade stops; empty for other settings).
 #[wasm_bindgen(js_name = settingsSchema)]
 pub fn settings_schema() -> String {
-    let rows: Vec<String> = SETTINGS
-        .iter()
-        .map(|s| {
-            format!(
-                "{{\"name\":{:?},\"label\":{:?},\"unit\":{:?},\"min\":{},\"max\":{},\"step\":{},\"default\":{},\"integer\":{},\"help\":{:?},\"choices\":{:?}}}",
-                s.name, s.label, s.unit, s.min, s.max, s.step, s.default, s.integer, s.help, s.choices
-            )
-        })
-        .collect();
-    format!("[{}]", rows.join(","))
+    crate::settings::schema_json()
+}
+
+/// The version of the look's calibration (see `look::LOOK_VERSION`): the
+/// same settings render differently under another version, so saved
+/// settings records can carry it.
+#[wasm_bindgen(js_name = lookVersion)]
+pub fn look_version() -> u32 {
+    crate::look::LOOK_VERSION
+}
+
+/// The named shade stops as JSON (the same array as the `stops` of the
+/// `shade` row of `settingsSchema()`).
+#[wasm_bindgen(js_name = shadeStops)]
+pub fn shade_stops() -> String {
+    crate::settings::shade_stops_json()
 }
 
 /// The size a photo of `width`×`height` is worked on at (`[w, h]`): its own,
@@ -367,6 +373,16 @@ impl Engine {
     #[wasm_bindgen(js_name = renderFull)]
     pub fn render_full(&mut self) -> Result<*const u8, JsValue> {
         Ok(self.core.render_full().map_err(to_js)?.as_ptr())
+    }
+
+    /// Settings suggested from the photo's hair and skin, as a JSON object:
+    /// `{"densityPerCm2":…,"dotDiameterMm":…,"shade":…,"reason":"…"}`. The
+    /// hair is read around the area, or (with no area) around the bald
+    /// patches detection finds. Never throws: a photo with no hair or skin,
+    /// or no photo, gives the defaults and a reason saying so.
+    #[wasm_bindgen(js_name = suggestSettings)]
+    pub fn suggest_settings(&self) -> String {
+        self.core.suggest_settings().to_json()
     }
 
     /// Frees the full-size result after an export.

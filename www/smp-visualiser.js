@@ -70,7 +70,7 @@ export class SmpVisualiser extends HTMLElement {
       $: (sel) => root.querySelector(sel),
       get engine() { return self.#engine; }, get memory() { return self.#memory; }, get schema() { return self.#schema; },
       worker: this.#worker,
-      get view() { return self.#view; }, get tools() { return self.#tools; },
+      get view() { return self.#view; }, get tools() { return self.#tools; }, get controls() { return self.#controls; },
       t: (source, values) => this.#words.t(source, values),
       say: (text, options) => this.#flow.say(text, options),
       report: (err) => this.#report(err),
@@ -114,7 +114,7 @@ export class SmpVisualiser extends HTMLElement {
     const $ = (sel) => this.shadowRoot.querySelector(sel);
     switch (name) {
       case 'preset':
-        if (value && this.#engine) this.#applyPresetQuietly(value);
+        if (value && this.#engine) this.#controls.applyPresetQuietly(value);
         break;
       case 'lang':
         this.#words.setLanguage(LANGUAGES.get((value ?? '').toLowerCase()));
@@ -154,7 +154,7 @@ export class SmpVisualiser extends HTMLElement {
       this.#flow.placeTools();
       if (this.getAttribute('lang')) this.attributeChangedCallback('lang');
       this.#readyResolve();
-      if (this.getAttribute('preset')) this.#applyPresetQuietly(this.getAttribute('preset'));
+      if (this.getAttribute('preset')) this.#controls.applyPresetQuietly(this.getAttribute('preset'));
       this.#emit('smp-ready', null);
     } catch (e) {
       const err = engineUnavailable(e);
@@ -162,14 +162,6 @@ export class SmpVisualiser extends HTMLElement {
       this.#flow.unavailable();
       this.#report(err);
     }
-  }
-
-  /** A partner's `preset` attribute: applied without a message (the person
-   * has not done anything yet); a wrong name is still reported. */
-  #applyPresetQuietly(name) {
-    const preset = this.presets.find((p) => p.name === name);
-    if (!preset) this.applyPreset(name).catch(() => {});
-    else this.setSettings(preset.settings).catch(() => {});
   }
 
   // ---- public API ---------------------------------------------------------
@@ -365,6 +357,7 @@ export class SmpVisualiser extends HTMLElement {
         values.push(settingValue(spec, value));
       }
       this.#engine.setSettings(names, Float64Array.from(values));
+      this.#controls.chosenByScript(names);
       this.#controls.sync();
       if (this.hasPhoto) this.#view.renderNow();
       this.#emit('smp-change', { settings: this.settings });
@@ -392,6 +385,13 @@ export class SmpVisualiser extends HTMLElement {
       this.#emit('smp-export', { type, layout, size: blob.size, settings });
       return blob;
     });
+  }
+
+  /** Shade, dot size and density suggested from the photo's hair and skin,
+   * with a short `reason`: `{ densityPerCm2, dotDiameterMm, shade, reason }`.
+   * Never rejects: with no photo, hair or skin, the defaults and why. */
+  async suggestSettings() {
+    return this.ready.then(() => JSON.parse(this.#engine.suggestSettings()));
   }
 
   /** Built-in and saved presets: `[{ name, group, settings }]`. */
@@ -469,6 +469,7 @@ export class SmpVisualiser extends HTMLElement {
   /** Shows a newly loaded photo with an empty area. */
   #loaded(message) {
     this.#photoNumber++;
+    this.#controls.newPhoto();
     this.#tools.resetForPhoto();
     this.#view.applyZoom({ s: 1, ox: 0, oy: 0 });
     this.#worker.load(photoCopy(this.#engine, this.#memory), this.#engine.width(), this.#engine.height(), settingsArrays(this.#engine, this.#schema));

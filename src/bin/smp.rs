@@ -18,12 +18,16 @@ fn usage() -> String {
          Usage:\n  smp render --input PHOTO [--mask MASK.png] --out OUT.(png|jpg) [settings]\n             \
          [--hairline \"X,Y X,Y ...\" [--hairline-style soft|defined|broken]]\n  \
          smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n  \
-         smp detect --input PHOTO --out MASK.png [--tap X,Y]...\n\n\
+         smp detect --input PHOTO --out MASK.png [--tap X,Y]...\n  \
+         smp suggest --input PHOTO [--mask MASK.png]\n\n\
          PHOTO is a JPEG, PNG, GIF, WebP or BMP file. EXIF orientation is\n\
          applied; photos over 24 megapixels are reduced to 24 MP (a note says so).\n\n\
          `detect` proposes the bald scalp as a mask (grey = weight): every bald\n\
          area framed by hair, or with --tap (once per patch, in pixels) the\n\
          patches under the taps.\n\n\
+         `suggest` reads the client's hair around the area (or around the bald\n\
+         patches it finds) and the skin, and prints suggested settings as one\n\
+         JSON object: densityPerCm2, dotDiameterMm, shade and a short reason.\n\n\
          `sample` makes a synthetic scalp photo with two bald patches (and their\n\
          true area as a mask) for trying the tool and for tests.\n\n\
          The mask has the photo's upright size; its alpha (or its grey level when\n\
@@ -284,6 +288,40 @@ fn run_detect(args: DetectArgs) -> Result<(), SmpError> {
     save_png(&args.out, img.into())
 }
 
+struct SuggestArgs {
+    input: PathBuf,
+    mask: Option<PathBuf>,
+}
+
+fn parse_suggest(parser: &mut lexopt::Parser) -> Result<SuggestArgs, String> {
+    use lexopt::prelude::*;
+    let (mut input, mut mask) = (None, None);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("input") => input = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("mask") => mask = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Short('h') | Long("help") => return Err(usage()),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(SuggestArgs {
+        input: input.ok_or("--input is required")?,
+        mask,
+    })
+}
+
+fn run_suggest(args: SuggestArgs) -> Result<(), SmpError> {
+    let decoded = open_photo(&args.input)?;
+    // The same checks and reduction as `render`'s mask (size from the header).
+    let mask = match &args.mask {
+        Some(path) => Some(open_mask(path, &decoded)?),
+        None => None,
+    };
+    let s = smp_visualiser::suggest::suggest(&decoded.photo, mask.as_ref());
+    println!("{}", s.to_json());
+    Ok(())
+}
+
 struct SampleArgs {
     out: PathBuf,
     patches_out: Option<PathBuf>,
@@ -380,6 +418,7 @@ fn main() -> ExitCode {
         "render" => finish(parse_render(&mut parser), run_render),
         "sample" => finish(parse_sample(&mut parser), run_sample),
         "detect" => finish(parse_detect(&mut parser), run_detect),
+        "suggest" => finish(parse_suggest(&mut parser), run_suggest),
         other => {
             eprintln!("error: unknown command \"{other}\"\n\n{}", usage());
             ExitCode::from(2)

@@ -15,9 +15,17 @@ const SECTIONS = {
 /** The client's plain sliders and the setting each moves. */
 const CLIENT_SLIDERS = { '.client-shade': 'shade', '.client-density': 'densityPerCm2' };
 
+/** The settings a suggestion from the photo sets (and that, once someone
+ * chooses them, it leaves alone). */
+const MATCHED = ['densityPerCm2', 'dotDiameterMm', 'shade'];
+
 /** One element's controls. */
 export class Controls {
   #ctx;
+  /** Chosen for this photo in the controls (a new photo asks the photo again). */
+  #chosenHere = false;
+  /** Chosen by a partner's preset or a script: kept for every photo. */
+  chosenForGood = false;
 
   constructor(ctx) {
     this.#ctx = ctx;
@@ -69,12 +77,21 @@ export class Controls {
     input.title = s.help;
     input.addEventListener(s.choices.length ? 'change' : 'input', () => this.set(s, s.choices.length ? input.value : Number(input.value)));
     wrap.append(row, input);
+    if (s.stops?.length) {
+      // The shade stops a technician knows, as ticks on the slider.
+      const ticks = document.createElement('datalist');
+      ticks.id = `${id}-stops`;
+      for (const stop of s.stops) ticks.append(new Option(t(`stop ${stop.stop}`), String(stop.shade)));
+      input.setAttribute('list', ticks.id);
+      wrap.append(ticks);
+    }
     return wrap;
   }
 
   /** A control moved: the engine takes the value, the frame follows at the
    * next animation frame. */
   set(spec, value) {
+    if (MATCHED.includes(spec.name)) this.#chosen();
     try {
       this.#ctx.engine.setSettings([spec.name], Float64Array.of(settingValue(spec, value)));
     } catch (e) {
@@ -94,12 +111,62 @@ export class Controls {
       const v = values[s.name];
       input.value = String(v);
       if (s.choices.length) continue;
-      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${t(s.unit)}` : ''}`;
+      const stop = s.stops?.find((x) => Math.abs(x.shade - v) < 1e-9);
+      const named = stop ? ` · ${t('stop {stop} ({hair} hair)', { stop: stop.stop, hair: t(stop.hair) })}` : '';
+      const text = `${Number(v.toFixed(2))}${s.unit ? ` ${t(s.unit)}` : ''}${named}`;
       input.parentElement.querySelector('output').textContent = text;
       input.setAttribute('aria-valuetext', text);
     }
     for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) root.querySelector(sel).value = String(values[name]);
     for (const radio of root.querySelectorAll('.looks input')) radio.checked = radio.value === values.mode;
+  }
+
+  /** Settings were chosen by a script or a partner's preset: a photo's
+   * suggestion no longer changes them. */
+  chosenByScript(names) {
+    if (names.some((n) => MATCHED.includes(n))) this.chosenForGood = true;
+  }
+
+  #chosen() {
+    this.#chosenHere = true;
+    this.#showMatched(false);
+  }
+
+  #showMatched(on) {
+    for (const note of this.#ctx.root.querySelectorAll('.matched')) note.hidden = !on;
+  }
+
+  /** A new photo: what was chosen in the controls was for the last one. */
+  newPhoto() {
+    this.#chosenHere = false;
+    this.#showMatched(false);
+  }
+
+  /** Sets the shade, dot size and density the engine suggests from this
+   * photo's hair and skin, unless someone chose them; says so. */
+  matchToPhoto() {
+    if (this.chosenForGood || this.#chosenHere) return;
+    const { engine, $ } = this.#ctx;
+    const suggestion = JSON.parse(engine.suggestSettings());
+    try {
+      engine.setSettings(MATCHED, Float64Array.from(MATCHED, (n) => suggestion[n]));
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    this.sync();
+    this.#ctx.view.scheduleRender(true);
+    this.#showMatched(true);
+    $('.matched-reason').textContent = suggestion.reason;
+  }
+
+  /** A partner's `preset` attribute: applied without a message (the person
+   * has not done anything yet); a wrong name is still reported. */
+  applyPresetQuietly(name) {
+    const host = this.#ctx.host;
+    const preset = host.presets.find((p) => p.name === name);
+    if (!preset) host.applyPreset(name).catch(() => {});
+    else host.setSettings(preset.settings).catch(() => {});
   }
 
   /** Fills the preset menu, grouped, in the current language. */

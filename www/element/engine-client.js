@@ -2,9 +2,9 @@
 // crosses the boundary (exceptions with a `code`, pointers into wasm memory)
 // into what the element works with (SmpError, ImageData views).
 
-import init, { Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes } from '../pkg/smp_visualiser.js';
+import init, { Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes, lookVersion } from '../pkg/smp_visualiser.js';
 
-export { Engine, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes };
+export { Engine, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes, lookVersion };
 
 /** Bytes a pixel the page's engine needs for a photo (photo, area, undo). */
 export const ENGINE_BYTES_PER_PX = 7;

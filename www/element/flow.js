@@ -90,6 +90,8 @@ export class Flow {
         found = false;
         if (e.code !== 'no-bald-scalp') this.#ctx.report(e);
       }
+      // The first after-image is already matched to this person's hair.
+      this.#ctx.controls.matchToPhoto();
       this.#proposed(found);
     }
     if (!loaded.reducedFrom) return;

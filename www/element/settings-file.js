@@ -1,15 +1,17 @@
 // Settings that travel with a result: a JSON record, saved as a file or
 // inside an exported PNG's text chunk, so a result can be reproduced later.
 
-import { SmpError } from './engine-client.js';
+import { SmpError, lookVersion } from './engine-client.js';
 import { isPng, readTextChunk } from '../png-meta.js';
 
 /** Name of the PNG text chunk (and JSON format) that carries the settings. */
 export const META_KEY = 'smp-visualiser';
 
-/** The record of `settings`: `{ app, version, settings }`. */
+/** The record of `settings`: `{ app, version, look, settings }`; `look` is
+ * the engine's calibration (the same numbers render differently under
+ * another one). */
 export function settingsRecord(settings) {
-  return { app: META_KEY, version: 1, settings };
+  return { app: META_KEY, version: 1, look: lookVersion(), settings };
 }
 
 /** The settings of a record, a JSON file or a PNG the visualiser exported;

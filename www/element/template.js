@@ -90,6 +90,7 @@ TEMPLATE.innerHTML = `
           ${lookCard('density', 'Through my hair')}
           ${lookCard('full', 'Buzz cut')}
         </fieldset>
+        <p class="matched hint" hidden>We matched the shade and the dots to your hair. Change them if you like.</p>
         <label class="range"><span>Lighter</span><input type="range" class="client-shade" aria-label="Lighter or darker"><span>Darker</span></label>
         <label class="range"><span>Fewer dots</span><input type="range" class="client-density" aria-label="Fewer or more dots"><span>More dots</span></label>
       </div>
@@ -132,6 +133,7 @@ TEMPLATE.innerHTML = `
             <button type="button" class="preset-cancel">Cancel</button>
           </form>
         </div>
+        <p class="matched hint" hidden>Matched to the photo: <span class="matched-reason"></span></p>
         <div class="controls look-controls"></div>
       </details>
       <details class="section plan-section" open>

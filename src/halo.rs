@@ -1,0 +1,185 @@
+//! The scatter halo of the dots on a coarse grid.
+//!
+//! Each impression casts a soft shadow about a millimetre wide (see
+//! [`crate::look::HALO_SPREAD_MM`]). Drawn pixel by pixel it would cost a
+//! dot tens of times its own footprint; the halo is smooth, so each dot adds
+//! its halo to the nodes of a grid a quarter of a millimetre apart instead,
+//! and a pixel reads it by bilinear interpolation. Node values are integer
+//! units summed with wrapping arithmetic, like the dots' cores, so removing
+//! a dot restores the grid bit for bit and a cached render equals a fresh one.
+
+use crate::error::{try_zeroed, SmpError};
+
+/// Spacing of the grid's nodes in mm: a few nodes across the halo's reach,
+/// which is smooth at that scale.
+pub const HALO_CELL_MM: f32 = 0.25;
+
+/// Halo units per grid node of one layer.
+pub struct HaloGrid {
+    width: u32,
+    height: u32,
+    cell_px: f32,
+    cols: usize,
+    rows: usize,
+    units: Vec<u32>,
+    /// Per pixel column (row): the node before its centre and the
+    /// fraction of the way to the next, so reading a pixel divides nothing.
+    col_node: Vec<(u32, f32)>,
+    row_node: Vec<(u32, f32)>,
+}
+
+/// Node index and fraction for each pixel centre along one axis.
+fn nodes(n: u32, cell_px: f32) -> Vec<(u32, f32)> {
+    (0..n)
+        .map(|x| {
+            let f = (x as f32 + 0.5) / cell_px;
+            (f as u32, f - (f as u32) as f32)
+        })
+        .collect()
+}
+
+impl HaloGrid {
+    /// A grid for a `width`×`height` layer at `px_per_mm`.
+    pub fn new(width: u32, height: u32, px_per_mm: f32) -> Result<HaloGrid, SmpError> {
+        let cell_px = (HALO_CELL_MM * px_per_mm).max(1.0);
+        let cols = (width as f32 / cell_px) as usize + 2;
+        let rows = (height as f32 / cell_px) as usize + 2;
+        Ok(HaloGrid {
+            width,
+            height,
+            cell_px,
+            cols,
+            rows,
+            units: try_zeroed(cols * rows, "result")?,
+            col_node: nodes(width, cell_px),
+            row_node: nodes(height, cell_px),
+        })
+    }
+
+    /// Removes every halo.
+    pub fn clear(&mut self) {
+        self.units.fill(0);
+    }
+
+    /// Adds (or removes) one dot's halo: `amount` units × pixels of
+    /// coverage, spread as `(1 − u²)²` of the distance over `reach_px`
+    /// around the centre `cx`, `cy` (pixels). Returns the pixels it reaches
+    /// as `(x0, y0, x1, y1)`, or `None` when it misses the layer.
+    pub fn splat(
+        &mut self,
+        cx: f32,
+        cy: f32,
+        reach_px: f32,
+        amount: f32,
+        add: bool,
+    ) -> Option<(u32, u32, u32, u32)> {
+        let c = self.cell_px;
+        let last = |n: usize| (n - 1) as f32;
+        let gx0 = ((cx - reach_px) / c).ceil().clamp(0.0, last(self.cols)) as usize;
+        let gy0 = ((cy - reach_px) / c).ceil().clamp(0.0, last(self.rows)) as usize;
+        let gx1 = ((cx + reach_px) / c).floor().clamp(0.0, last(self.cols)) as usize;
+        let gy1 = ((cy + reach_px) / c).floor().clamp(0.0, last(self.rows)) as usize;
+        if gx0 > gx1 || gy0 > gy1 {
+            return None;
+        }
+        let profile = |gx: usize, gy: usize| {
+            let (dx, dy) = (gx as f32 * c - cx, gy as f32 * c - cy);
+            let u2 = (dx * dx + dy * dy) / (reach_px * reach_px);
+            if u2 < 1.0 {
+                (1.0 - u2) * (1.0 - u2)
+            } else {
+                0.0
+            }
+        };
+        let mut sum = 0.0f32;
+        for gy in gy0..=gy1 {
+            for gx in gx0..=gx1 {
+                sum += profile(gx, gy);
+            }
+        }
+        // Each node's tent integrates to one cell's area, so the field's sum
+        // over pixels is the nodes' sum × cell².
+        let scale = if sum > 0.0 {
+            amount / (sum * c * c)
+        } else {
+            0.0
+        };
+        for gy in gy0..=gy1 {
+            for gx in gx0..=gx1 {
+                let v = (profile(gx, gy) * scale + 0.5) as u32;
+                let n = &mut self.units[gy * self.cols + gx];
+                *n = if add {
+                    n.wrapping_add(v)
+                } else {
+                    n.wrapping_sub(v)
+                };
+            }
+        }
+        let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
+        Some((
+            px(gx0.saturating_sub(1), self.width),
+            px(gy0.saturating_sub(1), self.height),
+            ((((gx1 + 1) as f32) * c).ceil() as u32).min(self.width),
+            ((((gy1 + 1) as f32) * c).ceil() as u32).min(self.height),
+        ))
+    }
+
+    /// Interpolates the grid to pixel row `y` at the node columns that
+    /// pixels `x0..x1` fall between, into `row` (read with [`Self::at_in_row`]).
+    pub fn row(&self, y: usize, x0: usize, x1: usize, row: &mut HaloRow) {
+        row.first = self.col_node[x0].0 as usize;
+        let last = self.col_node[x1 - 1].0 as usize + 1;
+        let (iy, ty) = self.row_node[y];
+        // Both are at most cols − 2 and rows − 2 (see `new`).
+        let r0 = iy as usize * self.cols;
+        let r1 = r0 + self.cols;
+        row.values.clear();
+        row.values.extend((row.first..=last).map(|g| {
+            let (a, c) = (self.units[r0 + g] as f32, self.units[r1 + g] as f32);
+            a + (c - a) * ty
+        }));
+    }
+
+    /// The halo's coverage units at pixel column `x` of a row from
+    /// [`Self::row`] (bilinear between nodes: down the columns, then across).
+    #[inline(always)]
+    pub fn at_in_row(&self, row: &HaloRow, x: usize) -> u32 {
+        let (ix, tx) = self.col_node[x];
+        let k = ix as usize - row.first;
+        let (v0, v1) = (row.values[k], row.values[k + 1]);
+        (v0 + (v1 - v0) * tx + 0.5) as u32
+    }
+
+    /// The halo's coverage units at pixel `x`, `y`: the same value as
+    /// [`Self::at_in_row`] gives, for a single pixel.
+    pub fn at(&self, x: usize, y: usize, row: &mut HaloRow) -> u32 {
+        self.row(y, x, x + 1, row);
+        self.at_in_row(row, x)
+    }
+}
+
+/// One pixel row of the halo grid, interpolated (see [`HaloGrid::row`]).
+#[derive(Default)]
+pub struct HaloRow {
+    first: usize,
+    values: Vec<f32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_halo_holds_its_amount_and_removing_it_restores_the_grid() {
+        let mut g = HaloGrid::new(200, 200, 10.0).unwrap();
+        let r = g.splat(100.3, 99.1, 14.0, 1.0e6, true).unwrap();
+        let total: u64 = (0..200)
+            .flat_map(|y| (0..200).map(move |x| (x, y)))
+            .map(|(x, y)| g.at(x, y, &mut HaloRow::default()) as u64)
+            .sum();
+        assert!((total as f64 - 1.0e6).abs() < 1.0e4, "{total}");
+        assert!(r.0 <= 86 && r.2 >= 114, "{r:?}");
+        g.splat(100.3, 99.1, 14.0, 1.0e6, false);
+        assert!(g.units.iter().all(|&u| u == 0));
+    }
+}
