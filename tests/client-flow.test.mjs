@@ -268,3 +268,33 @@ test('files.json lists every module of the element', async () => {
     assert.ok(lines <= 500, `www/element/${f} has ${lines} lines`);
   }
 });
+
+test('the look is matched to the photo when it loads, unless the partner or the person chose it', async () => {
+  const page = await browser.open('?for=client', PHONE);
+  await ready(page);
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.scalp);
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').hasArea);
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const suggested = await v.suggestSettings();
+    return { suggested, settings: v.settings };
+  });
+  assert.equal(typeof r.suggested.reason, 'string');
+  for (const k of ['densityPerCm2', 'dotDiameterMm', 'shade']) assert.equal(r.settings[k], r.suggested[k], `${k} matched to the photo`);
+  await page.locator(`${el} button.accept`).click();
+  const note = page.locator(`${el} .client-result .matched`);
+  assert.equal(await note.isVisible(), true, 'the client is told the look was matched');
+  await page.locator(`${el} input.client-shade`).fill('0.2');
+  assert.equal(await note.isVisible(), false, 'moving a slider makes it theirs');
+  // A partner's preset is kept over the photo's suggestion.
+  await page.evaluate(() => document.querySelector('smp-visualiser').setAttribute('preset', 'Full buzz cut'));
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').settings.mode === 'full');
+  await page.locator(`${el} button.change-area`).click();
+  await page.goBack();
+  await page.goBack();
+  await page.locator(`${el} input.photo-file`).setInputFiles(fx.scalp);
+  await page.waitForFunction(() => document.querySelector('smp-visualiser').hasArea);
+  const kept = await page.evaluate(() => document.querySelector('smp-visualiser').settings);
+  assert.deepEqual([kept.densityPerCm2, kept.dotDiameterMm, kept.shade], [90, 0.35, 0.55]);
+  assertNoErrors(assert, page);
+});
