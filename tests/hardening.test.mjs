@@ -261,3 +261,18 @@ test('the offline copy is the build\'s own files, under its version, and never a
   assert.equal(other, 'refused');
   await page.context().setOffline(false);
 });
+
+test('a colour property that holds url() makes no request', async () => {
+  const page = await browser.open();
+  await ready(page);
+  await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    for (const name of ['--smp-accent', '--smp-accent-text', '--smp-text', '--smp-muted', '--smp-surface', '--smp-border']) {
+      v.style.setProperty(name, `url(/tracker${name}.png)`);
+    }
+    await v.loadSample();
+    await new Promise((ok) => setTimeout(ok, 300));
+  });
+  assert.deepEqual(page.requests.filter((u) => u.includes('tracker')), []);
+  assertNoErrors(assert, page);
+});

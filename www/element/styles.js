@@ -20,7 +20,7 @@ STYLES.replaceSync(`
      host page's rules (even "* { color: red !important }") do not reach in. */
   .app {
     color: var(--smp-text);
-    background: var(--smp-surface);
+    background-color: var(--smp-surface);
     font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
     text-align: start;
     letter-spacing: normal;
@@ -37,24 +37,24 @@ STYLES.replaceSync(`
   .top { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; justify-content: space-between; }
   .steps { display: flex; gap: 6px; margin: 0; padding: 0; list-style: none; font-size: 0.9rem; color: var(--smp-muted); flex-wrap: wrap; }
   .steps li { padding: 2px 10px; border-radius: 999px; border: 1px solid var(--smp-border); }
-  .steps li[aria-current="step"] { background: var(--smp-accent); color: var(--smp-accent-text); border-color: var(--smp-accent); }
+  .steps li[aria-current="step"] { background-color: var(--smp-accent); color: var(--smp-accent-text); border-color: var(--smp-accent); }
   .start { display: grid; gap: 14px; justify-items: center; text-align: center; padding: 24px 12px; border: 2px dashed var(--smp-border); border-radius: 12px; }
   .start-actions { display: grid; gap: 10px; width: min(100%, 340px); }
   .start.dragging, .stage.dragging { border-color: var(--smp-accent); background: color-mix(in srgb, var(--smp-accent) 8%, transparent); }
   button, .button {
     font: inherit; cursor: pointer; border-radius: 8px; padding: 10px 16px; min-height: 44px; min-width: 44px;
-    border: 1px solid var(--smp-accent); background: var(--smp-surface); color: var(--smp-accent);
+    border: 1px solid var(--smp-accent); background-color: var(--smp-surface); color: var(--smp-accent);
     display: inline-flex; align-items: center; justify-content: center; gap: 6px; text-align: center;
   }
-  button.primary, .button.primary { background: var(--smp-accent); color: var(--smp-accent-text); }
-  button[aria-pressed="true"] { background: var(--smp-accent); color: var(--smp-accent-text); }
+  button.primary, .button.primary { background-color: var(--smp-accent); color: var(--smp-accent-text); }
+  button[aria-pressed="true"] { background-color: var(--smp-accent); color: var(--smp-accent-text); }
   button:disabled { opacity: 0.5; cursor: default; }
   button:focus-visible, .button:focus-within, input:focus-visible, select:focus-visible, summary:focus-visible, .handle:focus-visible,
   .look-card:focus-within { outline: 3px solid var(--smp-accent); outline-offset: 2px; }
   .camera { display: none; }
   @media (pointer: coarse) {
     .camera { display: inline-flex; }
-    .start .choose { background: var(--smp-surface); color: var(--smp-accent); }
+    .start .choose { background-color: var(--smp-surface); color: var(--smp-accent); }
   }
   a.button { text-decoration: none; }
   label.button { position: relative; }
@@ -139,7 +139,7 @@ STYLES.replaceSync(`
   .control select { width: 100%; }
   input[type="range"] { width: 100%; accent-color: var(--smp-accent); min-height: 32px; margin: 0; }
   label.inline { display: inline-flex; align-items: center; gap: 6px; }
-  select { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid var(--smp-border); padding: 0 8px; background: var(--smp-surface); color: var(--smp-text); }
+  select { font: inherit; min-height: 44px; border-radius: 8px; border: 1px solid var(--smp-border); padding: 0 8px; background-color: var(--smp-surface); color: var(--smp-text); }
   .privacy { font-size: 0.85rem; color: var(--smp-muted); text-align: center; }
   .logo { max-height: 48px; max-width: 50%; object-fit: contain; }
 
