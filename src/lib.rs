@@ -15,6 +15,7 @@ pub mod decode;
 pub mod detect;
 pub mod engine;
 pub mod error;
+pub(crate) mod field;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod files;
 pub mod hairline;

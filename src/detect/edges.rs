@@ -1,0 +1,102 @@
+//! The area's edges: the fade in from the backdrop (where the scalp turns
+//! away) and the feathered scaling back to full size.
+
+use super::*;
+
+/// Weight of the area by distance from the backdrop: 0 at the head's
+/// outline, ½ at [`RIM`] of the photo's shorter side, 1 from twice that.
+/// Near its outline the scalp turns away from the camera: flat dots there
+/// would sit on the silhouette, not on the head (and the reference areas
+/// stop short of it too); the engine thins the dots where the weight falls.
+pub(super) fn rim_fade(background: &[bool], w: usize, h: usize) -> Vec<f32> {
+    if !background.iter().any(|&b| b) {
+        return vec![1.0; w * h];
+    }
+    // Chamfer distance (3 along, 4 across), two passes. Hand-written: a
+    // few lines, where a crate would bring a whole image-processing stack.
+    let far = u32::MAX / 2;
+    let mut d: Vec<u32> = background
+        .iter()
+        .map(|&b| if b { 0 } else { far })
+        .collect();
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            let mut v = d[i];
+            if x > 0 {
+                v = v.min(d[i - 1] + 3);
+            }
+            if y > 0 {
+                v = v.min(d[i - w] + 3);
+                if x > 0 {
+                    v = v.min(d[i - w - 1] + 4);
+                }
+                if x + 1 < w {
+                    v = v.min(d[i - w + 1] + 4);
+                }
+            }
+            d[i] = v;
+        }
+    }
+    for y in (0..h).rev() {
+        for x in (0..w).rev() {
+            let i = y * w + x;
+            let mut v = d[i];
+            if x + 1 < w {
+                v = v.min(d[i + 1] + 3);
+            }
+            if y + 1 < h {
+                v = v.min(d[i + w] + 3);
+                if x + 1 < w {
+                    v = v.min(d[i + w + 1] + 4);
+                }
+                if x > 0 {
+                    v = v.min(d[i + w - 1] + 4);
+                }
+            }
+            d[i] = v;
+        }
+    }
+    let half = (w.min(h) as f32 * RIM).max(1.0);
+    let fade: Vec<f32> = d
+        .iter()
+        .map(|&v| (v as f32 / 3.0 / (2.0 * half)).min(1.0))
+        .collect();
+    // Specks of backdrop-like pixels at the outline would print as streaks
+    // of the chamfer's directions: a light blur spreads them out.
+    box_mean_f(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
+}
+
+/// Scales a reduced 0/1 area to full size with a soft edge about one reduced
+/// pixel wide (bilinear over a lightly blurred copy).
+pub(super) fn upscale_feathered(
+    small: &[bool],
+    fade: &[f32],
+    w: usize,
+    h: usize,
+    fw: u32,
+    fh: u32,
+) -> Result<Mask, SmpError> {
+    let soft = box_mean(small, w, h, 1);
+    let mut weights = try_zeroed::<u8>(fw as usize * fh as usize, "area")?;
+    let (sx, sy) = (w as f32 / fw as f32, h as f32 / fh as f32);
+    for y in 0..fh as usize {
+        let gy = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, (h - 1) as f32);
+        let (y0, ty) = (gy as usize, gy.fract());
+        let y1 = (y0 + 1).min(h - 1);
+        for x in 0..fw as usize {
+            let gx = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, (w - 1) as f32);
+            let (x0, tx) = (gx as usize, gx.fract());
+            let x1 = (x0 + 1).min(w - 1);
+            let bilinear = |m: &[f32]| {
+                let top = m[y0 * w + x0] * (1.0 - tx) + m[y0 * w + x1] * tx;
+                let bottom = m[y1 * w + x0] * (1.0 - tx) + m[y1 * w + x1] * tx;
+                top * (1.0 - ty) + bottom * ty
+            };
+            // Sharpen the blurred edge back to about one reduced pixel.
+            let v = ((bilinear(&soft) - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0) * bilinear(fade);
+            weights[y * fw as usize + x] = (v * 255.0 + 0.5) as u8;
+        }
+    }
+    Mask::new(fw, fh, weights)
+}
