@@ -13,6 +13,8 @@ pub enum ErrorCode {
     InvalidSetting,
     /// A setting name the engine does not know.
     UnknownSetting,
+    /// A preset name that is not one of the presets.
+    UnknownPreset,
     /// The mask does not have the same size as the photo.
     MaskSizeMismatch,
     /// The photo has no pixels, or its pixel buffer does not match its size.
@@ -51,6 +53,7 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidSetting => "invalid-setting",
             ErrorCode::UnknownSetting => "unknown-setting",
+            ErrorCode::UnknownPreset => "unknown-preset",
             ErrorCode::MaskSizeMismatch => "mask-size-mismatch",
             ErrorCode::BadImage => "bad-image",
             ErrorCode::ImageTooLarge => "image-too-large",
@@ -108,6 +111,25 @@ pub fn try_zeroed<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>, S
     })?;
     v.resize(len, T::default());
     Ok(v)
+}
+
+/// Bytes a pixel the page's engine needs for a photo it holds (photo, area,
+/// undo), measured with the soak test, with a margin.
+pub const PHOTO_BYTES_PER_PX: u64 = 7;
+/// Bytes a pixel a full-resolution render needs at its peak (photo, dot
+/// layer, result, caches), measured with the bench at 12 MP, with a margin.
+pub const FULL_RENDER_BYTES_PER_PX: u64 = 20;
+
+/// Checks that a `width`×`height` photo needing `bytes_per_px` a pixel (and
+/// 16 MB besides) can be taken in now; see [`ensure_room`].
+pub fn ensure_room_for(
+    width: u32,
+    height: u32,
+    bytes_per_px: u64,
+    what: &str,
+) -> Result<(), SmpError> {
+    let bytes = width as u64 * height as u64 * bytes_per_px + (16 << 20);
+    ensure_room(usize::try_from(bytes).unwrap_or(usize::MAX), what)
 }
 
 /// Checks that `bytes` more can be allocated now, by reserving them and

@@ -25,6 +25,7 @@ pub mod history;
 pub mod look;
 pub mod measure;
 pub mod placement;
+pub mod presets;
 pub mod raster;
 pub mod render;
 pub mod sample;

@@ -36,6 +36,9 @@ pub struct SettingSpec {
     pub integer: bool,
     /// One sentence on what it does.
     pub help: &'static str,
+    /// What it means in full, for the README's settings table (Markdown;
+    /// `smp settings --markdown` prints the table).
+    pub doc: &'static str,
     /// For a setting that is one of a few named choices: their names, in
     /// index order (the value is the index). Empty for a plain number.
     pub choices: &'static [&'static str],
@@ -55,6 +58,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         integer: false,
         choices: &[],
         help: "Pigment dots per square centimetre where the area is fully painted (a full look is about 60–100).",
+        doc: "dots per cm² where the area is fully painted (a full look is about 60–100)",
     },
     SettingSpec {
         name: "dotDiameterMm",
@@ -67,6 +71,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.35,
         integer: false,
         help: "Diameter of one healed impression (real work: about 0.2–0.5 mm).",
+        doc: "diameter of one healed impression (real work: about 0.2–0.5 mm)",
         choices: &[],
     },
     SettingSpec {
@@ -80,6 +85,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.5,
         integer: false,
         help: "How dark the healed pigment is, from barely there (0) to the darkest carbon grey (1); the named stops are 0.7 (1, black hair), 0.5 (2, dark brown), 0.3 (3, medium) and 0.1 (4, blond or grey).",
+        doc: "how dark the healed pigment is, from barely there to the darkest carbon grey; the named stops technicians use are **0.7** (stop 1, black hair), **0.5** (2, dark brown), **0.3** (3, medium brown) and **0.1** (4, blond or grey); see *How the look is calibrated*",
         choices: &[],
     },
     SettingSpec {
@@ -93,6 +99,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.35,
         integer: false,
         help: "How much each dot's edge is blurred by light scattering in the skin.",
+        doc: "how much each dot's edge is blurred by light scattering in the skin",
         choices: &[],
     },
     SettingSpec {
@@ -106,6 +113,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 1.0,
         integer: true,
         help: "Picks one of many equally good dot patterns; the same seed gives the same dots.",
+        doc: "picks one of many equally good dot patterns; the same seed gives the same dots",
         choices: &[],
     },
     SettingSpec {
@@ -119,6 +127,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 10.0,
         integer: false,
         help: "Photo pixels per millimetre of scalp; estimated from the photo's size until given.",
+        doc: "photo pixels per mm of scalp; until given, estimated as *shorter side ÷ 200 mm* (a head photo), e.g. 15 px/mm for a 4000×3000 photo",
         choices: &[],
     },
     SettingSpec {
@@ -132,6 +141,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.0,
         integer: true,
         help: "patch: fill bald patches and blend into the hair around them; density: add dots only where scalp shows between existing hairs; full: the shaved buzz-cut look over the whole area.",
+        doc: "the look: **patch** fills bald patches, its density easing to half over the last ~3 mm inside the area's border, into the hair; **density** (through hair, no shave) puts dots only where scalp shows between hairs; **full** is the shaved buzz-cut look over the whole area. In every look hair stays on top of the pigment.",
         choices: &["patch", "density", "full"],
     },
     SettingSpec {
@@ -145,6 +155,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 3.0,
         integer: true,
         help: "Treatment session 1–3: the first is sparse and light; each later one adds dots between the earlier ones, a shade darker.",
+        doc: "treatment session: session 1 shows 30 % of the dots at 72 % of the darkness, session 2 70 % at 86 %, session 3 everything (the density progression of Liu et al. 2025); later sessions add dots between the earlier ones",
         choices: &[],
     },
     SettingSpec {
@@ -158,6 +169,7 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 1.0,
         integer: true,
         help: "fresh: right after treatment, darker and sharper with slight redness; healed: 2–3 shades lighter and softer.",
+        doc: "fresh: the first days, about 2–3 shades darker than healed (×1.45 optical density), sharper, dots 8 % smaller, with slight redness reaching 0.5 mm around them; healed: the settled result",
         choices: &["fresh", "healed"],
     },
     SettingSpec {
@@ -171,9 +183,47 @@ pub const SETTINGS: &[SettingSpec] = &[
         default: 0.0,
         integer: false,
         help: "Years since the last session: pigment slowly fades and softens.",
+        doc: "years after the last session: pigment fades by 4 % a year and softens and spreads slightly",
         choices: &[],
     },
 ];
+
+/// The README's table of settings, made from [`SETTINGS`] (`smp settings
+/// --markdown` prints it; a test checks that the README holds it as is).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| setting (`el.settings`) | CLI flag | range | default | meaning |\n|---|---|---|---|---|\n",
+    );
+    for s in SETTINGS {
+        let unit = if s.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", s.unit)
+        };
+        let range = if !s.choices.is_empty() {
+            let names: Vec<String> = s.choices.iter().map(|c| format!("`{c}`")).collect();
+            names.join(", ")
+        } else if s.integer {
+            format!("{}–{}{unit} (whole)", s.min, s.max)
+        } else if s.step != 1.0 && s.step >= 0.5 {
+            format!("{}–{}{unit} (steps of {})", s.min, s.max, s.step)
+        } else {
+            format!("{}–{}{unit}", s.min, s.max)
+        };
+        let default = if s.name == "pxPerMm" {
+            "estimated".to_string()
+        } else if !s.choices.is_empty() {
+            format!("`{}`", s.choices[s.default as usize])
+        } else {
+            format!("{}", s.default)
+        };
+        out.push_str(&format!(
+            "| `{}` | `--{}` | {range} | {default} | {} |\n",
+            s.name, s.flag, s.doc
+        ));
+    }
+    out
+}
 
 /// A named shade a technician recognises: pigment diluted to match the
 /// client's hair as shaved.

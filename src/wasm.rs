@@ -40,6 +40,13 @@ pub fn look_version() -> u32 {
     crate::look::LOOK_VERSION
 }
 
+/// The built-in presets as JSON: `[{ name, group, settings }]`, the one
+/// table the CLI's `--preset` uses too.
+#[wasm_bindgen(js_name = presetsJson)]
+pub fn presets_json() -> String {
+    crate::presets::presets_json()
+}
+
 /// The named shade stops as JSON (the same array as the `stops` of the
 /// `shade` row of `settingsSchema()`).
 #[wasm_bindgen(js_name = shadeStops)]
@@ -107,17 +114,32 @@ pub fn ensure_room(width: u32, height: u32, bytes_per_px: u32) -> Result<(), JsV
     crate::error::ensure_room(bytes, "photo").map_err(to_js)
 }
 
-/// The engine's size limits, for documentation and notices:
-/// `[workingPixels, workingSidePx, decodePixels, decodeSidePx]`.
-#[wasm_bindgen(js_name = sizeLimits)]
-pub fn size_limits() -> Vec<f64> {
-    use crate::raster::*;
-    vec![
-        MAX_PIXELS as f64,
-        MAX_SIDE_PX as f64,
-        MAX_DECODE_PIXELS as f64,
-        MAX_DECODE_SIDE_PX as f64,
-    ]
+/// Checks that a `width`×`height` photo fits in the page's engine now
+/// (photo, area, undo): an `out-of-memory` error if not.
+#[wasm_bindgen(js_name = ensureRoomForPhoto)]
+pub fn ensure_room_for_photo(width: u32, height: u32) -> Result<(), JsValue> {
+    crate::error::ensure_room_for(width, height, crate::error::PHOTO_BYTES_PER_PX, "photo")
+        .map_err(to_js)
+}
+
+/// Checks that a full-resolution render of a `width`×`height` photo fits
+/// now: an `out-of-memory` error if not.
+#[wasm_bindgen(js_name = ensureRoomForRender)]
+pub fn ensure_room_for_render(width: u32, height: u32) -> Result<(), JsValue> {
+    crate::error::ensure_room_for(
+        width,
+        height,
+        crate::error::FULL_RENDER_BYTES_PER_PX,
+        "full-size image",
+    )
+    .map_err(to_js)
+}
+
+/// Longest side of the page's live preview, in pixels (exports are always
+/// full size).
+#[wasm_bindgen(js_name = previewSidePx)]
+pub fn preview_side_px() -> u32 {
+    crate::DEFAULT_PREVIEW_SIDE_PX
 }
 
 /// One engine: a photo, its area, its settings.
@@ -193,6 +215,16 @@ impl Engine {
         }
         let pairs: Vec<(&str, f64)> = names.iter().map(String::as_str).zip(values).collect();
         self.core.set_settings(&pairs).map_err(to_js)
+    }
+
+    /// Every setting's value, in the order of `settingsSchema()` (choices
+    /// as their index): one call where a slider tick would take one a setting.
+    #[wasm_bindgen(js_name = settingValues)]
+    pub fn setting_values(&self) -> Vec<f64> {
+        crate::settings::SETTINGS
+            .iter()
+            .map(|s| self.core.setting(s.name).unwrap_or(f64::NAN))
+            .collect()
     }
 
     /// A setting's value (NaN for an unknown name).

@@ -10,8 +10,8 @@
 
 import {
   SmpError, Engine, loadWasm, readSchema, asSmpError, settingValue, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
-  loadKeepingScale, requirePhoto, engineUnavailable,
-  workingSize, checkDecodeSize, ensureRoom, ENGINE_BYTES_PER_PX, PREVIEW_SIDE_PX,
+  loadKeepingScale, requirePhoto, engineUnavailable, presetsJson,
+  workingSize, checkDecodeSize, ensureRoomForPhoto, previewSidePx,
 } from './element/engine-client.js';
 import { decodePhoto } from './element/photo-file.js';
 import { WorkerClient } from './element/worker-client.js';
@@ -20,7 +20,7 @@ import { wireStage } from './element/stage-input.js';
 import { AreaTools } from './element/area-tools.js';
 import { Controls } from './element/controls.js';
 import { Flow } from './element/flow.js';
-import { BUILT_IN_PRESETS, savedPresets, storePresets, savePreset } from './element/presets.js';
+import { builtInPresets, takeBuiltInPresets, savedPresets, storePresets, savePreset } from './element/presets.js';
 import { exportResult } from './element/export-image.js';
 import { applyAttribute } from './element/attributes.js';
 import { MESSAGES, CHOICE_LABELS, LANGUAGES, Translator, sourceStrings } from './element/strings.js';
@@ -105,7 +105,7 @@ export class SmpVisualiser extends HTMLElement {
 
   /** The English source of every static label, then every message. */
   static sourceStrings() {
-    return sourceStrings(TEMPLATE, [...BUILT_IN_PRESETS.map((p) => p.name), ...Object.values(CHOICE_LABELS), ...MESSAGES]);
+    return sourceStrings(TEMPLATE, [...builtInPresets().map((p) => p.name), ...Object.values(CHOICE_LABELS), ...MESSAGES]);
   }
 
   /** What a partner configures, live (see the README's attribute table). */
@@ -147,6 +147,7 @@ export class SmpVisualiser extends HTMLElement {
       const wasm = await loadWasm();
       this.#memory = wasm.memory;
       this.#schema = readSchema();
+      takeBuiltInPresets(presetsJson());
       this.#engine = new Engine();
       this.#controls.build();
       this.#controls.fillPresets();
@@ -239,8 +240,8 @@ export class SmpVisualiser extends HTMLElement {
       // not need room for both photos; then check for room, because the
       // copy into wasm memory cannot fail gracefully.
       this.#engine.makeRoomForLoad();
-      ensureRoom(photo.width, photo.height, ENGINE_BYTES_PER_PX);
-      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, PREVIEW_SIDE_PX));
+      ensureRoomForPhoto(photo.width, photo.height);
+      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, previewSidePx()));
       const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
       return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
     });
@@ -252,7 +253,7 @@ export class SmpVisualiser extends HTMLElement {
    * `{ findArea: true }` its area is proposed too. */
   async loadSample({ findArea = false } = {}) {
     const loaded = await this.#guard(async () => {
-      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadSample(1600, 1200, 1, PREVIEW_SIDE_PX));
+      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadSample(1600, 1200, 1, previewSidePx()));
       return this.#loaded('Sample loaded. Now mark its two bald patches.');
     });
     await this.#flow.afterLoad(loaded, findArea);
@@ -396,7 +397,7 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Built-in and saved presets: `[{ name, group, settings }]`. */
   get presets() {
-    return [...BUILT_IN_PRESETS, ...savedPresets().map((p) => ({ ...p, group: 'Saved' }))];
+    return [...builtInPresets(), ...savedPresets().map((p) => ({ ...p, group: 'Saved' }))];
   }
 
   /** Applies a preset by name. */

@@ -2,11 +2,7 @@
 // new photo as soon as it is loaded; the worker builds the photo's caches
 // (dot pattern, skin analysis) while the user paints, so an export only
 // renders. Messages are handled in order.
-import init, { Engine, ensureRoom } from './pkg/smp_visualiser.js';
-
-/** Bytes a pixel this worker's engine needs at its peak (photo, dot layer,
- * result, caches), measured with the bench at 12 MP, with a margin. */
-const WORKER_BYTES_PER_PX = 20;
+import init, { Engine, ensureRoomForRender } from './pkg/smp_visualiser.js';
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
 let engine = null;
@@ -24,7 +20,7 @@ self.onmessage = async ({ data }) => {
       engine?.free();
       engine = null;
       // Room first: running out later, inside the engine, would kill it.
-      ensureRoom(data.width, data.height, WORKER_BYTES_PER_PX);
+      ensureRoomForRender(data.width, data.height);
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       engine.loadImage(data.rgba, data.width, data.height, 1);

@@ -15,11 +15,12 @@ use smp_visualiser::{render_photo, ErrorCode, Mask, Settings, SmpError, SETTINGS
 fn usage() -> String {
     let mut s = String::from(
         "smp — scalp micropigmentation simulation\n\n\
-         Usage:\n  smp render --input PHOTO [--mask MASK.png] --out OUT.(png|jpg) [settings]\n             \
+         Usage:\n  smp render --input PHOTO [--mask MASK.png] --out OUT.(png|jpg) [--preset NAME] [settings]\n             \
          [--hairline \"X,Y X,Y ...\" [--hairline-style soft|defined|broken]]\n  \
          smp sample --out PHOTO.png [--patches-out MASK.png] [--width W] [--height H] [--seed N]\n  \
          smp detect --input PHOTO --out MASK.png [--tap X,Y]...\n  \
-         smp suggest --input PHOTO [--mask MASK.png]\n\n\
+         smp suggest --input PHOTO [--mask MASK.png]\n  \
+         smp settings --markdown\n\n\
          PHOTO is a JPEG, PNG, GIF, WebP or BMP file. EXIF orientation is\n\
          applied; photos over 24 megapixels are reduced to 24 MP (a note says so).\n\n\
          `detect` proposes the bald scalp as a mask (grey = weight): every bald\n\
@@ -56,6 +57,10 @@ fn usage() -> String {
             "  --{:<18} {range} (default {default})\n      {}\n",
             spec.flag, spec.help
         ));
+    }
+    s.push_str("\nPresets (--preset NAME, applied before the settings given one by one):\n");
+    for p in smp_visualiser::presets::PRESETS {
+        s.push_str(&format!("  \"{}\" ({})\n", p.name, p.group.to_lowercase()));
     }
     s
 }
@@ -143,6 +148,9 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
     use lexopt::prelude::*;
     let (mut input, mut mask, mut out) = (None, None, None);
     let mut settings = Settings::default();
+    // A preset is applied first, wherever it stands; the settings given
+    // one by one then change it.
+    let (mut preset, mut given) = (None, Vec::new());
     let (mut hairline, mut hairline_style) = (None, "soft".to_string());
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
@@ -160,16 +168,27 @@ fn parse_render(parser: &mut lexopt::Parser) -> Result<RenderArgs, String> {
                     .to_string_lossy()
                     .into_owned();
             }
+            Long("preset") => {
+                let name = parser.value().map_err(|e| e.to_string())?;
+                preset = Some(
+                    smp_visualiser::presets::preset(&name.to_string_lossy())
+                        .map_err(|e| e.message)?,
+                );
+            }
             Long(flag) if smp_visualiser::settings::spec(flag).is_some() => {
                 let flag = flag.to_string();
                 let raw = parser.value().map_err(|e| e.to_string())?;
-                settings
-                    .set_text(&flag, &raw.to_string_lossy())
-                    .map_err(|e| e.message)?;
+                given.push((flag, raw.to_string_lossy().into_owned()));
             }
             Short('h') | Long("help") => return Err(usage()),
             other => return Err(other.unexpected().to_string()),
         }
+    }
+    if let Some(p) = preset {
+        smp_visualiser::presets::apply(&mut settings, p).map_err(|e| e.message)?;
+    }
+    for (flag, raw) in &given {
+        settings.set_text(flag, raw).map_err(|e| e.message)?;
     }
     let (input, out): (PathBuf, PathBuf) = (
         input.ok_or("--input is required")?,
@@ -419,6 +438,17 @@ fn main() -> ExitCode {
         "sample" => finish(parse_sample(&mut parser), run_sample),
         "detect" => finish(parse_detect(&mut parser), run_detect),
         "suggest" => finish(parse_suggest(&mut parser), run_suggest),
+        "settings" => match parser.next() {
+            // The README's settings table, made from the engine's one table.
+            Ok(Some(lexopt::Arg::Long("markdown"))) => {
+                print!("{}", smp_visualiser::settings::markdown_table());
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("error: smp settings --markdown prints the settings table");
+                ExitCode::from(2)
+            }
+        },
         other => {
             eprintln!("error: unknown command \"{other}\"\n\n{}", usage());
             ExitCode::from(2)

@@ -2,16 +2,15 @@
 // crosses the boundary (exceptions with a `code`, pointers into wasm memory)
 // into what the element works with (SmpError, ImageData views).
 
-import init, { Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes, lookVersion } from '../pkg/smp_visualiser.js';
+import init, {
+  Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, ensureRoomForPhoto, ensureRoomForRender, previewSidePx,
+  sniffImage, sniffHeadBytes, lookVersion, presetsJson,
+} from '../pkg/smp_visualiser.js';
 
-export { Engine, workingSize, checkDecodeSize, ensureRoom, sniffImage, sniffHeadBytes, lookVersion };
-
-/** Bytes a pixel the page's engine needs for a photo (photo, area, undo). */
-export const ENGINE_BYTES_PER_PX = 7;
-/** Bytes a pixel a full-resolution render needs on the page's own thread. */
-export const FULL_RENDER_BYTES_PER_PX = 20;
-/** Longest side of the live preview, in pixels (export is always full size). */
-export const PREVIEW_SIDE_PX = 1600;
+export {
+  Engine, workingSize, checkDecodeSize, ensureRoom, ensureRoomForPhoto, ensureRoomForRender, previewSidePx,
+  sniffImage, sniffHeadBytes, lookVersion, presetsJson,
+};
 
 /** An error with a stable `code` for scripts and a `message` for people. */
 export class SmpError extends Error {
@@ -93,19 +92,18 @@ export function imageDataOf(weights, w, h) {
 
 /** Every setting as a plain number, or a choice's name. */
 export function settingsOf(engine, schema) {
+  const values = engine.settingValues(); // one boundary call for all of them
   const out = {};
-  for (const s of schema) {
-    const v = engine.setting(s.name);
-    out[s.name] = s.choices.length ? s.choices[v] : v;
-  }
+  schema.forEach((s, i) => {
+    out[s.name] = s.choices.length ? s.choices[values[i]] : values[i];
+  });
   return out;
 }
 
 /** Every setting as the engine's numbers: `[names, values]`, as the
  * worker takes them. */
 export function settingsArrays(engine, schema) {
-  const names = schema.map((s) => s.name);
-  return [names, Float64Array.from(names, (n) => engine.setting(n))];
+  return [schema.map((s) => s.name), engine.settingValues()];
 }
 
 /** A copy of the loaded photo's RGBA pixels (for the worker). */

@@ -2,7 +2,7 @@
 // for side by side), and handing a finished file to the person: a download
 // or the device's share sheet.
 
-import { SmpError, asSmpError, ensureRoom, pixelView, FULL_RENDER_BYTES_PER_PX } from './engine-client.js';
+import { SmpError, asSmpError, ensureRoomForRender, pixelView } from './engine-client.js';
 import { withTextChunk } from '../png-meta.js';
 import { META_KEY } from './settings-file.js';
 
@@ -109,7 +109,7 @@ export async function renderFullResolution(engine, memory, worker, settingsArray
   if (reply.ok) return reply.pixels;
   if (!reply.fallback && reply.code !== 'no-image') throw new SmpError(reply.code, reply.message);
   try {
-    ensureRoom(w, h, FULL_RENDER_BYTES_PER_PX);
+    ensureRoomForRender(w, h);
     // Render first: it may grow wasm memory, which detaches older views.
     const ptr = engine.renderFull();
     const pixels = new Uint8ClampedArray(memory.buffer, ptr, w * h * 4).slice();
