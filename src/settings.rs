@@ -449,6 +449,28 @@ impl Settings {
         Ok(spec)
     }
 
+    /// The engine's number for a choice setting's name (its index): an
+    /// `invalid-setting` error for another name or a setting with no
+    /// choices, `unknown-setting` for an unknown setting.
+    pub fn choice_value(name: &str, text: &str) -> Result<f64, SmpError> {
+        let spec = Self::check(name, spec(name).map_or(0.0, |s| s.default))?;
+        spec.choices
+            .iter()
+            .position(|c| *c == text)
+            .map(|i| i as f64)
+            .ok_or_else(|| {
+                let expected = if spec.choices.is_empty() {
+                    "a number".to_string()
+                } else {
+                    format!("one of {}", spec.choices.join(", "))
+                };
+                SmpError::new(
+                    ErrorCode::InvalidSetting,
+                    format!("{} must be {expected}; got \"{text}\".", spec.name),
+                )
+            })
+    }
+
     /// Sets a setting from text, as the command line gives it: a number, or
     /// for a choice setting one of its names.
     pub fn set_text(&mut self, name: &str, text: &str) -> Result<(), SmpError> {

@@ -18,6 +18,14 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A value as a script wrote it, for a message (JSON where it has one).
+fn describe(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "that".to_string())
+}
+
 fn to_js(e: SmpError) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
@@ -225,6 +233,51 @@ impl Engine {
             .iter()
             .map(|s| self.core.setting(s.name).unwrap_or(f64::NAN))
             .collect()
+    }
+
+    /// Applies settings as scripts give them (`el.setSettings`): each value a
+    /// number, or for a choice setting (`mode`, `healing`) one of its names;
+    /// all or none. Errors: `unknown-setting`, `invalid-setting`.
+    #[wasm_bindgen(js_name = setSettingsByName)]
+    pub fn set_settings_by_name(
+        &mut self,
+        names: Vec<String>,
+        values: js_sys::Array,
+    ) -> Result<(), JsValue> {
+        if names.len() != values.length() as usize {
+            return Err(to_js(SmpError::new(
+                ErrorCode::InvalidSetting,
+                "Each setting needs one value.",
+            )));
+        }
+        let mut pairs = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let value = values.get(i as u32);
+            let spec = crate::settings::Settings::check(
+                name,
+                crate::settings::spec(name).map_or(0.0, |s| s.default),
+            )
+            .map_err(to_js)?;
+            let number = match (value.as_f64(), value.as_string()) {
+                (Some(n), _) if spec.choices.is_empty() => n,
+                (_, Some(text)) => {
+                    crate::settings::Settings::choice_value(name, &text).map_err(to_js)?
+                }
+                _ => {
+                    let expected = if spec.choices.is_empty() {
+                        "a number".to_string()
+                    } else {
+                        format!("one of {}", spec.choices.join(", "))
+                    };
+                    return Err(to_js(SmpError::new(
+                        ErrorCode::InvalidSetting,
+                        format!("{name} must be {expected}, not {}.", describe(&value)),
+                    )));
+                }
+            };
+            pairs.push((name.as_str(), number));
+        }
+        self.core.set_settings(&pairs).map_err(to_js)
     }
 
     /// A setting's value (NaN for an unknown name).

@@ -9,7 +9,7 @@
 // anywhere: the photo never leaves the device.
 
 import {
-  SmpError, Engine, loadWasm, readSchema, asSmpError, settingValue, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
+  SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
   loadKeepingScale, requirePhoto, engineUnavailable, presetsJson,
   workingSize, checkDecodeSize, ensureRoomForPhoto, previewSidePx,
 } from './element/engine-client.js';
@@ -349,15 +349,9 @@ export class SmpVisualiser extends HTMLElement {
       if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
         throw new SmpError('invalid-setting', 'Settings must be an object such as { densityPerCm2: 80 }.');
       }
-      const names = [];
-      const values = [];
-      for (const [name, value] of Object.entries(partial)) {
-        const spec = this.#schema.find((s) => s.name === name);
-        if (!spec) throw new SmpError('unknown-setting', `Unknown setting "${name}"; known settings: ${this.#schema.map((s) => s.name).join(', ')}.`);
-        names.push(name);
-        values.push(settingValue(spec, value));
-      }
-      this.#engine.setSettings(names, Float64Array.from(values));
+      // The engine checks every name and value (choices by name), all or none.
+      const names = Object.keys(partial);
+      this.#engine.setSettingsByName(names, Object.values(partial));
       this.#controls.chosenByScript(names);
       this.#controls.sync();
       if (this.hasPhoto) this.#view.renderNow();

@@ -2,7 +2,7 @@
 // the engine's settings table), the client's three looks and two plain
 // sliders, the preset menu, and saving or loading settings.
 
-import { asSmpError, settingValue } from './engine-client.js';
+import { asSmpError } from './engine-client.js';
 import { CHOICE_LABELS } from './strings.js';
 import { saveBlob } from './export-image.js';
 
@@ -93,7 +93,7 @@ export class Controls {
   set(spec, value) {
     if (MATCHED.includes(spec.name)) this.#chosen();
     try {
-      this.#ctx.engine.setSettings([spec.name], Float64Array.of(settingValue(spec, value)));
+      this.#ctx.engine.setSettingsByName([spec.name], [value]);
     } catch (e) {
       this.#ctx.report(asSmpError(e));
       return;

@@ -49,18 +49,6 @@ export function asSmpError(e, fallbackCode = 'internal') {
   return new SmpError(e?.code ?? fallbackCode, e?.message ?? String(e));
 }
 
-/** The engine's number for a setting value: a plain number, or for a choice
- * setting one of its names. */
-export function settingValue(spec, value) {
-  if (spec.choices.length) {
-    const i = spec.choices.indexOf(value);
-    if (i < 0) throw new SmpError('invalid-setting', `${spec.name} must be one of ${spec.choices.join(', ')}; got ${JSON.stringify(value)}.`);
-    return i;
-  }
-  if (typeof value !== 'number') throw new SmpError('invalid-setting', `${spec.name} must be a number, not ${JSON.stringify(value)}.`);
-  return value;
-}
-
 /** An ImageData over wasm memory; valid only until the next engine call
  * (any call may grow memory, which detaches older views). */
 export function pixelView(memory, ptr, w, h) {
