@@ -30,7 +30,8 @@ STYLES.replaceSync(`
   }
   @container (max-width: 480px) { .app { padding: 8px; gap: 10px; } }
   :host([hidden]) { display: none; }
-  *, *::before, *::after { box-sizing: inherit; }
+  /* Not "inherit": a <details> passes its content through its own slot. */
+  *, *::before, *::after { box-sizing: border-box; }
   [hidden] { display: none !important; }
   h2 { font-size: 1.25rem; margin: 0; }
   p { margin: 0; }
@@ -132,7 +133,7 @@ STYLES.replaceSync(`
   .preset-name { min-height: 44px; font: inherit; padding: 0 8px; }
   .controls { display: grid; gap: 10px 16px; grid-template-columns: 1fr; }
   .control { display: grid; gap: 2px; min-width: 0; }
-  select { max-width: 100%; }
+  select { max-width: 100%; min-width: 0; }
   .bench button, .bench .button { padding: 6px 12px; }
   .control .row { display: flex; justify-content: space-between; gap: 8px; font-size: 0.95rem; }
   .control output { font-variant-numeric: tabular-nums; color: var(--smp-muted); }
