@@ -47,7 +47,7 @@ build: setup $(WASM) $(VERSION_TXT) $(CLI)
 
 $(WASM): $(RUST_SOURCES) .make/wasm-target .make/wasm-bindgen-$(WB_VERSION)
 	cargo build --release --lib --target $(WASM_TARGET)
-	wasm-bindgen --target web --no-typescript --out-dir www/pkg target/$(WASM_TARGET)/release/smp_visualiser.wasm
+	wasm-bindgen --target web --out-dir www/pkg target/$(WASM_TARGET)/release/smp_visualiser.wasm
 	@touch $@
 
 # The build's version for the offline service worker: a hash of its files.
@@ -61,12 +61,16 @@ $(CLI): $(RUST_SOURCES)
 serve: build
 	node tools/serve.mjs www $(PORT)
 
-## lint: rustfmt, clippy (native and wasm32, warnings are errors) and ESLint
+## lint: rustfmt, clippy (native and wasm32, warnings are errors), ESLint, and
+##   TypeScript's check of the element against the wasm module's .d.ts
 lint: setup
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 	node_modules/.bin/eslint .
+	@# The element against the wasm module's own types (www/pkg/*.d.ts).
+	$(MAKE) $(WASM)
+	node_modules/.bin/tsc -p tsconfig.json
 
 ## test: every test: native unit and integration tests, then the browser tests
 test: build setup-browser test-rust test-fuzz test-browser

@@ -98,7 +98,7 @@ export class SmpVisualiser extends HTMLElement {
   static addLanguage(lang, table) {
     const key = String(lang).toLowerCase();
     LANGUAGES.set(key, { ...table });
-    for (const el of document.querySelectorAll('smp-visualiser')) {
+    for (const el of /** @type {NodeListOf<SmpVisualiser>} */ (document.querySelectorAll('smp-visualiser'))) {
       if ((el.getAttribute('lang') ?? '').toLowerCase() === key) el.attributeChangedCallback('lang');
     }
   }
@@ -241,7 +241,7 @@ export class SmpVisualiser extends HTMLElement {
       // copy into wasm memory cannot fail gracefully.
       this.#engine.makeRoomForLoad();
       ensureRoomForPhoto(photo.width, photo.height);
-      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, previewSidePx()));
+      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, previewSidePx()));
       const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
       return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
     });
@@ -253,7 +253,7 @@ export class SmpVisualiser extends HTMLElement {
    * `{ findArea: true }` its area is proposed too. */
   async loadSample({ findArea = false } = {}) {
     const loaded = await this.#guard(async () => {
-      loadKeepingScale(this.#engine, this.shadowRoot.querySelector('.keep-scale').checked, () => this.#engine.loadSample(1600, 1200, 1, previewSidePx()));
+      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadSample(1600, 1200, 1, previewSidePx()));
       return this.#loaded('Sample loaded. Now mark its two bald patches.');
     });
     await this.#flow.afterLoad(loaded, findArea);
@@ -285,7 +285,8 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Sets the scale from a line drawn over something of known length:
    * `{ x0, y0, x1, y1 }` in photo pixels and its `lengthMm`. Resolves with
-   * the new `pxPerMm`. */
+   * the new `pxPerMm`.
+   * @param {{ x0?: number, y0?: number, x1?: number, y1?: number, lengthMm?: number }} line */
   async calibrate({ x0, y0, x1, y1, lengthMm } = {}) {
     return this.#guard(async () => {
       requirePhoto(this.hasPhoto);
@@ -298,8 +299,9 @@ export class SmpVisualiser extends HTMLElement {
 
   /** Shapes the area's front edge with a designed hairline (`handles`:
    * `[[x, y], …]` in photo pixels, the scalp above the curve; `style`:
-   * `soft`, `defined` or `broken`). With an empty area, the whole scalp side
-   * becomes the area. One undo step. */
+   * `soft`, `defined` or `broken`). With an empty area, the head's scalp
+   * side becomes the area. One undo step, none for a refused hairline.
+   * @param {{ handles?: Array<[number, number]>, style?: string }} hairline */
   async setHairline({ handles, style = 'soft' } = {}) {
     return this.#guard(async () => {
       requirePhoto(this.hasPhoto);
@@ -332,8 +334,8 @@ export class SmpVisualiser extends HTMLElement {
     this.#hasArea = this.#engine.hasArea();
     this.#flow.update();
     const [undo, redo] = this.#engine.history();
-    this.shadowRoot.querySelector('.undo').disabled = undo === 0;
-    this.shadowRoot.querySelector('.redo').disabled = redo === 0;
+    /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.undo')).disabled = undo === 0;
+    /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.redo')).disabled = redo === 0;
     if (render) this.#view.renderNow();
   }
 
@@ -363,7 +365,8 @@ export class SmpVisualiser extends HTMLElement {
    * a Blob. `side-by-side` carries "Before"/"After" labels, the date and a
    * disclaimer line (`disclaimer: ''` leaves it out); `after` and `before`
    * stay pure unless a `disclaimer` is asked for. PNGs carry the settings
-   * in a text chunk (see `loadSettings`). */
+   * in a text chunk (see `loadSettings`).
+   * @param {{ type?: string, layout?: string, quality?: number, disclaimer?: string, date?: Date }} options */
   async exportImage({ type = 'image/png', layout = 'after', quality = 0.92, disclaimer, date = new Date() } = {}) {
     return this.#guard(async () => {
       requirePhoto(this.hasPhoto);

@@ -73,7 +73,7 @@ export class AreaTools {
     if (flat.some((v) => typeof v !== 'number')) throw new SmpError('invalid-tap', 'Each tap needs two numbers: x and y in photo pixels.');
     const say = this.#ctx.say;
     say(quiet ? 'Looking for the thin or bald area…' : taps.length ? 'Looking for the patch…' : 'Looking for bald areas…');
-    await new Promise((ok) => requestAnimationFrame(() => ok())); // let the message show
+    await new Promise((ok) => requestAnimationFrame(() => ok(undefined))); // let the message show
     try {
       this.#ctx.engine.detectArea(Float64Array.from(flat), add);
     } catch (e) {

@@ -19,7 +19,8 @@ export class CompareView {
   #frameRequested = false;
   #changePending = false;
   /** The area changed (true: all of it; 'changed': only what the engine
-   * last changed) since the tint was drawn. */
+   * last changed) since the tint was drawn.
+   * @type {boolean | 'changed'} */
   overlayStale = true;
   #detailTimer = 0;
   #detailSeq = 0;
@@ -81,7 +82,9 @@ export class CompareView {
     return { scale: s, x: ox + 0.5 / s, y: oy + 0.5 / s };
   }
 
-  set centredZoom({ scale = 1, x = 0.5, y = 0.5 } = {}) {
+  /** @param {{ scale?: number, x?: number, y?: number }} zoom */
+  set centredZoom(zoom) {
+    const { scale = 1, x = 0.5, y = 0.5 } = zoom ?? {};
     if (![scale, x, y].every(Number.isFinite)) return;
     const s = Math.min(MAX_ZOOM, Math.max(1, scale));
     this.applyZoom({ s, ox: x - 0.5 / s, oy: y - 0.5 / s });
@@ -188,7 +191,8 @@ export class CompareView {
     this.scheduleRender(false);
   }
 
-  /** Draws the tinted area over the before-side, within `[x0, y0, x1, y1]`. */
+  /** Draws the tinted area over the before-side, within `[x0, y0, x1, y1]`.
+   * @param {number} pw @param {number} ph @param {number[]} rect */
   #drawOverlay(pw, ph, [x0, y0, x1, y1]) {
     const { engine, memory, $, host } = this.#ctx;
     const ctx = $('.overlay').getContext('2d');

@@ -72,9 +72,9 @@ export function sourceStrings(template, extra) {
   const found = new Set();
   const walk = document.createTreeWalker(template.content, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    if (n.nodeType === Node.TEXT_NODE) {
+    if (n instanceof Text) {
       if (n.data.trim() && n.parentElement?.namespaceURI !== 'http://www.w3.org/2000/svg') found.add(n.data.trim());
-    } else {
+    } else if (n instanceof Element) {
       for (const a of TEXT_ATTRIBUTES) if (n.getAttribute(a)) found.add(n.getAttribute(a));
     }
   }
@@ -114,13 +114,14 @@ export class Translator {
   translate(root) {
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      if (n.nodeType === Node.TEXT_NODE) {
+      if (n instanceof Text) {
         if (!n.data.trim() || n.parentElement?.closest(WRITTEN_BY_CODE)) continue;
         if (!this.#sources.has(n)) this.#sources.set(n, n.data);
         const original = this.#sources.get(n);
         n.data = original.replace(original.trim(), this.t(original.trim()));
         continue;
       }
+      if (!(n instanceof Element)) continue;
       let map = this.#sources.get(n);
       for (const a of TEXT_ATTRIBUTES) {
         if (!map) this.#sources.set(n, (map = {}));

@@ -27,7 +27,9 @@ export class WorkerClient {
     return this.#worker !== null;
   }
 
-  /** Sends a newly loaded photo (RGBA, copied) with the current settings. */
+  /** Sends a newly loaded photo (RGBA, copied) with the current settings
+   * (`[names, values]`).
+   * @param {Uint8Array} rgba @param {number} width @param {number} height @param {Array<any>} settings */
   load(rgba, width, height, [names, values]) {
     if (!this.#worker && !this.#start()) return;
     this.#worker.postMessage({ type: 'load', rgba, width, height, names, values }, [rgba.buffer]);
