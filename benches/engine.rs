@@ -73,7 +73,12 @@ fn main() {
         ("session 3<->2", "session", 3.0, 2.0),
         ("healing healed<->fresh", "healing", 1.0, 0.0),
     ];
+    // `cargo bench --bench engine -- WORD` runs only the cases naming WORD.
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     for (label, name, a, b) in cases {
+        if only.as_ref().is_some_and(|w| !label.contains(w.as_str())) {
+            continue;
+        }
         let ms = median_ms(11, |i| {
             e.set_settings(&[(name, if i % 2 == 0 { a } else { b })])
                 .unwrap();
@@ -82,6 +87,9 @@ fn main() {
         e.set_settings(&[(name, a)]).unwrap();
         e.render_preview().unwrap();
         row(&format!("2 MP {label}"), ms, copy2);
+    }
+    if only.as_ref().is_some_and(|w| w != "rest") {
+        return;
     }
     let brush = median_ms(41, |i| {
         let x = 200.0 + (i * 97 % 1300) as f64;

@@ -26,6 +26,8 @@ pub struct HaloGrid {
     /// fraction of the way to the next, so reading a pixel divides nothing.
     col_node: Vec<(u32, f32)>,
     row_node: Vec<(u32, f32)>,
+    /// Profile values of the halo being drawn (reused buffer).
+    scratch: Vec<f32>,
 }
 
 /// Node index and fraction for each pixel centre along one axis.
@@ -53,6 +55,7 @@ impl HaloGrid {
             units: try_zeroed(cols * rows, "result")?,
             col_node: nodes(width, cell_px),
             row_node: nodes(height, cell_px),
+            scratch: Vec::new(),
         })
     }
 
@@ -91,10 +94,15 @@ impl HaloGrid {
                 0.0
             }
         };
+        // The profile once per node, kept for the second pass.
+        let mut values = std::mem::take(&mut self.scratch);
+        values.clear();
         let mut sum = 0.0f32;
         for gy in gy0..=gy1 {
             for gx in gx0..=gx1 {
-                sum += profile(gx, gy);
+                let v = profile(gx, gy);
+                sum += v;
+                values.push(v);
             }
         }
         // Each node's tent integrates to one cell's area, so the field's sum
@@ -104,10 +112,11 @@ impl HaloGrid {
         } else {
             0.0
         };
-        for gy in gy0..=gy1 {
-            for gx in gx0..=gx1 {
-                let v = (profile(gx, gy) * scale + 0.5) as u32;
-                let n = &mut self.units[gy * self.cols + gx];
+        let span = gx1 + 1 - gx0;
+        for (gy, row) in (gy0..=gy1).zip(values.chunks_exact(span)) {
+            let nodes = &mut self.units[gy * self.cols + gx0..][..span];
+            for (n, &p) in nodes.iter_mut().zip(row) {
+                let v = (p * scale + 0.5) as u32;
                 *n = if add {
                     n.wrapping_add(v)
                 } else {
@@ -115,6 +124,7 @@ impl HaloGrid {
                 };
             }
         }
+        self.scratch = values;
         let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
         Some((
             px(gx0.saturating_sub(1), self.width),

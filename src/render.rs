@@ -50,6 +50,9 @@ const LUT_PER_UNIT: u32 = 256;
 const LUT_LEN: usize = 4096;
 /// Marks a pixel whose hair and shine values are not computed yet.
 const NOT_YET: u16 = u16::MAX;
+/// Height of the bands of rows dots are drawn in (see [`spatial_order`]):
+/// a band's halos then stay within a few hundred KB of the halo grid.
+const ORDER_BAND_PX: f32 = 16.0;
 /// Marks a pixel without pigment in the kept table indices.
 const NO_PIGMENT: u16 = u16::MAX;
 
@@ -235,6 +238,106 @@ pub struct Layer {
     inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
     scratch: Vec<[f32; 2]>,
+    /// The dots' indices in bands of rows, left to right within a band.
+    order: Vec<u32>,
+    /// Which tiles an update recomposites.
+    tiles: Tiles,
+    /// A rectangle holding every halo drawn since the halo grid was cleared.
+    haloed: Rect,
+}
+
+/// Side of the tiles an update marks for recompositing, in pixels.
+const TILE_PX: u32 = 8;
+
+/// A set of [`TILE_PX`]-square tiles of a layer.
+#[derive(Default)]
+struct Tiles {
+    cols: u32,
+    rows: u32,
+    width: u32,
+    height: u32,
+    marked: Vec<bool>,
+    any: bool,
+}
+
+impl Tiles {
+    /// Unmarks every tile of a `width`×`height` layer.
+    fn clear(&mut self, width: u32, height: u32) {
+        (self.width, self.height) = (width, height);
+        self.cols = width.div_ceil(TILE_PX);
+        self.rows = height.div_ceil(TILE_PX);
+        let n = (self.cols * self.rows) as usize;
+        if self.marked.len() != n {
+            self.marked = vec![false; n];
+        } else if self.any {
+            self.marked.fill(false);
+        }
+        self.any = false;
+    }
+
+    /// Marks the tiles `r` touches.
+    fn mark(&mut self, r: Rect) {
+        let r = Rect {
+            x1: r.x1.min(self.width),
+            y1: r.y1.min(self.height),
+            ..r
+        };
+        if r.is_empty() {
+            return;
+        }
+        self.any = true;
+        for ty in r.y0 / TILE_PX..r.y1.div_ceil(TILE_PX) {
+            let row = (ty * self.cols) as usize;
+            self.marked[row + (r.x0 / TILE_PX) as usize..row + r.x1.div_ceil(TILE_PX) as usize]
+                .fill(true);
+        }
+    }
+
+    /// The marked tiles as rectangles of pixels: each run of marked tiles
+    /// along a row of tiles.
+    fn runs(&self) -> Vec<Rect> {
+        let mut out = Vec::new();
+        if !self.any {
+            return out;
+        }
+        for ty in 0..self.rows {
+            let row = &self.marked[(ty * self.cols) as usize..][..self.cols as usize];
+            let mut tx = 0;
+            while tx < self.cols {
+                if !row[tx as usize] {
+                    tx += 1;
+                    continue;
+                }
+                let start = tx;
+                while tx < self.cols && row[tx as usize] {
+                    tx += 1;
+                }
+                out.push(Rect {
+                    x0: start * TILE_PX,
+                    y0: ty * TILE_PX,
+                    x1: (tx * TILE_PX).min(self.width),
+                    y1: ((ty + 1) * TILE_PX).min(self.height),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Dot indices sorted by band of [`ORDER_BAND_PX`] rows, then by column, at a
+/// layer's scale (`sx`, `sy` pixels per mm).
+fn spatial_order(placement: &Placement, sx: f32, sy: f32) -> Vec<u32> {
+    let mut keyed: Vec<(u32, u32, u32)> = placement
+        .dots
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let band = (d.y_mm * sy / ORDER_BAND_PX).max(0.0) as u32;
+            (band, (d.x_mm * sx).max(0.0) as u32, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 impl Layer {
@@ -284,6 +387,9 @@ impl Layer {
             inked: Rect::default(),
             shade_index: None,
             scratch: Vec::new(),
+            order: Vec::new(),
+            tiles: Tiles::default(),
+            haloed: Rect::default(),
         })
     }
 
@@ -333,31 +439,70 @@ impl Layer {
         if !mask_changed.is_empty() {
             rects.push(mask_changed);
         }
+        let mut footprint_area = 0u64;
         let mut redraw_all = false;
+        // The halo depends on the dots' size only: a softness change keeps it
+        // (adding the dots that appear and removing those that go).
+        let mut keep_halo = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
+            keep_halo = self.shown.len() == placement.dots.len()
+                && self.shape.is_some_and(|s| {
+                    (s.radius_px, s.halo_reach_px) == (shape.radius_px, shape.halo_reach_px)
+                });
             self.acc.fill(0);
-            self.halo.clear();
+            if !keep_halo {
+                self.halo.clear();
+                self.haloed = Rect::default();
+            }
             self.inked = Rect::default();
-            self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
             redraw_all = true;
         }
-        let mut footprint_area = 0u64;
-        for (i, dot) in placement.dots.iter().enumerate() {
-            if visible[i] != self.shown[i] {
-                let r = self.splat(dot, &shape, visible[i]);
-                self.shown[i] = visible[i];
-                dirty = dirty.union(r);
-                self.inked = self.inked.union(r);
-                if !redraw_all {
+        if self.order.len() != placement.dots.len() {
+            self.order = spatial_order(placement, self.sx, self.sy);
+        }
+        // In spatial order: neighbouring dots touch the same cache lines of
+        // the sums and the halo grid. Integer sums do not depend on the order.
+        let order = std::mem::take(&mut self.order);
+        if redraw_all {
+            let was = std::mem::replace(&mut self.shown, vec![false; placement.dots.len()]);
+            for &i in &order {
+                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+                if keep_halo && was[i] != visible[i] {
+                    self.splat_halo(dot, &shape, visible[i]);
+                }
+                if visible[i] {
+                    let r = self.splat(dot, &shape, true, !keep_halo);
+                    self.inked = self.inked.union(r);
+                    self.shown[i] = true;
+                }
+            }
+            // The kept halos reach beyond the cores.
+            self.inked = self.inked.union(self.haloed);
+            dirty = everything;
+        } else {
+            for &i in &order {
+                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+                if visible[i] != self.shown[i] {
+                    let r = self.splat(dot, &shape, visible[i], true);
+                    self.shown[i] = visible[i];
+                    dirty = dirty.union(r);
+                    self.inked = self.inked.union(r);
                     footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
                     rects.push(r);
                 }
             }
         }
-        if redraw_all || footprint_area > self.width as u64 * self.height as u64 / 2 {
-            dirty = if redraw_all { everything } else { dirty };
-            rects = vec![dirty];
+        self.order = order;
+        if redraw_all {
+            rects = vec![everything];
+        } else if footprint_area > self.width as u64 * self.height as u64 / 8 {
+            // Many footprints overlap: each pixel once, by tiles.
+            self.tiles.clear(self.width, self.height);
+            for r in &rects {
+                self.tiles.mark(*r);
+            }
+            rects = self.tiles.runs();
         }
         // On the first draw every pixel without pigment is already the photo.
         let covered_only = std::mem::take(&mut self.out_is_photo);
@@ -404,22 +549,38 @@ impl Layer {
         }
     }
 
-    /// Adds (or removes) one dot's absorbance; returns the pixels it touches.
-    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
+    /// Adds (or removes) one dot's halo alone; returns the pixels it reaches.
+    fn splat_halo(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
         let radius = shape.radius_px * dot.size_factor;
-        let edge = 1.0 + shape.softness * radius * 1.2;
-        let reach = radius + 0.5 * edge;
         let area = std::f32::consts::PI * radius * radius;
         let strength = UNITS * dot.darkness_factor;
         // Light diffusing in the skin spreads a soft shadow (the scatter
         // halo) around each impression, a fixed distance beyond its edge.
         let halo_reach = shape.halo_reach_px - shape.radius_px + radius + 0.5;
         let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
-        let halo_rect = self
+        let r = self
             .halo
             .splat(cx, cy, halo_reach, halo_amount, add)
             .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        self.haloed = self.haloed.union(r);
+        r
+    }
+
+    /// Adds (or removes) one dot's absorbance (its core, and its halo with
+    /// `halo`); returns the pixels it touches.
+    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool, halo: bool) -> Rect {
+        let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
+        let radius = shape.radius_px * dot.size_factor;
+        let edge = 1.0 + shape.softness * radius * 1.2;
+        let reach = radius + 0.5 * edge;
+        let area = std::f32::consts::PI * radius * radius;
+        let strength = UNITS * dot.darkness_factor;
+        let halo_rect = if halo {
+            self.splat_halo(dot, shape, add)
+        } else {
+            Rect::default()
+        };
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
         let red_reach = if redness {
