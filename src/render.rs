@@ -29,7 +29,8 @@ pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::settings::Mode;
+use crate::tiles::{spatial_order, Tiles};
+pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
@@ -50,92 +51,8 @@ const LUT_PER_UNIT: u32 = 256;
 const LUT_LEN: usize = 4096;
 /// Marks a pixel whose hair and shine values are not computed yet.
 const NOT_YET: u16 = u16::MAX;
-/// Height of the bands of rows dots are drawn in (see [`spatial_order`]):
-/// a band's halos then stay within a few hundred KB of the halo grid.
-const ORDER_BAND_PX: f32 = 16.0;
 /// Marks a pixel without pigment in the kept table indices.
 const NO_PIGMENT: u16 = u16::MAX;
-
-/// Everything at full resolution that decides where dots may go: the same
-/// for the preview and the export, so both show the same dots.
-pub struct DotContext<'a> {
-    /// The pattern.
-    pub placement: &'a Placement,
-    /// The area at full resolution.
-    pub mask: &'a Mask,
-    /// Per dot: does its centre fall on bare scalp (not on a hair)?
-    pub on_scalp: &'a [bool],
-    /// The patch look's inward fade of the area, per full-resolution pixel.
-    pub feather: &'a dyn Fn(f64, f64) -> f32,
-    /// Scale of the full-resolution photo.
-    pub px_per_mm: f64,
-}
-
-/// Each dot's share of the area (0–1): the area's weight at its centre, times
-/// the patch fade in the patch look; 0 where the dot may not go (on a hair,
-/// except in the full look). With `region` (full-resolution pixels), only
-/// dots centred there are recomputed. A density change then only compares
-/// ranks with these shares.
-pub fn dot_weights(ctx: &DotContext, mode: Mode, region: Option<Rect>, out: &mut Vec<f32>) {
-    out.resize(ctx.placement.dots.len(), 0.0);
-    let ppm = ctx.px_per_mm as f32;
-    for (i, dot) in ctx.placement.dots.iter().enumerate() {
-        let (fx, fy) = (dot.x_mm * ppm, dot.y_mm * ppm);
-        if let Some(r) = region {
-            if fx < r.x0 as f32 || fy < r.y0 as f32 || fx >= r.x1 as f32 || fy >= r.y1 as f32 {
-                continue;
-            }
-        }
-        let placeable = mode == Mode::Full || ctx.on_scalp[i];
-        let mut weight = if placeable {
-            ctx.mask.at(fx as i64, fy as i64) as f32 / 255.0
-        } else {
-            0.0
-        };
-        if mode == Mode::Patch && weight > 0.0 {
-            // The fade and a soft brush edge both taper the border: the
-            // stronger taper wins, they do not multiply.
-            weight = weight.min((ctx.feather)(fx as f64, fy as f64));
-        }
-        out[i] = weight;
-    }
-}
-
-/// Which dots are shown: those whose rank is within the threshold scaled by
-/// their share of the area.
-pub fn visible_dots(placement: &Placement, weights: &[f32], threshold: f32, out: &mut Vec<bool>) {
-    out.resize(placement.dots.len(), false);
-    for ((v, dot), &w) in out.iter_mut().zip(&placement.dots).zip(weights) {
-        *v = w > 0.0 && dot.rank <= threshold * w;
-    }
-}
-
-/// Whether each dot's centre lies on bare scalp (computed once per photo).
-pub fn dots_on_scalp(
-    placement: &Placement,
-    photo: &Rgba8Image,
-    skin: &Skin,
-    px_per_mm: f64,
-    t: &Transfer,
-) -> Vec<bool> {
-    let ppm = px_per_mm as f32;
-    placement
-        .dots
-        .iter()
-        .map(|d| {
-            let (x, y) = ((d.x_mm * ppm) as usize, (d.y_mm * ppm) as usize);
-            if x >= photo.width as usize || y >= photo.height as usize {
-                return false;
-            }
-            let p = &photo.pixels[(y * photo.width as usize + x) * 4..];
-            skin.scalp(
-                [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])],
-                x as f64 + 0.5,
-                y as f64 + 0.5,
-            ) >= 0.5
-        })
-        .collect()
-}
 
 /// A rectangle of pixels `x0..x1` × `y0..y1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -244,100 +161,6 @@ pub struct Layer {
     tiles: Tiles,
     /// A rectangle holding every halo drawn since the halo grid was cleared.
     haloed: Rect,
-}
-
-/// Side of the tiles an update marks for recompositing, in pixels.
-const TILE_PX: u32 = 8;
-
-/// A set of [`TILE_PX`]-square tiles of a layer.
-#[derive(Default)]
-struct Tiles {
-    cols: u32,
-    rows: u32,
-    width: u32,
-    height: u32,
-    marked: Vec<bool>,
-    any: bool,
-}
-
-impl Tiles {
-    /// Unmarks every tile of a `width`×`height` layer.
-    fn clear(&mut self, width: u32, height: u32) {
-        (self.width, self.height) = (width, height);
-        self.cols = width.div_ceil(TILE_PX);
-        self.rows = height.div_ceil(TILE_PX);
-        let n = (self.cols * self.rows) as usize;
-        if self.marked.len() != n {
-            self.marked = vec![false; n];
-        } else if self.any {
-            self.marked.fill(false);
-        }
-        self.any = false;
-    }
-
-    /// Marks the tiles `r` touches.
-    fn mark(&mut self, r: Rect) {
-        let r = Rect {
-            x1: r.x1.min(self.width),
-            y1: r.y1.min(self.height),
-            ..r
-        };
-        if r.is_empty() {
-            return;
-        }
-        self.any = true;
-        for ty in r.y0 / TILE_PX..r.y1.div_ceil(TILE_PX) {
-            let row = (ty * self.cols) as usize;
-            self.marked[row + (r.x0 / TILE_PX) as usize..row + r.x1.div_ceil(TILE_PX) as usize]
-                .fill(true);
-        }
-    }
-
-    /// The marked tiles as rectangles of pixels: each run of marked tiles
-    /// along a row of tiles.
-    fn runs(&self) -> Vec<Rect> {
-        let mut out = Vec::new();
-        if !self.any {
-            return out;
-        }
-        for ty in 0..self.rows {
-            let row = &self.marked[(ty * self.cols) as usize..][..self.cols as usize];
-            let mut tx = 0;
-            while tx < self.cols {
-                if !row[tx as usize] {
-                    tx += 1;
-                    continue;
-                }
-                let start = tx;
-                while tx < self.cols && row[tx as usize] {
-                    tx += 1;
-                }
-                out.push(Rect {
-                    x0: start * TILE_PX,
-                    y0: ty * TILE_PX,
-                    x1: (tx * TILE_PX).min(self.width),
-                    y1: ((ty + 1) * TILE_PX).min(self.height),
-                });
-            }
-        }
-        out
-    }
-}
-
-/// Dot indices sorted by band of [`ORDER_BAND_PX`] rows, then by column, at a
-/// layer's scale (`sx`, `sy` pixels per mm).
-fn spatial_order(placement: &Placement, sx: f32, sy: f32) -> Vec<u32> {
-    let mut keyed: Vec<(u32, u32, u32)> = placement
-        .dots
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let band = (d.y_mm * sy / ORDER_BAND_PX).max(0.0) as u32;
-            (band, (d.x_mm * sx).max(0.0) as u32, i as u32)
-        })
-        .collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 impl Layer {
