@@ -159,6 +159,8 @@ pub struct Layer {
     order: Vec<u32>,
     /// Which tiles an update recomposites.
     tiles: Tiles,
+    /// One row's coverage units while compositing (reused buffer).
+    covers: Vec<u32>,
     /// A rectangle holding every halo drawn since the halo grid was cleared.
     haloed: Rect,
 }
@@ -212,6 +214,7 @@ impl Layer {
             scratch: Vec::new(),
             order: Vec::new(),
             tiles: Tiles::default(),
+            covers: Vec::new(),
             haloed: Rect::default(),
         })
     }
@@ -496,31 +499,65 @@ impl Layer {
             return;
         }
         let mut row = std::mem::take(&mut self.halo_row);
+        let mut covers = std::mem::take(&mut self.covers);
+        let mut cache = self.shade_index.take();
+        // Without a kept index, the indices go to a scratch row.
+        let mut no_cache = Vec::new();
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
         for y in r.y0 as usize..r.y1 as usize {
-            self.halo.row(y, r.x0 as usize, r.x1 as usize, &mut row);
-            for x in r.x0 as usize..r.x1 as usize {
+            self.halo.row(y, x0, x1, &mut row);
+            // First the coverage of the row (and the hair and shine maps of
+            // its pigmented pixels the first time they are needed)...
+            covers.clear();
+            for x in x0..x1 {
                 let i = y * w + x;
                 let cover = if mask.weights[i] == 0 {
                     0
                 } else {
                     (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
                 };
+                if cover != 0 && self.shine[i] == NOT_YET {
+                    self.fill_maps_at(photo, skin, t, x, y);
+                }
+                covers.push(cover);
+            }
+            // ...then the pixels, over row slices (nothing to bounds-check).
+            let (a, b) = (y * w + x0, y * w + x1);
+            let indices = match cache.as_mut() {
+                Some(c) => &mut c[a..b],
+                None => {
+                    no_cache.resize(b - a, 0);
+                    &mut no_cache[..]
+                }
+            };
+            let shader = Shader {
+                lut: &self.lut,
+                redness: look.redness,
+                t,
+            };
+            let pixels = self.out[a * 4..b * 4]
+                .chunks_exact_mut(4)
+                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+            let maps = indices
+                .iter_mut()
+                .zip(&covers)
+                .zip(self.shine[a..b].iter().zip(&self.acc[a..b]))
+                .zip(&self.scalp[a..b]);
+            for ((dst, src), (((index, &cover), (&shine, &acc)), &scalp)) in pixels.zip(maps) {
                 if cover == 0 {
-                    if let Some(cache) = self.shade_index.as_mut() {
-                        cache[i] = NO_PIGMENT;
-                    }
+                    *index = NO_PIGMENT;
                     if !covered_only {
-                        self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
+                        dst.copy_from_slice(src);
                     }
                     continue;
                 }
-                let index = self.lut_index(photo, skin, (x, y), cover, t);
-                if let Some(cache) = self.shade_index.as_mut() {
-                    cache[i] = index;
-                }
-                self.shade_pixel(photo, i, index, look, t);
+                *index = lut_index(cover, scalp);
+                let src = [src[0], src[1], src[2], src[3]];
+                dst.copy_from_slice(&shader.shade(src, *index, shine, acc, scalp));
             }
         }
+        self.shade_index = cache;
+        self.covers = covers;
         self.halo_row = row;
     }
 
@@ -548,61 +585,30 @@ impl Layer {
         };
         let w = self.width as usize;
         let r = self.inked;
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
+        let shader = Shader {
+            lut: &self.lut,
+            redness: look.redness,
+            t,
+        };
+        // Row slices: the loop indexes nothing it must bounds-check.
         for y in r.y0 as usize..r.y1 as usize {
-            for x in r.x0 as usize..r.x1 as usize {
-                let i = y * w + x;
-                if cache[i] != NO_PIGMENT {
-                    self.shade_pixel(photo, i, cache[i], look, t);
+            let (a, b) = (y * w + x0, y * w + x1);
+            let pixels = self.out[a * 4..b * 4]
+                .chunks_exact_mut(4)
+                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+            let maps = cache[a..b]
+                .iter()
+                .zip(&self.shine[a..b])
+                .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
+            for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
+                if index != NO_PIGMENT {
+                    let src = [src[0], src[1], src[2], src[3]];
+                    dst.copy_from_slice(&shader.shade(src, index, shine, acc, scalp));
                 }
             }
         }
         self.shade_index = Some(cache);
-    }
-
-    /// A pigmented pixel's entry in the transmittance table: its coverage
-    /// where scalp shows (hair stays on top of the pigment).
-    #[inline(always)]
-    fn lut_index(
-        &mut self,
-        photo: &Rgba8Image,
-        skin: &Skin,
-        (x, y): (usize, usize),
-        cover: u32,
-        t: &Transfer,
-    ) -> u16 {
-        let i = y * self.width as usize + x;
-        if self.shine[i] == NOT_YET {
-            self.fill_maps_at(photo, skin, t, x, y);
-        }
-        let units = cover * self.scalp[i] as u32 / 255;
-        ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
-    }
-
-    /// One pigmented pixel: the photo's light through the pigment (table
-    /// entry `index`), with the shine on top.
-    #[inline(always)]
-    fn shade_pixel(&mut self, photo: &Rgba8Image, i: usize, index: u16, look: &Look, t: &Transfer) {
-        let tr = self.lut[index as usize];
-        // The shine is reflected at the surface: it stays on top.
-        let shine = self.shine[i] as u32;
-        let src: [u8; 4] = photo.pixels[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]);
-        let mut px = src;
-        if look.redness > 0.0 {
-            let scalp = self.scalp[i] as u32;
-            let halo = ((self.acc[i] >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
-            let red = (look.redness * halo * 65535.0) as u32;
-            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
-            }
-        } else {
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
-            }
-        }
-        self.out[i * 4..i * 4 + 4].copy_from_slice(&px);
     }
 
     /// Computes a pixel's hair and shine values the first time it needs them.
@@ -629,5 +635,53 @@ impl Layer {
     /// Full-resolution pixels per layer pixel (x, y).
     pub fn to_full(&self) -> (f64, f64) {
         (self.to_full_x, self.to_full_y)
+    }
+}
+
+/// A pigmented pixel's entry in the transmittance table: its coverage
+/// where scalp shows (hair stays on top of the pigment).
+#[inline(always)]
+fn lut_index(cover: u32, scalp: u8) -> u16 {
+    let units = cover * scalp as u32 / 255;
+    ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
+}
+
+/// What shading a pigmented pixel needs besides the pixel's own values.
+struct Shader<'a> {
+    /// The transmittance table ([`LUT_LEN`] entries).
+    lut: &'a [[u32; 3]],
+    /// The look's redness (0 when healed).
+    redness: f32,
+    t: &'a Transfer,
+}
+
+impl Shader<'_> {
+    /// The photo's pixel `src` seen through the pigment of table entry
+    /// `index`, with its `shine` on top, reddened by the fresh-redness units
+    /// of its sums `acc` where scalp (`scalp`) shows.
+    #[inline(always)]
+    fn shade(&self, src: [u8; 4], index: u16, shine: u16, acc: u32, scalp: u8) -> [u8; 4] {
+        let t = self.t;
+        // Indices are below LUT_LEN (a power of two): the mask only drops
+        // the bounds check.
+        let tr = self.lut[index as usize & (LUT_LEN - 1)];
+        // The shine is reflected at the surface: it stays on top.
+        let shine = shine as u32;
+        let mut px = src;
+        if self.redness > 0.0 {
+            let halo = ((acc >> 16).min(UNITS as u32) * scalp as u32 / 255) as f32 / UNITS;
+            let red = (self.redness * halo * 65535.0) as u32;
+            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
+            }
+        } else {
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
+            }
+        }
+        px
     }
 }
