@@ -154,7 +154,7 @@ pub struct Layer {
     /// recomposites the pigmented pixels within it.
     inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
-    scratch: Vec<[f32; 2]>,
+    scratch: Vec<f32>,
     /// The dots' indices in bands of rows, left to right within a band.
     order: Vec<u32>,
     /// Which tiles an update recomposites.
@@ -423,30 +423,46 @@ impl Layer {
         if x0 >= x1 || y0 >= y1 {
             return halo_rect;
         }
-        let core = |d: f32| {
-            let t = ((reach - d) / edge).clamp(0.0, 1.0);
-            t * t * (3.0 - 2.0 * t)
-        };
-        let falloff = |d: f32, r: f32| if d < r { 1.0 - d / r } else { 0.0 };
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the profiles per pixel (kept for the second pass) and
-        // their sums.
+        // First pass: the profiles per pixel (kept for the second pass),
+        // written so that it vectorises; then their sums, each one serial
+        // sum in pixel order (its rounding depends on the order).
+        let span = x1 - x0;
+        let n = span * (y1 - y0);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let (mut core_sum, mut red_sum) = (0.0f32, 0.0f32);
-        for y in y0..y1 {
+        scratch.resize(2 * n, 0.0);
+        let (cores, reds) = scratch.split_at_mut(n);
+        for (y, (core_row, red_row)) in (y0..y1).zip(
+            cores
+                .chunks_exact_mut(span)
+                .zip(reds.chunks_exact_mut(span)),
+        ) {
             let dy = y as f32 + 0.5 - cy;
-            for x in x0..x1 {
-                let dx = x as f32 + 0.5 - cx;
-                let d = (dx * dx + dy * dy).sqrt();
-                let (c, r) = (core(d), falloff(d, red_reach));
-                core_sum += c;
-                red_sum += r;
-                scratch.push([c, r]);
+            let dy2 = dy * dy;
+            for (k, (c, r)) in core_row.iter_mut().zip(red_row.iter_mut()).enumerate() {
+                // Pixel indices are far below 2^24: exact as i32 and f32.
+                let dx = (x0 + k) as i32 as f32 + 0.5 - cx;
+                let d = (dx * dx + dy2).sqrt();
+                let t = ((reach - d) / edge).clamp(0.0, 1.0);
+                *c = t * t * (3.0 - 2.0 * t);
+                // The redness falls off linearly (nothing without redness:
+                // `red_reach` is 0 then).
+                *r = if d < red_reach {
+                    1.0 - d / red_reach
+                } else {
+                    0.0
+                };
             }
         }
+        let core_sum: f32 = cores.iter().fold(0.0, |a, &v| a + v);
+        let red_sum: f32 = if redness {
+            reds.iter().fold(0.0, |a, &v| a + v)
+        } else {
+            0.0
+        };
         if core_sum > 0.0 {
             let core_scale = area / core_sum;
             let red_area = std::f32::consts::PI * (red_reach - 0.5).powi(2) * REDNESS_MEAN;
@@ -455,16 +471,15 @@ impl Layer {
             } else {
                 0.0
             };
-            let mut k = 0;
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    let [c, r] = scratch[k];
-                    k += 1;
+            for (y, (core_row, red_row)) in
+                (y0..y1).zip(cores.chunks_exact(span).zip(reds.chunks_exact(span)))
+            {
+                let sums = &mut self.acc[y * w + x0..y * w + x1];
+                for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
                     let mut units = ((c * core_scale).min(1.0) * strength + 0.5) as u32;
                     if redness {
                         units |= (((r * red_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
                     }
-                    let a = &mut self.acc[y * w + x];
                     // Wrapping: adding then subtracting the same units is exact.
                     *a = if add {
                         a.wrapping_add(units)
