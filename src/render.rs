@@ -29,6 +29,7 @@ pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
+pub use crate::tiles::Rect;
 use crate::tiles::{spatial_order, Tiles};
 pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
@@ -53,42 +54,6 @@ const LUT_LEN: usize = 4096;
 const NOT_YET: u16 = u16::MAX;
 /// Marks a pixel without pigment in the kept table indices.
 const NO_PIGMENT: u16 = u16::MAX;
-
-/// A rectangle of pixels `x0..x1` × `y0..y1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Rect {
-    /// First column.
-    pub x0: u32,
-    /// First row.
-    pub y0: u32,
-    /// One past the last column.
-    pub x1: u32,
-    /// One past the last row.
-    pub y1: u32,
-}
-
-impl Rect {
-    /// True when it holds no pixel.
-    pub fn is_empty(&self) -> bool {
-        self.x0 >= self.x1 || self.y0 >= self.y1
-    }
-
-    /// The smallest rectangle holding both.
-    pub fn union(self, o: Rect) -> Rect {
-        if self.is_empty() {
-            return o;
-        }
-        if o.is_empty() {
-            return self;
-        }
-        Rect {
-            x0: self.x0.min(o.x0),
-            y0: self.y0.min(o.y0),
-            x1: self.x1.max(o.x1),
-            y1: self.y1.max(o.y1),
-        }
-    }
-}
 
 /// What a layer draws from: its photo and area (at its own size), the
 /// pattern, and which dots are shown.

@@ -1,8 +1,42 @@
 //! Bookkeeping for drawing dots fast: the order they are drawn in, and
-//! which pixels an update recomposites.
+//! which pixels an update recomposites (as rectangles).
 
 use crate::placement::Placement;
-use crate::render::Rect;
+/// A rectangle of pixels `x0..x1` × `y0..y1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rect {
+    /// First column.
+    pub x0: u32,
+    /// First row.
+    pub y0: u32,
+    /// One past the last column.
+    pub x1: u32,
+    /// One past the last row.
+    pub y1: u32,
+}
+
+impl Rect {
+    /// True when it holds no pixel.
+    pub fn is_empty(&self) -> bool {
+        self.x0 >= self.x1 || self.y0 >= self.y1
+    }
+
+    /// The smallest rectangle holding both.
+    pub fn union(self, o: Rect) -> Rect {
+        if self.is_empty() {
+            return o;
+        }
+        if o.is_empty() {
+            return self;
+        }
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}
 
 /// Height of the bands of rows dots are drawn in (see [`spatial_order`]):
 /// a band's halos then stay within a few hundred KB of the halo grid.
