@@ -55,18 +55,42 @@ fn main() {
         black_box(&dst);
     });
     row("2 MP: one plain copy of the frame", copy2, copy2);
-    let density = median_ms(21, |i| {
-        e.set_settings(&[("densityPerCm2", if i % 2 == 0 { 80.0 } else { 90.0 })])
-            .unwrap();
-        black_box(e.render_preview().unwrap());
-    });
-    row("2 MP preview after a density change", density, copy2);
-    let shade = median_ms(21, |i| {
-        e.set_settings(&[("shade", if i % 2 == 0 { 0.5 } else { 0.55 })])
-            .unwrap();
-        black_box(e.render_preview().unwrap());
-    });
-    row("2 MP preview after a shade change", shade, copy2);
+    // Each setting dragged one step, and jumped, back and forth: the
+    // engine's share of a frame (set, then render the preview).
+    let cases: [(&str, &str, f64, f64); 14] = [
+        ("density step 80<->81", "densityPerCm2", 80.0, 81.0),
+        ("density jump 80<->90", "densityPerCm2", 80.0, 90.0),
+        ("dot size step 0.35<->0.36", "dotDiameterMm", 0.35, 0.36),
+        ("dot size jump 0.35<->0.5", "dotDiameterMm", 0.35, 0.5),
+        ("shade step 0.5<->0.51", "shade", 0.5, 0.51),
+        ("shade jump 0.5<->0.7", "shade", 0.5, 0.7),
+        ("softness step 0.35<->0.36", "softness", 0.35, 0.36),
+        ("softness jump 0.35<->0.6", "softness", 0.35, 0.6),
+        ("years step 0<->0.5", "yearsAfter", 0.0, 0.5),
+        ("years jump 0<->5", "yearsAfter", 0.0, 5.0),
+        ("look patch<->full", "mode", 0.0, 2.0),
+        ("look patch<->density", "mode", 0.0, 1.0),
+        ("session 3<->2", "session", 3.0, 2.0),
+        ("healing healed<->fresh", "healing", 1.0, 0.0),
+    ];
+    // `cargo bench --bench engine -- WORD` runs only the cases naming WORD.
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    for (label, name, a, b) in cases {
+        if only.as_ref().is_some_and(|w| !label.contains(w.as_str())) {
+            continue;
+        }
+        let ms = median_ms(11, |i| {
+            e.set_settings(&[(name, if i % 2 == 0 { a } else { b })])
+                .unwrap();
+            black_box(e.render_preview().unwrap());
+        });
+        e.set_settings(&[(name, a)]).unwrap();
+        e.render_preview().unwrap();
+        row(&format!("2 MP {label}"), ms, copy2);
+    }
+    if only.as_ref().is_some_and(|w| w != "rest") {
+        return;
+    }
     let brush = median_ms(41, |i| {
         let x = 200.0 + (i * 97 % 1300) as f64;
         let y = 150.0 + (i * 61 % 850) as f64;
@@ -75,14 +99,14 @@ fn main() {
             y0: y,
             x1: x + 30.0,
             y1: y + 10.0,
-            radius_px: 40.0,
+            radius_px: 80.0,
             hardness: 0.5,
             erase: i % 2 == 0,
         };
         e.paint(&s).unwrap();
         black_box(e.render_preview().unwrap());
     });
-    row("2 MP preview after a brush stroke (r 40 px)", brush, copy2);
+    row("2 MP preview after a 160 px brush stroke", brush, copy2);
 
     // 12-megapixel export, from scratch as the export worker does it.
     let (w, h) = (4243, 2828);

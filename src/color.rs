@@ -9,7 +9,8 @@ const LINEAR_STEPS: usize = 1 << 14;
 pub struct Transfer {
     to_linear: [f32; 256],
     to_linear16: [u16; 256],
-    to_srgb: Vec<u8>,
+    /// A fixed-size array: clamped indices need no bounds check.
+    to_srgb: Box<[u8; LINEAR_STEPS]>,
 }
 
 fn srgb_to_linear(c: f32) -> f32 {
@@ -39,12 +40,11 @@ impl Transfer {
         for (v, l) in to_linear16.iter_mut().zip(to_linear.iter()) {
             *v = (l * 65535.0 + 0.5) as u16;
         }
-        let to_srgb = (0..LINEAR_STEPS)
-            .map(|i| {
-                let l = i as f32 / (LINEAR_STEPS - 1) as f32;
-                (linear_to_srgb(l) * 255.0 + 0.5).clamp(0.0, 255.0) as u8
-            })
-            .collect();
+        let mut to_srgb = Box::new([0u8; LINEAR_STEPS]);
+        for (i, v) in to_srgb.iter_mut().enumerate() {
+            let l = i as f32 / (LINEAR_STEPS - 1) as f32;
+            *v = (linear_to_srgb(l) * 255.0 + 0.5).clamp(0.0, 255.0) as u8;
+        }
         Transfer {
             to_linear,
             to_linear16,

@@ -26,6 +26,8 @@ pub struct HaloGrid {
     /// fraction of the way to the next, so reading a pixel divides nothing.
     col_node: Vec<(u32, f32)>,
     row_node: Vec<(u32, f32)>,
+    /// Profile values of the halo being drawn (reused buffer).
+    scratch: Vec<f32>,
 }
 
 /// Node index and fraction for each pixel centre along one axis.
@@ -53,6 +55,7 @@ impl HaloGrid {
             units: try_zeroed(cols * rows, "result")?,
             col_node: nodes(width, cell_px),
             row_node: nodes(height, cell_px),
+            scratch: Vec::new(),
         })
     }
 
@@ -82,21 +85,27 @@ impl HaloGrid {
         if gx0 > gx1 || gy0 > gy1 {
             return None;
         }
-        let profile = |gx: usize, gy: usize| {
-            let (dx, dy) = (gx as f32 * c - cx, gy as f32 * c - cy);
-            let u2 = (dx * dx + dy * dy) / (reach_px * reach_px);
-            if u2 < 1.0 {
-                (1.0 - u2) * (1.0 - u2)
-            } else {
-                0.0
-            }
-        };
-        let mut sum = 0.0f32;
-        for gy in gy0..=gy1 {
-            for gx in gx0..=gx1 {
-                sum += profile(gx, gy);
+        // The profile once per node, kept for the second pass; written so
+        // that it vectorises: the same operations, in the same order, as a
+        // node at a time (the sum stays one serial sum: its rounding depends
+        // on the order).
+        let span = gx1 + 1 - gx0;
+        let r2 = reach_px * reach_px;
+        let mut values = std::mem::take(&mut self.scratch);
+        values.clear();
+        values.resize(span * (gy1 + 1 - gy0), 0.0);
+        for (gy, row) in (gy0..=gy1).zip(values.chunks_exact_mut(span)) {
+            let dy = gy as f32 * c - cy;
+            let dy2 = dy * dy;
+            for (k, v) in row.iter_mut().enumerate() {
+                // Node indices are far below 2^24: exact as i32 and f32.
+                let dx = (gx0 + k) as i32 as f32 * c - cx;
+                let u2 = (dx * dx + dy2) / r2;
+                let w = 1.0 - u2;
+                *v = if u2 < 1.0 { w * w } else { 0.0 };
             }
         }
+        let sum: f32 = values.iter().fold(0.0, |acc, &v| acc + v);
         // Each node's tent integrates to one cell's area, so the field's sum
         // over pixels is the nodes' sum × cell².
         let scale = if sum > 0.0 {
@@ -104,10 +113,10 @@ impl HaloGrid {
         } else {
             0.0
         };
-        for gy in gy0..=gy1 {
-            for gx in gx0..=gx1 {
-                let v = (profile(gx, gy) * scale + 0.5) as u32;
-                let n = &mut self.units[gy * self.cols + gx];
+        for (gy, row) in (gy0..=gy1).zip(values.chunks_exact(span)) {
+            let nodes = &mut self.units[gy * self.cols + gx0..][..span];
+            for (n, &p) in nodes.iter_mut().zip(row) {
+                let v = (p * scale + 0.5) as u32;
                 *n = if add {
                     n.wrapping_add(v)
                 } else {
@@ -115,6 +124,7 @@ impl HaloGrid {
                 };
             }
         }
+        self.scratch = values;
         let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
         Some((
             px(gx0.saturating_sub(1), self.width),

@@ -32,6 +32,8 @@ pub mod sample;
 pub mod settings;
 pub mod sniff;
 pub mod suggest;
+pub mod tiles;
+pub mod visible;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -29,7 +29,9 @@ pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::settings::Mode;
+pub use crate::tiles::Rect;
+use crate::tiles::{spatial_order, Tiles};
+pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
@@ -52,123 +54,6 @@ const LUT_LEN: usize = 4096;
 const NOT_YET: u16 = u16::MAX;
 /// Marks a pixel without pigment in the kept table indices.
 const NO_PIGMENT: u16 = u16::MAX;
-
-/// Everything at full resolution that decides where dots may go: the same
-/// for the preview and the export, so both show the same dots.
-pub struct DotContext<'a> {
-    /// The pattern.
-    pub placement: &'a Placement,
-    /// The area at full resolution.
-    pub mask: &'a Mask,
-    /// Per dot: does its centre fall on bare scalp (not on a hair)?
-    pub on_scalp: &'a [bool],
-    /// The patch look's inward fade of the area, per full-resolution pixel.
-    pub feather: &'a dyn Fn(f64, f64) -> f32,
-    /// Scale of the full-resolution photo.
-    pub px_per_mm: f64,
-}
-
-/// Each dot's share of the area (0–1): the area's weight at its centre, times
-/// the patch fade in the patch look; 0 where the dot may not go (on a hair,
-/// except in the full look). With `region` (full-resolution pixels), only
-/// dots centred there are recomputed. A density change then only compares
-/// ranks with these shares.
-pub fn dot_weights(ctx: &DotContext, mode: Mode, region: Option<Rect>, out: &mut Vec<f32>) {
-    out.resize(ctx.placement.dots.len(), 0.0);
-    let ppm = ctx.px_per_mm as f32;
-    for (i, dot) in ctx.placement.dots.iter().enumerate() {
-        let (fx, fy) = (dot.x_mm * ppm, dot.y_mm * ppm);
-        if let Some(r) = region {
-            if fx < r.x0 as f32 || fy < r.y0 as f32 || fx >= r.x1 as f32 || fy >= r.y1 as f32 {
-                continue;
-            }
-        }
-        let placeable = mode == Mode::Full || ctx.on_scalp[i];
-        let mut weight = if placeable {
-            ctx.mask.at(fx as i64, fy as i64) as f32 / 255.0
-        } else {
-            0.0
-        };
-        if mode == Mode::Patch && weight > 0.0 {
-            // The fade and a soft brush edge both taper the border: the
-            // stronger taper wins, they do not multiply.
-            weight = weight.min((ctx.feather)(fx as f64, fy as f64));
-        }
-        out[i] = weight;
-    }
-}
-
-/// Which dots are shown: those whose rank is within the threshold scaled by
-/// their share of the area.
-pub fn visible_dots(placement: &Placement, weights: &[f32], threshold: f32, out: &mut Vec<bool>) {
-    out.resize(placement.dots.len(), false);
-    for ((v, dot), &w) in out.iter_mut().zip(&placement.dots).zip(weights) {
-        *v = w > 0.0 && dot.rank <= threshold * w;
-    }
-}
-
-/// Whether each dot's centre lies on bare scalp (computed once per photo).
-pub fn dots_on_scalp(
-    placement: &Placement,
-    photo: &Rgba8Image,
-    skin: &Skin,
-    px_per_mm: f64,
-    t: &Transfer,
-) -> Vec<bool> {
-    let ppm = px_per_mm as f32;
-    placement
-        .dots
-        .iter()
-        .map(|d| {
-            let (x, y) = ((d.x_mm * ppm) as usize, (d.y_mm * ppm) as usize);
-            if x >= photo.width as usize || y >= photo.height as usize {
-                return false;
-            }
-            let p = &photo.pixels[(y * photo.width as usize + x) * 4..];
-            skin.scalp(
-                [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])],
-                x as f64 + 0.5,
-                y as f64 + 0.5,
-            ) >= 0.5
-        })
-        .collect()
-}
-
-/// A rectangle of pixels `x0..x1` × `y0..y1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Rect {
-    /// First column.
-    pub x0: u32,
-    /// First row.
-    pub y0: u32,
-    /// One past the last column.
-    pub x1: u32,
-    /// One past the last row.
-    pub y1: u32,
-}
-
-impl Rect {
-    /// True when it holds no pixel.
-    pub fn is_empty(&self) -> bool {
-        self.x0 >= self.x1 || self.y0 >= self.y1
-    }
-
-    /// The smallest rectangle holding both.
-    pub fn union(self, o: Rect) -> Rect {
-        if self.is_empty() {
-            return o;
-        }
-        if o.is_empty() {
-            return self;
-        }
-        Rect {
-            x0: self.x0.min(o.x0),
-            y0: self.y0.min(o.y0),
-            x1: self.x1.max(o.x1),
-            y1: self.y1.max(o.y1),
-        }
-    }
-}
 
 /// What a layer draws from: its photo and area (at its own size), the
 /// pattern, and which dots are shown.
@@ -234,7 +119,15 @@ pub struct Layer {
     /// recomposites the pigmented pixels within it.
     inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
-    scratch: Vec<[f32; 2]>,
+    scratch: Vec<f32>,
+    /// The dots' indices in bands of rows, left to right within a band.
+    order: Vec<u32>,
+    /// Which tiles an update recomposites.
+    tiles: Tiles,
+    /// One row's coverage units while compositing (reused buffer).
+    covers: Vec<u32>,
+    /// A rectangle holding every halo drawn since the halo grid was cleared.
+    haloed: Rect,
 }
 
 impl Layer {
@@ -284,6 +177,10 @@ impl Layer {
             inked: Rect::default(),
             shade_index: None,
             scratch: Vec::new(),
+            order: Vec::new(),
+            tiles: Tiles::default(),
+            covers: Vec::new(),
+            haloed: Rect::default(),
         })
     }
 
@@ -333,31 +230,70 @@ impl Layer {
         if !mask_changed.is_empty() {
             rects.push(mask_changed);
         }
+        let mut footprint_area = 0u64;
         let mut redraw_all = false;
+        // The halo depends on the dots' size only: a softness change keeps it
+        // (adding the dots that appear and removing those that go).
+        let mut keep_halo = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
+            keep_halo = self.shown.len() == placement.dots.len()
+                && self.shape.is_some_and(|s| {
+                    (s.radius_px, s.halo_reach_px) == (shape.radius_px, shape.halo_reach_px)
+                });
             self.acc.fill(0);
-            self.halo.clear();
+            if !keep_halo {
+                self.halo.clear();
+                self.haloed = Rect::default();
+            }
             self.inked = Rect::default();
-            self.shown = vec![false; placement.dots.len()];
             self.shape = Some(shape);
             redraw_all = true;
         }
-        let mut footprint_area = 0u64;
-        for (i, dot) in placement.dots.iter().enumerate() {
-            if visible[i] != self.shown[i] {
-                let r = self.splat(dot, &shape, visible[i]);
-                self.shown[i] = visible[i];
-                dirty = dirty.union(r);
-                self.inked = self.inked.union(r);
-                if !redraw_all {
+        if self.order.len() != placement.dots.len() {
+            self.order = spatial_order(placement, self.sx, self.sy);
+        }
+        // In spatial order: neighbouring dots touch the same cache lines of
+        // the sums and the halo grid. Integer sums do not depend on the order.
+        let order = std::mem::take(&mut self.order);
+        if redraw_all {
+            let was = std::mem::replace(&mut self.shown, vec![false; placement.dots.len()]);
+            for &i in &order {
+                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+                if keep_halo && was[i] != visible[i] {
+                    self.splat_halo(dot, &shape, visible[i]);
+                }
+                if visible[i] {
+                    let r = self.splat(dot, &shape, true, !keep_halo);
+                    self.inked = self.inked.union(r);
+                    self.shown[i] = true;
+                }
+            }
+            // The kept halos reach beyond the cores.
+            self.inked = self.inked.union(self.haloed);
+            dirty = everything;
+        } else {
+            for &i in &order {
+                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+                if visible[i] != self.shown[i] {
+                    let r = self.splat(dot, &shape, visible[i], true);
+                    self.shown[i] = visible[i];
+                    dirty = dirty.union(r);
+                    self.inked = self.inked.union(r);
                     footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
                     rects.push(r);
                 }
             }
         }
-        if redraw_all || footprint_area > self.width as u64 * self.height as u64 / 2 {
-            dirty = if redraw_all { everything } else { dirty };
-            rects = vec![dirty];
+        self.order = order;
+        if redraw_all {
+            rects = vec![everything];
+        } else if footprint_area > self.width as u64 * self.height as u64 / 8 {
+            // Many footprints overlap: each pixel once, by tiles.
+            self.tiles.clear(self.width, self.height);
+            for r in &rects {
+                self.tiles.mark(*r);
+            }
+            rects = self.tiles.runs();
         }
         // On the first draw every pixel without pigment is already the photo.
         let covered_only = std::mem::take(&mut self.out_is_photo);
@@ -404,22 +340,38 @@ impl Layer {
         }
     }
 
-    /// Adds (or removes) one dot's absorbance; returns the pixels it touches.
-    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
+    /// Adds (or removes) one dot's halo alone; returns the pixels it reaches.
+    fn splat_halo(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
         let radius = shape.radius_px * dot.size_factor;
-        let edge = 1.0 + shape.softness * radius * 1.2;
-        let reach = radius + 0.5 * edge;
         let area = std::f32::consts::PI * radius * radius;
         let strength = UNITS * dot.darkness_factor;
         // Light diffusing in the skin spreads a soft shadow (the scatter
         // halo) around each impression, a fixed distance beyond its edge.
         let halo_reach = shape.halo_reach_px - shape.radius_px + radius + 0.5;
         let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
-        let halo_rect = self
+        let r = self
             .halo
             .splat(cx, cy, halo_reach, halo_amount, add)
             .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        self.haloed = self.haloed.union(r);
+        r
+    }
+
+    /// Adds (or removes) one dot's absorbance (its core, and its halo with
+    /// `halo`); returns the pixels it touches.
+    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool, halo: bool) -> Rect {
+        let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
+        let radius = shape.radius_px * dot.size_factor;
+        let edge = 1.0 + shape.softness * radius * 1.2;
+        let reach = radius + 0.5 * edge;
+        let area = std::f32::consts::PI * radius * radius;
+        let strength = UNITS * dot.darkness_factor;
+        let halo_rect = if halo {
+            self.splat_halo(dot, shape, add)
+        } else {
+            Rect::default()
+        };
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
         let red_reach = if redness {
@@ -436,30 +388,46 @@ impl Layer {
         if x0 >= x1 || y0 >= y1 {
             return halo_rect;
         }
-        let core = |d: f32| {
-            let t = ((reach - d) / edge).clamp(0.0, 1.0);
-            t * t * (3.0 - 2.0 * t)
-        };
-        let falloff = |d: f32, r: f32| if d < r { 1.0 - d / r } else { 0.0 };
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the profiles per pixel (kept for the second pass) and
-        // their sums.
+        // First pass: the profiles per pixel (kept for the second pass),
+        // written so that it vectorises; then their sums, each one serial
+        // sum in pixel order (its rounding depends on the order).
+        let span = x1 - x0;
+        let n = span * (y1 - y0);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let (mut core_sum, mut red_sum) = (0.0f32, 0.0f32);
-        for y in y0..y1 {
+        scratch.resize(2 * n, 0.0);
+        let (cores, reds) = scratch.split_at_mut(n);
+        for (y, (core_row, red_row)) in (y0..y1).zip(
+            cores
+                .chunks_exact_mut(span)
+                .zip(reds.chunks_exact_mut(span)),
+        ) {
             let dy = y as f32 + 0.5 - cy;
-            for x in x0..x1 {
-                let dx = x as f32 + 0.5 - cx;
-                let d = (dx * dx + dy * dy).sqrt();
-                let (c, r) = (core(d), falloff(d, red_reach));
-                core_sum += c;
-                red_sum += r;
-                scratch.push([c, r]);
+            let dy2 = dy * dy;
+            for (k, (c, r)) in core_row.iter_mut().zip(red_row.iter_mut()).enumerate() {
+                // Pixel indices are far below 2^24: exact as i32 and f32.
+                let dx = (x0 + k) as i32 as f32 + 0.5 - cx;
+                let d = (dx * dx + dy2).sqrt();
+                let t = ((reach - d) / edge).clamp(0.0, 1.0);
+                *c = t * t * (3.0 - 2.0 * t);
+                // The redness falls off linearly (nothing without redness:
+                // `red_reach` is 0 then).
+                *r = if d < red_reach {
+                    1.0 - d / red_reach
+                } else {
+                    0.0
+                };
             }
         }
+        let core_sum: f32 = cores.iter().fold(0.0, |a, &v| a + v);
+        let red_sum: f32 = if redness {
+            reds.iter().fold(0.0, |a, &v| a + v)
+        } else {
+            0.0
+        };
         if core_sum > 0.0 {
             let core_scale = area / core_sum;
             let red_area = std::f32::consts::PI * (red_reach - 0.5).powi(2) * REDNESS_MEAN;
@@ -468,16 +436,15 @@ impl Layer {
             } else {
                 0.0
             };
-            let mut k = 0;
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    let [c, r] = scratch[k];
-                    k += 1;
+            for (y, (core_row, red_row)) in
+                (y0..y1).zip(cores.chunks_exact(span).zip(reds.chunks_exact(span)))
+            {
+                let sums = &mut self.acc[y * w + x0..y * w + x1];
+                for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
                     let mut units = ((c * core_scale).min(1.0) * strength + 0.5) as u32;
                     if redness {
                         units |= (((r * red_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
                     }
-                    let a = &mut self.acc[y * w + x];
                     // Wrapping: adding then subtracting the same units is exact.
                     *a = if add {
                         a.wrapping_add(units)
@@ -512,31 +479,65 @@ impl Layer {
             return;
         }
         let mut row = std::mem::take(&mut self.halo_row);
+        let mut covers = std::mem::take(&mut self.covers);
+        let mut cache = self.shade_index.take();
+        // Without a kept index, the indices go to a scratch row.
+        let mut no_cache = Vec::new();
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
         for y in r.y0 as usize..r.y1 as usize {
-            self.halo.row(y, r.x0 as usize, r.x1 as usize, &mut row);
-            for x in r.x0 as usize..r.x1 as usize {
+            self.halo.row(y, x0, x1, &mut row);
+            // First the coverage of the row (and the hair and shine maps of
+            // its pigmented pixels the first time they are needed)...
+            covers.clear();
+            for x in x0..x1 {
                 let i = y * w + x;
                 let cover = if mask.weights[i] == 0 {
                     0
                 } else {
                     (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
                 };
+                if cover != 0 && self.shine[i] == NOT_YET {
+                    self.fill_maps_at(photo, skin, t, x, y);
+                }
+                covers.push(cover);
+            }
+            // ...then the pixels, over row slices (nothing to bounds-check).
+            let (a, b) = (y * w + x0, y * w + x1);
+            let indices = match cache.as_mut() {
+                Some(c) => &mut c[a..b],
+                None => {
+                    no_cache.resize(b - a, 0);
+                    &mut no_cache[..]
+                }
+            };
+            let shader = Shader {
+                lut: &self.lut,
+                redness: look.redness,
+                t,
+            };
+            let pixels = self.out[a * 4..b * 4]
+                .chunks_exact_mut(4)
+                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+            let maps = indices
+                .iter_mut()
+                .zip(&covers)
+                .zip(self.shine[a..b].iter().zip(&self.acc[a..b]))
+                .zip(&self.scalp[a..b]);
+            for ((dst, src), (((index, &cover), (&shine, &acc)), &scalp)) in pixels.zip(maps) {
                 if cover == 0 {
-                    if let Some(cache) = self.shade_index.as_mut() {
-                        cache[i] = NO_PIGMENT;
-                    }
+                    *index = NO_PIGMENT;
                     if !covered_only {
-                        self.out[i * 4..i * 4 + 4].copy_from_slice(&photo.pixels[i * 4..i * 4 + 4]);
+                        dst.copy_from_slice(src);
                     }
                     continue;
                 }
-                let index = self.lut_index(photo, skin, (x, y), cover, t);
-                if let Some(cache) = self.shade_index.as_mut() {
-                    cache[i] = index;
-                }
-                self.shade_pixel(photo, i, index, look, t);
+                *index = lut_index(cover, scalp);
+                let src = [src[0], src[1], src[2], src[3]];
+                dst.copy_from_slice(&shader.shade(src, *index, shine, acc, scalp));
             }
         }
+        self.shade_index = cache;
+        self.covers = covers;
         self.halo_row = row;
     }
 
@@ -564,61 +565,30 @@ impl Layer {
         };
         let w = self.width as usize;
         let r = self.inked;
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
+        let shader = Shader {
+            lut: &self.lut,
+            redness: look.redness,
+            t,
+        };
+        // Row slices: the loop indexes nothing it must bounds-check.
         for y in r.y0 as usize..r.y1 as usize {
-            for x in r.x0 as usize..r.x1 as usize {
-                let i = y * w + x;
-                if cache[i] != NO_PIGMENT {
-                    self.shade_pixel(photo, i, cache[i], look, t);
+            let (a, b) = (y * w + x0, y * w + x1);
+            let pixels = self.out[a * 4..b * 4]
+                .chunks_exact_mut(4)
+                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+            let maps = cache[a..b]
+                .iter()
+                .zip(&self.shine[a..b])
+                .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
+            for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
+                if index != NO_PIGMENT {
+                    let src = [src[0], src[1], src[2], src[3]];
+                    dst.copy_from_slice(&shader.shade(src, index, shine, acc, scalp));
                 }
             }
         }
         self.shade_index = Some(cache);
-    }
-
-    /// A pigmented pixel's entry in the transmittance table: its coverage
-    /// where scalp shows (hair stays on top of the pigment).
-    #[inline(always)]
-    fn lut_index(
-        &mut self,
-        photo: &Rgba8Image,
-        skin: &Skin,
-        (x, y): (usize, usize),
-        cover: u32,
-        t: &Transfer,
-    ) -> u16 {
-        let i = y * self.width as usize + x;
-        if self.shine[i] == NOT_YET {
-            self.fill_maps_at(photo, skin, t, x, y);
-        }
-        let units = cover * self.scalp[i] as u32 / 255;
-        ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
-    }
-
-    /// One pigmented pixel: the photo's light through the pigment (table
-    /// entry `index`), with the shine on top.
-    #[inline(always)]
-    fn shade_pixel(&mut self, photo: &Rgba8Image, i: usize, index: u16, look: &Look, t: &Transfer) {
-        let tr = self.lut[index as usize];
-        // The shine is reflected at the surface: it stays on top.
-        let shine = self.shine[i] as u32;
-        let src: [u8; 4] = photo.pixels[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]);
-        let mut px = src;
-        if look.redness > 0.0 {
-            let scalp = self.scalp[i] as u32;
-            let halo = ((self.acc[i] >> 16).min(UNITS as u32) * scalp / 255) as f32 / UNITS;
-            let red = (look.redness * halo * 65535.0) as u32;
-            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
-            }
-        } else {
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
-            }
-        }
-        self.out[i * 4..i * 4 + 4].copy_from_slice(&px);
     }
 
     /// Computes a pixel's hair and shine values the first time it needs them.
@@ -645,5 +615,53 @@ impl Layer {
     /// Full-resolution pixels per layer pixel (x, y).
     pub fn to_full(&self) -> (f64, f64) {
         (self.to_full_x, self.to_full_y)
+    }
+}
+
+/// A pigmented pixel's entry in the transmittance table: its coverage
+/// where scalp shows (hair stays on top of the pigment).
+#[inline(always)]
+fn lut_index(cover: u32, scalp: u8) -> u16 {
+    let units = cover * scalp as u32 / 255;
+    ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
+}
+
+/// What shading a pigmented pixel needs besides the pixel's own values.
+struct Shader<'a> {
+    /// The transmittance table ([`LUT_LEN`] entries).
+    lut: &'a [[u32; 3]],
+    /// The look's redness (0 when healed).
+    redness: f32,
+    t: &'a Transfer,
+}
+
+impl Shader<'_> {
+    /// The photo's pixel `src` seen through the pigment of table entry
+    /// `index`, with its `shine` on top, reddened by the fresh-redness units
+    /// of its sums `acc` where scalp (`scalp`) shows.
+    #[inline(always)]
+    fn shade(&self, src: [u8; 4], index: u16, shine: u16, acc: u32, scalp: u8) -> [u8; 4] {
+        let t = self.t;
+        // Indices are below LUT_LEN (a power of two): the mask only drops
+        // the bounds check.
+        let tr = self.lut[index as usize & (LUT_LEN - 1)];
+        // The shine is reflected at the surface: it stays on top.
+        let shine = shine as u32;
+        let mut px = src;
+        if self.redness > 0.0 {
+            let halo = ((acc >> 16).min(UNITS as u32) * scalp as u32 / 255) as f32 / UNITS;
+            let red = (self.redness * halo * 65535.0) as u32;
+            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
+            }
+        } else {
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
+            }
+        }
+        px
     }
 }

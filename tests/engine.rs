@@ -408,6 +408,9 @@ fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
         vec![("mode", 1.0)],
         vec![("session", 1.0), ("healing", 0.0)],
         vec![("dotDiameterMm", 0.5)],
+        // Softness alone keeps the halos; with density, some halos change.
+        vec![("softness", 0.7)],
+        vec![("softness", 0.2), ("densityPerCm2", 120.0)],
         vec![("yearsAfter", 6.0), ("session", 2.0)],
         vec![("mode", 2.0), ("densityPerCm2", 90.0), ("healing", 1.0)],
         vec![("shade", 0.35)],
@@ -448,6 +451,7 @@ fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
         ("dotDiameterMm", 0.5),
         ("yearsAfter", 6.0),
         ("session", 2.0),
+        ("softness", 0.2),
     ])
     .unwrap();
     assert_eq!(*e2.settings(), final_settings);
