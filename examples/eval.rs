@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use smp_visualiser::detect::{detect, iou, taps_for};
+use smp_visualiser::measure::real_photos;
 use smp_visualiser::sample::sample_scalp;
 use smp_visualiser::{Mask, Rgba8Image};
 
@@ -85,26 +86,10 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "../shared/data/alopecia-photos".into());
     let dir = Path::new(&dir);
-    if dir.join("photos").is_dir() {
-        let mut names: Vec<_> = std::fs::read_dir(dir.join("photos"))
-            .expect("photos")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        names.sort();
-        let scores: Vec<Score> = names
+    if let Some(photos) = real_photos(dir) {
+        let scores: Vec<Score> = photos
             .iter()
-            .map(|name| {
-                let photo = image::open(dir.join("photos").join(name))
-                    .expect("photo")
-                    .to_rgba8();
-                let reference = image::open(dir.join("reference-masks").join(name))
-                    .expect("mask")
-                    .to_luma8();
-                let (w, h) = photo.dimensions();
-                let photo = Rgba8Image::new(w, h, photo.into_raw()).expect("photo");
-                let reference = Mask::new(w, h, reference.into_raw()).expect("mask");
-                score(name.to_string_lossy().into_owned(), &photo, &reference)
-            })
+            .map(|p| score(p.name.clone(), &p.photo, &p.area))
             .collect();
         report(
             &format!(

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use smp_visualiser::measure::{patch_contrast, tone_ratio, DARK_SKIN, LIGHT_SKIN};
+use smp_visualiser::measure::{patch_contrast, real_photos, tone_ratio, DARK_SKIN, LIGHT_SKIN};
 use smp_visualiser::suggest::suggest;
 use smp_visualiser::{render_photo, Mask, Rgba8Image, Settings};
 
@@ -57,15 +57,10 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "../shared/data/alopecia-photos".into());
     let dir = Path::new(&dir);
-    if !dir.join("photos").is_dir() {
+    let Some(photos) = real_photos(dir) else {
         println!("\nSKIPPED real photos: {} is absent", dir.display());
         return;
-    }
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("photos"))
-        .expect("photos")
-        .map(|e| e.expect("entry").file_name())
-        .collect();
-    names.sort();
+    };
     println!("\nPatch-to-hair contrast reduction on the real photos with their reference areas (median over photos; helmets = patches left darker than the hair around them)\n");
     println!("| look | settings | median reduction | range | helmets | photos |");
     println!("|---|---|---|---|---|---|");
@@ -74,24 +69,17 @@ fn main() {
         .flat_map(|(look, mode)| [(look, mode, false), (look, mode, true)]);
     for (look, mode, suggested) in rows {
         let mut reductions = Vec::new();
-        for name in &names {
-            let photo = image::open(dir.join("photos").join(name))
-                .expect("photo")
-                .to_rgba8();
-            let reference = image::open(dir.join("reference-masks").join(name))
-                .expect("mask")
-                .to_luma8();
-            let (w, h) = photo.dimensions();
-            let photo = Rgba8Image::new(w, h, photo.into_raw()).expect("photo");
-            let mask = Mask::new(w, h, reference.into_raw()).expect("mask");
+        for p in &photos {
+            let (photo, mask) = (&p.photo, &p.area);
+            let (w, h) = (photo.width, photo.height);
             let mut s = settings(&[("mode", mode)]);
             if suggested {
-                s.set_many(&suggest(&photo, Some(&mask)).pairs())
+                s.set_many(&suggest(photo, Some(mask)).pairs())
                     .expect("suggestion in range");
             }
             let ppm = s.px_per_mm_for(w, h);
             let out = render_photo(photo.clone(), mask.clone(), &s).expect("render");
-            if let Some(c) = patch_contrast(&photo, &out, &mask, ppm) {
+            if let Some(c) = patch_contrast(photo, &out, mask, ppm) {
                 reductions.push(c.reduction());
             }
         }

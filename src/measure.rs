@@ -146,6 +146,51 @@ pub fn patch_contrast(
     (c.patch_before > c.hair * 1.05).then_some(c)
 }
 
+/// One real photo of the development set with its reference area.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct RealPhoto {
+    /// Its file name (the same in `photos/` and `reference-masks/`).
+    pub name: String,
+    /// The photo.
+    pub photo: Rgba8Image,
+    /// Its reference area (grey level = weight).
+    pub area: Mask,
+}
+
+/// The real photos in `dir` (`photos/` and `reference-masks/`, as in
+/// `../shared/data/alopecia-photos`), sorted by name; `None` when the folder
+/// is absent (tests and `make eval` then skip, saying so). One loader, so
+/// the tests and the eval read the same photos the same way.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn real_photos(dir: &std::path::Path) -> Option<Vec<RealPhoto>> {
+    if !dir.join("photos").is_dir() {
+        return None;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("photos"))
+        .ok()?
+        .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    let photos = names
+        .into_iter()
+        .map(|name| {
+            let photo = image::open(dir.join("photos").join(&name))
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .to_rgba8();
+            let area = image::open(dir.join("reference-masks").join(&name))
+                .unwrap_or_else(|e| panic!("reference area of {name}: {e}"))
+                .to_luma8();
+            let (w, h) = photo.dimensions();
+            RealPhoto {
+                photo: Rgba8Image::new(w, h, photo.into_raw()).expect("photo"),
+                area: Mask::new(w, h, area.into_raw()).expect("area"),
+                name,
+            }
+        })
+        .collect();
+    Some(photos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -346,29 +346,17 @@ fn changing_shade_or_size_moves_no_dot() {
 fn real_photos_render_inside_their_areas() {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alopecia-photos");
-    if !dir.join("photos").is_dir() {
+    let Some(photos) = smp_visualiser::measure::real_photos(&dir) else {
         eprintln!(
             "SKIPPED real_photos_render_inside_their_areas: {} is absent",
             dir.display()
         );
         return;
-    }
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("photos"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    names.sort();
-    assert!(!names.is_empty());
-    for name in names {
-        let photo = image::open(dir.join("photos").join(&name))
-            .unwrap()
-            .to_rgba8();
-        let mask = image::open(dir.join("reference-masks").join(&name))
-            .unwrap()
-            .to_luma8();
-        let (w, h) = photo.dimensions();
-        let photo = Rgba8Image::new(w, h, photo.into_raw()).unwrap();
-        let mask = Mask::new(w, h, mask.into_raw()).unwrap();
+    };
+    assert!(!photos.is_empty());
+    for p in photos {
+        let (name, photo, mask) = (p.name, p.photo, p.area);
+        let (w, h) = (photo.width, photo.height);
         let out = render_photo(photo.clone(), mask.clone(), &Settings::default()).unwrap();
         let mut inside_change = 0.0;
         let mut inside = 0;

@@ -4,7 +4,7 @@
 //! they are there.
 
 use smp_visualiser::look::predicted_darkening;
-use smp_visualiser::measure::{patch_contrast, tone_ratio, DARK_SKIN, LIGHT_SKIN};
+use smp_visualiser::measure::{patch_contrast, real_photos, tone_ratio, DARK_SKIN, LIGHT_SKIN};
 use smp_visualiser::settings::SHADE_STOPS;
 use smp_visualiser::suggest::suggest;
 use smp_visualiser::{render_photo, Mask, Rgba8Image, Settings};
@@ -296,36 +296,24 @@ fn suggested_patch_looks_conceal_without_a_helmet_on_synthetic_scalps() {
 fn real_photos_with_suggested_settings_conceal_in_a_realistic_band() {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alopecia-photos");
-    if !dir.join("photos").is_dir() {
+    let Some(photos) = real_photos(&dir) else {
         eprintln!(
             "SKIPPED real_photos_with_suggested_settings_conceal_in_a_realistic_band: {} is absent",
             dir.display()
         );
         return;
-    }
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("photos"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    names.sort();
+    };
     let mut patch_reductions = Vec::new();
-    for name in &names {
-        let photo = image::open(dir.join("photos").join(name))
-            .unwrap()
-            .to_rgba8();
-        let mask = image::open(dir.join("reference-masks").join(name))
-            .unwrap()
-            .to_luma8();
-        let (w, h) = photo.dimensions();
-        let photo = Rgba8Image::new(w, h, photo.into_raw()).unwrap();
-        let mask = Mask::new(w, h, mask.into_raw()).unwrap();
-        let suggestion = suggest(&photo, Some(&mask));
+    for p in &photos {
+        let (name, photo, mask) = (&p.name, &p.photo, &p.area);
+        let (w, h) = (photo.width, photo.height);
+        let suggestion = suggest(photo, Some(mask));
         for mode in [0.0, 1.0, 2.0] {
             let mut s = settings(&[("mode", mode)]);
             s.set_many(&suggestion.pairs()).unwrap();
             let out = render_photo(photo.clone(), mask.clone(), &s).unwrap();
             let ppm = s.px_per_mm_for(w, h);
-            if let Some(c) = patch_contrast(&photo, &out, &mask, ppm) {
+            if let Some(c) = patch_contrast(photo, &out, mask, ppm) {
                 let r = c.reduction();
                 // Never a helmet: the patch stays lighter than the hair.
                 assert!(r < 0.6, "{name:?} mode {mode}: reduction {r:.3}");
@@ -335,7 +323,7 @@ fn real_photos_with_suggested_settings_conceal_in_a_realistic_band() {
             }
         }
     }
-    assert!(patch_reductions.len() >= names.len() / 2);
+    assert!(patch_reductions.len() >= photos.len() / 2);
     patch_reductions.sort_by(|a, b| a.total_cmp(b));
     let median = patch_reductions[patch_reductions.len() / 2];
     assert!(
