@@ -17,7 +17,7 @@ use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::hairline::{self, HairlineStyle};
 use crate::history::History;
 use crate::placement::{self, Placement};
-use crate::raster::{Mask, Rgba8Image};
+use crate::raster::{self, Mask, Rgba8Image};
 use crate::render::{self, DotContext, Layer, LayerInput, Look, Rect};
 use crate::settings::{Mode, Settings};
 use crate::suggest::{self, Suggestion};
@@ -194,6 +194,34 @@ impl Engine {
             l.visible = Vec::new();
             l.visible_key = None;
         }
+    }
+
+    /// Redraws the live preview at most `preview_side_px` on its longest side
+    /// (the page asks for the size the photo is shown at, in device pixels,
+    /// so no frame computes pixels the screen cannot show; zoomed views get
+    /// full-resolution detail from the worker). The area, settings, history
+    /// and pattern stay; only the preview's own caches are rebuilt. Returns
+    /// whether the preview's size changed.
+    pub fn set_preview_side_px(&mut self, preview_side_px: u32) -> Result<bool, SmpError> {
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        let (w, h) = raster::fit_size(l.full.width, l.full.height, preview_side_px.max(1));
+        if (w, h) == (l.preview.width, l.preview.height) {
+            return Ok(false);
+        }
+        // Free the old preview's caches before its successor is built.
+        l.preview_layer = None;
+        let preview = l.full.downscaled_to_fit(preview_side_px.max(1))?;
+        let mut preview_mask = Mask::empty(preview.width, preview.height)?;
+        reduce_mask(
+            &l.mask,
+            &mut preview_mask,
+            whole(l.full.width, l.full.height),
+        );
+        l.preview = preview;
+        l.preview_mask = preview_mask;
+        l.pending_preview_mask = Rect::default();
+        l.last_preview_change = Rect::default();
+        Ok(true)
     }
 
     /// True once a photo is loaded.

@@ -295,6 +295,16 @@ impl Engine {
         self.core.size().1
     }
 
+    /// Redraws the live preview at most `preview_side_px` on its longest
+    /// side (the size it is shown at, in device pixels); true when its size
+    /// changed (the canvases must then be resized and the before redrawn).
+    #[wasm_bindgen(js_name = setPreviewSide)]
+    pub fn set_preview_side(&mut self, preview_side_px: u32) -> Result<bool, JsValue> {
+        self.core
+            .set_preview_side_px(preview_side_px)
+            .map_err(to_js)
+    }
+
     /// Width of the preview.
     #[wasm_bindgen(js_name = previewWidth)]
     pub fn preview_width(&self) -> u32 {

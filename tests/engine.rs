@@ -450,6 +450,54 @@ fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
 }
 
 #[test]
+fn a_preview_resized_to_its_displayed_size_equals_one_loaded_at_that_size() {
+    // The page sizes the preview to the photo as shown and resizes it when the
+    // view changes: the area, settings and undo carry over, and the pixels
+    // are those of an engine that had that preview size from the start.
+    let sample = smp_visualiser::sample::sample_scalp(300, 220, 5).unwrap();
+    let stroke = Stroke {
+        x0: 30.0,
+        y0: 40.0,
+        x1: 220.0,
+        y1: 170.0,
+        radius_px: 25.0,
+        hardness: 0.5,
+        erase: false,
+    };
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 6.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 300).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    e.render_preview().unwrap();
+    assert!(
+        !e.set_preview_side_px(300).unwrap(),
+        "same size: nothing to do"
+    );
+    for side in [90, 251, 140] {
+        assert!(e.set_preview_side_px(side).unwrap());
+        e.set_settings(&[("densityPerCm2", 60.0 + side as f64 / 10.0)])
+            .unwrap();
+        e.checkpoint().unwrap();
+        e.paint(&stroke).unwrap();
+        e.render_preview().unwrap();
+    }
+    assert_eq!(e.preview_size(), (140, 103));
+    assert!(e.undo().unwrap(), "the undo history survives a resize");
+    let resized = e.render_preview().unwrap().to_vec();
+    let mut fresh = Engine::new();
+    fresh
+        .set_settings(&[("pxPerMm", 6.0), ("densityPerCm2", 74.0)])
+        .unwrap();
+    fresh.load_image(sample.photo, 140).unwrap();
+    fresh.set_mask(e.mask().unwrap().clone()).unwrap();
+    assert!(
+        resized == fresh.render_preview().unwrap(),
+        "a resized preview differs from one made at that size"
+    );
+    assert_eq!(e.preview_mask().unwrap(), fresh.preview_mask().unwrap());
+}
+
+#[test]
 fn sessions_add_dots_and_darken_healed_is_lighter_than_fresh_years_fade() {
     let photo = Rgba8Image::filled(300, 300, [205, 165, 145, 255]).unwrap();
     let mean_green = |pairs: &[(&str, f64)]| {

@@ -11,7 +11,7 @@
 import {
   SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
   loadKeepingScale, requirePhoto, engineUnavailable, presetsJson,
-  workingSize, checkDecodeSize, ensureRoomForPhoto, previewSidePx,
+  workingSize, checkDecodeSize, ensureRoomForPhoto,
 } from './element/engine-client.js';
 import { decodePhoto } from './element/photo-file.js';
 import { WorkerClient } from './element/worker-client.js';
@@ -241,7 +241,7 @@ export class SmpVisualiser extends HTMLElement {
       // copy into wasm memory cannot fail gracefully.
       this.#engine.makeRoomForLoad();
       ensureRoomForPhoto(photo.width, photo.height);
-      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, previewSidePx()));
+      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, this.#view.previewSideFor(photo.width, photo.height)));
       const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
       return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
     });
@@ -253,7 +253,7 @@ export class SmpVisualiser extends HTMLElement {
    * `{ findArea: true }` its area is proposed too. */
   async loadSample({ findArea = false } = {}) {
     const loaded = await this.#guard(async () => {
-      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadSample(1600, 1200, 1, previewSidePx()));
+      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadSample(1600, 1200, 1, this.#view.previewSideFor(1600, 1200)));
       return this.#loaded('Sample loaded. Now mark its two bald patches.');
     });
     await this.#flow.afterLoad(loaded, findArea);
@@ -475,6 +475,7 @@ export class SmpVisualiser extends HTMLElement {
     this.#controls.sync();
     this.#areaChanged();
     this.#flow.go(this.#flow.screen === 'photo' ? (this.#flow.isClient ? 'area' : 'result') : this.#flow.screen);
+    this.#view.fitPreview(); // the stage is shown now: measure it, not the estimate
     this.#view.renderNow();
     this.#flow.say(message);
     return { width: this.#engine.width(), height: this.#engine.height() };

@@ -3,7 +3,7 @@
 // variable) or shown side by side. Draws what the engine rendered, at most
 // once per animation frame, uploading only the rectangle that changed.
 
-import { pixelView, asSmpError } from './engine-client.js';
+import { pixelView, asSmpError, previewSidePx } from './engine-client.js';
 
 /** Largest zoom: 800 %. */
 const MAX_ZOOM = 8;
@@ -24,6 +24,7 @@ export class CompareView {
   overlayStale = true;
   #detailTimer = 0;
   #detailSeq = 0;
+  #fitTimer = 0;
 
   constructor(ctx) {
     this.#ctx = ctx;
@@ -110,6 +111,7 @@ export class CompareView {
     stage.classList.toggle('zoomed', s > 1);
     this.#ctx.$('.zoom-reset').hidden = s <= 1;
     this.#ctx.onZoom();
+    this.#scheduleFit();
     this.#scheduleDetail();
   }
 
@@ -125,6 +127,53 @@ export class CompareView {
     const fx = (((e.clientX - rect.left) / rect.width) * halves) % 1;
     const fy = (e.clientY - rect.top) / rect.height;
     return { x: (ox + fx / s) * w, y: (oy + fy / s) * engine.height(), scale: (w * halves) / (rect.width * s) };
+  }
+
+  /** The preview's longest side for a `width`×`height` photo as this view
+   * shows it at zoom `s`: its longest displayed side in device pixels, never
+   * above the engine's cap. A frame then costs what the screen can show
+   * (a 2 MP photo on a laptop is drawn at a third of its pixels); deeper
+   * zooms get full-resolution detail from the worker. */
+  previewSideFor(width, height, s = 1) {
+    const { $, host } = this.#ctx;
+    const halves = this.#mode === 'side-by-side' ? 2 : 1;
+    const aspect = (width / height) * halves;
+    // Measure the stage as it will be for this photo's shape; when the stage
+    // is not shown yet (the client's photo screen), estimate from the element.
+    const wrap = $('.stage-wrap');
+    const before = wrap.style.getPropertyValue('--aspect');
+    wrap.style.setProperty('--aspect', String(aspect));
+    let cssWidth = wrap.getBoundingClientRect().width;
+    if (before) wrap.style.setProperty('--aspect', before);
+    else wrap.style.removeProperty('--aspect');
+    if (!cssWidth) cssWidth = Math.min(host.getBoundingClientRect().width || innerWidth, 0.72 * innerHeight * aspect);
+    const photoWidth = cssWidth / halves;
+    const long = Math.max(photoWidth, (photoWidth * height) / width);
+    return Math.min(previewSidePx(), Math.max(64, Math.ceil(long * (globalThis.devicePixelRatio || 1) * s)));
+  }
+
+  /** Remakes the preview when the photo is shown larger than it was made
+   * for (it would look soft) or much smaller (frames would cost more than
+   * the screen shows): after a resize, a rotation, a zoom or a mode change. */
+  fitPreview() {
+    const { engine } = this.#ctx;
+    if (!engine?.width()) return;
+    const want = this.previewSideFor(engine.width(), engine.height(), this.#zoom.s);
+    const have = Math.max(engine.previewWidth(), engine.previewHeight());
+    if (want <= have && want >= have * 0.75) return;
+    try {
+      if (!engine.setPreviewSide(want)) return;
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    this.showPhoto();
+    this.scheduleRender(false);
+  }
+
+  #scheduleFit() {
+    clearTimeout(this.#fitTimer);
+    this.#fitTimer = setTimeout(() => this.fitPreview(), 150);
   }
 
   /** Sizes the canvases for a newly loaded photo and draws its before-side. */
@@ -262,6 +311,7 @@ export class CompareView {
     const { $, root } = this.#ctx;
     const stage = $('.stage');
     const hasPhoto = () => this.#ctx.engine?.width() > 0;
+    new ResizeObserver(() => this.#scheduleFit()).observe(stage);
     const at = (e) => {
       const rect = stage.getBoundingClientRect();
       return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];
