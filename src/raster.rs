@@ -245,36 +245,13 @@ pub fn resample_area(
         out.copy_from_slice(src);
         return Ok(out);
     }
-    let xw = area_weights(sw, dw);
-    let yw = area_weights(sh, dh);
-    // Horizontal pass into f32 rows, then vertical pass into the output.
-    let mut tmp = try_zeroed::<f32>(dw as usize * sh as usize * channels, "preview")?;
-    for y in 0..sh as usize {
-        let row = &src[y * sw as usize * channels..(y + 1) * sw as usize * channels];
-        let out = &mut tmp[y * dw as usize * channels..(y + 1) * dw as usize * channels];
-        for (x, taps) in xw.iter().enumerate() {
-            for c in 0..channels {
-                let mut acc = 0.0f32;
-                for &(s, w) in taps {
-                    acc += row[s as usize * channels + c] as f32 * w;
-                }
-                out[x * channels + c] = acc;
-            }
-        }
+    // One row at a time: only the output rows being summed are held, not a
+    // float copy of the whole photo's reduced rows.
+    let mut resampler = AreaResampler::new(sw, sh, channels, dw, dh)?;
+    for row in src.chunks_exact(sw as usize * channels) {
+        resampler.push_row(row)?;
     }
-    let mut out = try_zeroed::<u8>(dw as usize * dh as usize * channels, "preview")?;
-    let stride = dw as usize * channels;
-    for (y, taps) in yw.iter().enumerate() {
-        let dst = &mut out[y * stride..(y + 1) * stride];
-        for (i, d) in dst.iter_mut().enumerate() {
-            let mut acc = 0.0f32;
-            for &(s, w) in taps {
-                acc += tmp[s as usize * stride + i] * w;
-            }
-            *d = (acc + 0.5).clamp(0.0, 255.0) as u8;
-        }
-    }
-    Ok(out)
+    resampler.finish()
 }
 
 /// [`resample_area`] one source row at a time, for decoders that stream
@@ -338,13 +315,16 @@ impl AreaResampler {
                 "The decoder gave a row of the wrong size.",
             ));
         }
-        for (x, taps) in self.xw.iter().enumerate() {
-            for ch in 0..c {
-                let mut acc = 0.0f32;
-                for &(s, w) in taps {
-                    acc += src[s as usize * c + ch] as f32 * w;
+        // Each sum starts at zero and adds its taps in order; the loops over
+        // a pixel's channels run without index checks, which makes a 12 MP
+        // photo's preview several times faster than indexing each channel.
+        self.tmp.fill(0.0);
+        for (taps, px) in self.xw.iter().zip(self.tmp.chunks_exact_mut(c)) {
+            for &(s, w) in taps {
+                let from = &src[s as usize * c..(s as usize + 1) * c];
+                for (acc, &v) in px.iter_mut().zip(from) {
+                    *acc += v as f32 * w;
                 }
-                self.tmp[x * c + ch] = acc;
             }
         }
         let s = self.row;
@@ -420,20 +400,52 @@ mod tests {
         assert_eq!(out, vec![100, 214]);
     }
 
+    /// The plain two-pass form of the area filter (the whole buffer's rows
+    /// reduced, then its columns), kept as the reference the row-at-a-time
+    /// resampler must match to the bit.
+    fn two_pass_reference(src: &[u8], sw: u32, sh: u32, c: usize, dw: u32, dh: u32) -> Vec<u8> {
+        let (xw, yw) = (area_weights(sw, dw), area_weights(sh, dh));
+        let stride = dw as usize * c;
+        let mut tmp = vec![0.0f32; stride * sh as usize];
+        for y in 0..sh as usize {
+            for (x, taps) in xw.iter().enumerate() {
+                for ch in 0..c {
+                    let mut acc = 0.0f32;
+                    for &(s, w) in taps {
+                        acc += src[(y * sw as usize + s as usize) * c + ch] as f32 * w;
+                    }
+                    tmp[y * stride + x * c + ch] = acc;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for taps in &yw {
+            for i in 0..stride {
+                let mut acc = 0.0f32;
+                for &(s, w) in taps {
+                    acc += tmp[s as usize * stride + i] * w;
+                }
+                out.push((acc + 0.5).clamp(0.0, 255.0) as u8);
+            }
+        }
+        out
+    }
+
     #[test]
-    fn row_by_row_reduction_equals_the_whole_buffer_one() {
+    fn row_by_row_reduction_equals_the_two_pass_filter() {
         let (sw, sh) = (37u32, 23u32);
         for c in [1usize, 4] {
             let src: Vec<u8> = (0..sw as usize * sh as usize * c)
                 .map(|i| (i * 7919 % 251) as u8)
                 .collect();
-            for (dw, dh) in [(37, 23), (5, 3), (36, 22), (1, 1), (18, 23)] {
+            for (dw, dh) in [(37, 23), (5, 3), (36, 22), (1, 1), (18, 23), (11, 7)] {
                 let mut r = AreaResampler::new(sw, sh, c, dw, dh).unwrap();
                 for row in src.chunks(sw as usize * c) {
                     r.push_row(row).unwrap();
                 }
-                let want = resample_area(&src, sw, sh, c, dw, dh).unwrap();
+                let want = two_pass_reference(&src, sw, sh, c, dw, dh);
                 assert_eq!(r.finish().unwrap(), want, "{c} channels to {dw}×{dh}");
+                assert_eq!(resample_area(&src, sw, sh, c, dw, dh).unwrap(), want);
             }
         }
     }
