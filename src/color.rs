@@ -9,8 +9,9 @@ const LINEAR_STEPS: usize = 1 << 14;
 pub struct Transfer {
     to_linear: [f32; 256],
     to_linear16: [u16; 256],
-    /// A fixed-size array: clamped indices need no bounds check.
-    to_srgb: Box<[u8; LINEAR_STEPS]>,
+    /// A fixed-size array twice the steps (a power of two, the top half
+    /// white): indices masked to it need no bounds check and no clamp.
+    to_srgb: Box<[u8; 2 * LINEAR_STEPS]>,
 }
 
 fn srgb_to_linear(c: f32) -> f32 {
@@ -40,8 +41,8 @@ impl Transfer {
         for (v, l) in to_linear16.iter_mut().zip(to_linear.iter()) {
             *v = (l * 65535.0 + 0.5) as u16;
         }
-        let mut to_srgb = Box::new([0u8; LINEAR_STEPS]);
-        for (i, v) in to_srgb.iter_mut().enumerate() {
+        let mut to_srgb = Box::new([255u8; 2 * LINEAR_STEPS]);
+        for (i, v) in to_srgb[..LINEAR_STEPS].iter_mut().enumerate() {
             let l = i as f32 / (LINEAR_STEPS - 1) as f32;
             *v = (linear_to_srgb(l) * 255.0 + 0.5).clamp(0.0, 255.0) as u8;
         }
@@ -67,8 +68,10 @@ impl Transfer {
     /// 8-bit sRGB value of a 16-bit fixed-point linear value.
     #[inline]
     pub fn srgb16(&self, l: u32) -> u8 {
-        // 65535 → index LINEAR_STEPS - 1 with rounding (LINEAR_STEPS = 2^14).
-        self.to_srgb[((l + 2) >> 2).min(LINEAR_STEPS as u32 - 1) as usize]
+        // 65535 → index LINEAR_STEPS with rounding (LINEAR_STEPS = 2^14),
+        // white like the step below it; values above 1 (never passed) read
+        // white or wrap, but never outside the table.
+        self.to_srgb[(((l + 2) >> 2) as usize) & (2 * LINEAR_STEPS - 1)]
     }
 
     /// 8-bit sRGB value of a linear-light value in 0–1.

@@ -151,20 +151,21 @@ impl HaloGrid {
     }
 
     /// The halo's coverage units at pixel column `x` of a row from
-    /// [`Self::row`] (bilinear between nodes: down the columns, then across).
+    /// [`Self::row`] (bilinear between nodes: down the columns, then
+    /// across), times `gain` (the look's halo strength).
     #[inline(always)]
-    pub fn at_in_row(&self, row: &HaloRow, x: usize) -> u32 {
+    pub fn at_in_row(&self, row: &HaloRow, x: usize, gain: f32) -> u32 {
         let (ix, tx) = self.col_node[x];
         let k = ix as usize - row.first;
         let (v0, v1) = (row.values[k], row.values[k + 1]);
-        (v0 + (v1 - v0) * tx + 0.5) as u32
+        ((v0 + (v1 - v0) * tx) * gain + 0.5) as u32
     }
 
     /// The halo's coverage units at pixel `x`, `y`: the same value as
     /// [`Self::at_in_row`] gives, for a single pixel.
-    pub fn at(&self, x: usize, y: usize, row: &mut HaloRow) -> u32 {
+    pub fn at(&self, x: usize, y: usize, row: &mut HaloRow, gain: f32) -> u32 {
         self.row(y, x, x + 1, row);
-        self.at_in_row(row, x)
+        self.at_in_row(row, x, gain)
     }
 }
 
@@ -185,7 +186,7 @@ mod tests {
         let r = g.splat(100.3, 99.1, 14.0, 1.0e6, true).unwrap();
         let total: u64 = (0..200)
             .flat_map(|y| (0..200).map(move |x| (x, y)))
-            .map(|(x, y)| g.at(x, y, &mut HaloRow::default()) as u64)
+            .map(|(x, y)| g.at(x, y, &mut HaloRow::default(), 1.0) as u64)
             .sum();
         assert!((total as f64 - 1.0e6).abs() < 1.0e4, "{total}");
         assert!(r.0 <= 86 && r.2 >= 114, "{r:?}");

@@ -46,10 +46,13 @@ pub const CORE_ABSORBANCE_AT_STOP_2: f64 = 0.933;
 /// 0.5, 0.3 and 0.1 are stops 1–4.
 pub const CORE_ABSORBANCE_PER_SHADE: f64 = 1.35;
 
-/// How far the scatter halo reaches beyond the core's edge, in mm. Light
-/// diffuses sideways in the dermis before it leaves the skin, so an
-/// impression casts a soft shadow wider than itself. \[I\] the diffusion
-/// length of visible light in dermis, about 0.5–1 mm.
+/// How far the scatter halo reaches beyond the edge of a dot of the default
+/// size, in mm; dots of other sizes cast a halo of the same reach, holding
+/// pigment in proportion to their area (the spread is the light's, and a
+/// 0.2–0.6 mm dot would change it by under a tenth). Light diffuses
+/// sideways in the dermis before it leaves the skin, so an impression
+/// casts a soft shadow wider than itself. \[I\] the diffusion length of
+/// visible light in dermis, about 0.5–1 mm.
 pub const HALO_SPREAD_MM: f64 = 1.2;
 /// The halo's pigment-equivalent (absorbance × area) as a multiple of the
 /// core's. \[I\] Set so that the default healed full look reads 0.84 of light
@@ -126,8 +129,19 @@ pub struct Look {
     pub threshold: f32,
     /// Dot (core) radius in mm before the per-dot variation.
     pub radius_mm: f32,
-    /// Reach of the scatter halo from the dot's centre, in mm.
+    /// Reach of the scatter halo from the dot's centre, in mm: the spread
+    /// beyond the edge of a dot of the default size, for every size.
     pub halo_reach_mm: f32,
+    /// The dot radius in mm the halos are drawn for (the default size's);
+    /// with [`Look::halo_gain`], what a dot's halo holds.
+    pub halo_radius_mm: f32,
+    /// The halos' strength relative to those drawn: the dots' area over
+    /// that of dots of [`Look::halo_radius_mm`]. The halo holds pigment in
+    /// proportion to the core's area, while its reach is set by the light's
+    /// spread (1.2 mm), which a dot's size changes by under a tenth; so a
+    /// change of size, years or healing rescales the drawn halos instead of
+    /// drawing them again.
+    pub halo_gain: f32,
     /// Edge blur of the core, 0–1 and a little beyond for old work.
     pub softness: f32,
     /// Absorbance per unit of coverage: a full core plus the halo under it
@@ -154,7 +168,8 @@ impl Look {
         let radius =
             0.5 * s.dot_diameter_mm * if fresh { FRESH_SIZE } else { 1.0 } * (1.0 + 0.015 * years);
         let softness = s.softness * if fresh { 0.5 } else { 1.0 } + 0.03 * years;
-        let halo_reach = radius + HALO_SPREAD_MM;
+        let halo_radius = 0.5 * Settings::default().dot_diameter_mm;
+        let halo_reach = halo_radius + HALO_SPREAD_MM;
         // The halo's profile (1 − u²)² over its reach holds a third of its
         // disc; its peak is its total over that.
         let halo_peak = HALO_SHARE * radius * radius / (halo_reach * halo_reach / 3.0);
@@ -165,6 +180,8 @@ impl Look {
             threshold: (s.density_per_cm2 / MAX_DENSITY_PER_CM2 * SESSION_DENSITY[session]) as f32,
             radius_mm: radius as f32,
             halo_reach_mm: halo_reach as f32,
+            halo_radius_mm: halo_radius as f32,
+            halo_gain: ((radius * radius) / (halo_radius * halo_radius)) as f32,
             softness: softness as f32,
             absorbance_per_cover: (absorbance / centre_cover) as f32,
             centre_cover: centre_cover as f32,

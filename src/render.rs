@@ -75,6 +75,8 @@ pub struct LayerInput<'a> {
 struct ShapeKey {
     radius_px: f32,
     halo_reach_px: f32,
+    /// The dot radius the halos are drawn for (see [`Look::halo_gain`]).
+    halo_radius_px: f32,
     softness: f32,
     /// Reach of the fresh redness beyond the dot's edge, in pixels (0 when healed).
     redness_spread_px: f32,
@@ -216,6 +218,7 @@ impl Layer {
         let shape = ShapeKey {
             radius_px: look.radius_mm * px_per_mm,
             halo_reach_px: look.halo_reach_mm * px_per_mm,
+            halo_radius_px: look.halo_radius_mm * px_per_mm,
             softness: look.softness,
             redness_spread_px: if look.redness > 0.0 {
                 REDNESS_SPREAD_MM * px_per_mm
@@ -232,13 +235,16 @@ impl Layer {
         }
         let mut footprint_area = 0u64;
         let mut redraw_all = false;
-        // The halo depends on the dots' size only: a softness change keeps it
-        // (adding the dots that appear and removing those that go).
+        // The drawn halos depend on the scale only (a dot's size scales them
+        // as they are read, see `Look::halo_gain`): a change of size,
+        // softness, years or healing keeps them (adding the dots that
+        // appear and removing those that go).
         let mut keep_halo = false;
         if self.shape != Some(shape) || self.shown.len() != placement.dots.len() {
             keep_halo = self.shown.len() == placement.dots.len()
                 && self.shape.is_some_and(|s| {
-                    (s.radius_px, s.halo_reach_px) == (shape.radius_px, shape.halo_reach_px)
+                    (s.halo_radius_px, s.halo_reach_px)
+                        == (shape.halo_radius_px, shape.halo_reach_px)
                 });
             self.acc.fill(0);
             if !keep_halo {
@@ -343,12 +349,14 @@ impl Layer {
     /// Adds (or removes) one dot's halo alone; returns the pixels it reaches.
     fn splat_halo(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
-        let radius = shape.radius_px * dot.size_factor;
+        // Drawn for a dot of the halos' radius; the look's gain scales it
+        // to the dots' size as it is read.
+        let radius = shape.halo_radius_px * dot.size_factor;
         let area = std::f32::consts::PI * radius * radius;
         let strength = UNITS * dot.darkness_factor;
         // Light diffusing in the skin spreads a soft shadow (the scatter
-        // halo) around each impression, a fixed distance beyond its edge.
-        let halo_reach = shape.halo_reach_px - shape.radius_px + radius + 0.5;
+        // halo) around each impression, about a fixed distance.
+        let halo_reach = shape.halo_reach_px + 0.5;
         let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
         let r = self
             .halo
@@ -489,17 +497,16 @@ impl Layer {
             // First the coverage of the row (and the hair and shine maps of
             // its pigmented pixels the first time they are needed)...
             covers.clear();
-            for x in x0..x1 {
+            covers.resize(x1 - x0, 0);
+            for (x, cover) in (x0..x1).zip(covers.iter_mut()) {
                 let i = y * w + x;
-                let cover = if mask.weights[i] == 0 {
-                    0
-                } else {
-                    (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x)
-                };
-                if cover != 0 && self.shine[i] == NOT_YET {
+                if mask.weights[i] == 0 {
+                    continue;
+                }
+                *cover = (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x, look.halo_gain);
+                if *cover != 0 && self.shine[i] == NOT_YET {
                     self.fill_maps_at(photo, skin, t, x, y);
                 }
-                covers.push(cover);
             }
             // ...then the pixels, over row slices (nothing to bounds-check).
             let (a, b) = (y * w + x0, y * w + x1);
