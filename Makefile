@@ -152,6 +152,7 @@ bench: build setup-browser
 	cargo bench --bench engine
 	node tools/bench.mjs
 	node tools/bench-element.mjs
+	node tools/bench-element.mjs --dpr 2
 
 ## eval: detection scores (IoU) on the real photos in ../shared/data and on
 ## synthetic scalps, then the look table (tone on flat skin, patch contrast)
