@@ -38,8 +38,9 @@ pub mod visible;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use brush::{DirtyRect, Stroke};
+pub use brush::Stroke;
 pub use engine::{render_photo, Engine, DEFAULT_PREVIEW_SIDE_PX};
 pub use error::{ErrorCode, SmpError};
 pub use raster::{Mask, Rgba8Image};
 pub use settings::{Settings, SETTINGS};
+pub use tiles::Rect;
