@@ -11,6 +11,7 @@
 
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::field::box_blur;
 use crate::look;
 use crate::raster::{Mask, Rgba8Image};
 
@@ -109,63 +110,10 @@ impl Grid {
     }
 }
 
-/// One separable pass of a running box filter (sum / count) of radius `r` cells.
-fn box_pass(src: &[f32], dst: &mut [f32], cols: usize, rows: usize, r: usize, horizontal: bool) {
-    let (n, lines) = if horizontal {
-        (cols, rows)
-    } else {
-        (rows, cols)
-    };
-    let idx = |line: usize, i: usize| {
-        if horizontal {
-            line * cols + i
-        } else {
-            i * cols + line
-        }
-    };
-    for line in 0..lines {
-        let mut sum = 0.0f32;
-        let mut count = 0.0f32;
-        for i in 0..r.min(n) {
-            sum += src[idx(line, i)];
-            count += 1.0;
-        }
-        for i in 0..n {
-            if i + r < n {
-                sum += src[idx(line, i + r)];
-                count += 1.0;
-            }
-            if i > r {
-                sum -= src[idx(line, i - r - 1)];
-                count -= 1.0;
-            }
-            dst[idx(line, i)] = sum / count;
-        }
-    }
-}
-
+/// Blurs a grid in place (two box means of `radius_cells`).
 fn blur(grid: &mut Grid, radius_cells: usize) -> Result<(), SmpError> {
-    if radius_cells == 0 {
-        return Ok(());
-    }
-    let mut tmp = try_zeroed::<f32>(grid.values.len(), "skin analysis")?;
-    for _ in 0..2 {
-        box_pass(
-            &grid.values,
-            &mut tmp,
-            grid.cols,
-            grid.rows,
-            radius_cells,
-            true,
-        );
-        box_pass(
-            &tmp,
-            &mut grid.values,
-            grid.cols,
-            grid.rows,
-            radius_cells,
-            false,
-        );
+    if radius_cells > 0 {
+        grid.values = box_blur(&grid.values, grid.cols, grid.rows, radius_cells)?;
     }
     Ok(())
 }
