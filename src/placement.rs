@@ -110,12 +110,12 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
         let target = (area * density).round() as usize;
         let level_start = dots.len();
         let min_dist = MIN_DISTANCE_FACTOR / density.sqrt();
-        let mut grid = Grid::build(width_mm, height_mm, min_dist, &dots)?;
+        let mut dot_cells = DotCells::build(width_mm, height_mm, min_dist, &dots)?;
         // Throw darts cell by cell: one candidate per empty grid cell per
         // pass, the cells visited in a seeded random order. No dart is wasted
         // on a cell that already holds a dot, which makes filling to the
         // target density several times faster than throwing anywhere.
-        let cells = grid.cols * grid.rows;
+        let cells = dot_cells.cols * dot_cells.rows;
         let mut order: Vec<u32> = (0..cells as u32).collect();
         let mut shuffle = Draws::new(seed, STREAM_SHUFFLE + level);
         for i in (1..cells).rev() {
@@ -132,17 +132,20 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
                     break;
                 }
                 let cell = cell as usize;
-                if grid.cells[cell] != 0 {
+                if dot_cells.cells[cell] != 0 {
                     continue;
                 }
-                let (gx, gy) = ((cell % grid.cols) as f64, (cell / grid.cols) as f64);
-                let x = (gx + darts.unit()) * grid.cell_mm;
-                let y = (gy + darts.unit()) * grid.cell_mm;
-                if x >= width_mm || y >= height_mm || !grid.is_free(x, y, min_dist, &dots) {
+                let (gx, gy) = (
+                    (cell % dot_cells.cols) as f64,
+                    (cell / dot_cells.cols) as f64,
+                );
+                let x = (gx + darts.unit()) * dot_cells.cell_mm;
+                let y = (gy + darts.unit()) * dot_cells.cell_mm;
+                if x >= width_mm || y >= height_mm || !dot_cells.is_free(x, y, min_dist, &dots) {
                     misses[cell] = misses[cell].saturating_add(1);
                     continue;
                 }
-                grid.insert(x, y, dots.len());
+                dot_cells.insert(x, y, dots.len());
                 dots.push(Dot {
                     x_mm: x as f32,
                     y_mm: y as f32,
@@ -152,7 +155,7 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
                 });
             }
             pass += 1;
-            order.retain(|&c| grid.cells[c as usize] == 0 && misses[c as usize] < MAX_MISSES);
+            order.retain(|&c| dot_cells.cells[c as usize] == 0 && misses[c as usize] < MAX_MISSES);
         }
         // Ranks follow the order of insertion: the early throws of a level
         // landed when it was emptiest, so every prefix of it is itself evenly
@@ -181,31 +184,36 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
     })
 }
 
-/// Uniform grid for neighbour look-ups: cells of `min_dist/√2` hold at most
+/// The uniform grid of a level for neighbour look-ups: cells of `min_dist/√2` hold at most
 /// one dot each, since any two dots are at least `min_dist` apart.
-struct Grid {
+struct DotCells {
     cell_mm: f64,
     cols: usize,
     rows: usize,
     cells: Vec<u32>,
 }
 
-impl Grid {
-    fn build(width_mm: f64, height_mm: f64, min_dist: f64, dots: &[Dot]) -> Result<Grid, SmpError> {
+impl DotCells {
+    fn build(
+        width_mm: f64,
+        height_mm: f64,
+        min_dist: f64,
+        dots: &[Dot],
+    ) -> Result<DotCells, SmpError> {
         let cell_mm = min_dist / std::f64::consts::SQRT_2;
         let cols = (width_mm / cell_mm).ceil() as usize + 1;
         let rows = (height_mm / cell_mm).ceil() as usize + 1;
         let cells = try_zeroed::<u32>(cols * rows, "dot pattern")?;
-        let mut grid = Grid {
+        let mut dot_cells = DotCells {
             cell_mm,
             cols,
             rows,
             cells,
         };
         for (i, d) in dots.iter().enumerate() {
-            grid.insert(d.x_mm as f64, d.y_mm as f64, i);
+            dot_cells.insert(d.x_mm as f64, d.y_mm as f64, i);
         }
-        Ok(grid)
+        Ok(dot_cells)
     }
 
     fn cell(&self, x: f64, y: f64) -> (usize, usize) {
