@@ -11,6 +11,7 @@
 
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
+use crate::field::box_blur;
 use crate::look;
 use crate::raster::{Mask, Rgba8Image};
 
@@ -39,29 +40,30 @@ fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// Where a coordinate falls between a grid's cells along one axis.
+/// Where a coordinate falls between an [`MmField`]'s cells along one axis.
 #[derive(Debug, Clone, Copy)]
-pub struct GridAxis {
+pub struct MmFieldAxis {
     i0: u32,
     i1: u32,
     f: f32,
 }
 
-/// A field on the coarse grid, sampled bilinearly in full-resolution pixels.
+/// A field on the coarse grid (cells of `CELL_MM`, 0.5 mm), sampled bilinearly in
+/// full-resolution pixels.
 #[derive(Debug, Clone)]
-pub struct Grid {
+pub struct MmField {
     cell_px: f64,
     cols: usize,
     rows: usize,
     values: Vec<f32>,
 }
 
-impl Grid {
-    fn new(width: u32, height: u32, px_per_mm: f64) -> Result<Grid, SmpError> {
+impl MmField {
+    fn new(width: u32, height: u32, px_per_mm: f64) -> Result<MmField, SmpError> {
         let cell_px = (CELL_MM * px_per_mm).max(1.0);
         let cols = (width as f64 / cell_px).ceil() as usize;
         let rows = (height as f64 / cell_px).ceil() as usize;
-        Ok(Grid {
+        Ok(MmField {
             cell_px,
             cols,
             rows,
@@ -76,19 +78,19 @@ impl Grid {
 
     /// Where a full-resolution coordinate falls between the cells along an
     /// axis of `n` cells: computed once per column or row of a layer, then
-    /// reused for every pixel in it ([`Grid::at_axes`] gives the same value
-    /// as [`Grid::at`]).
-    fn axis(&self, v: f64, n: usize) -> GridAxis {
+    /// reused for every pixel in it ([`MmField::at_axes`] gives the same value
+    /// as [`MmField::at`]).
+    fn axis(&self, v: f64, n: usize) -> MmFieldAxis {
         let g = (v / self.cell_px - 0.5).clamp(0.0, (n - 1) as f64);
         let i0 = g as usize;
-        GridAxis {
+        MmFieldAxis {
             i0: i0 as u32,
             i1: (i0 + 1).min(n - 1) as u32,
             f: (g - i0 as f64) as f32,
         }
     }
 
-    fn at_axes(&self, ax: GridAxis, ay: GridAxis) -> f32 {
+    fn at_axes(&self, ax: MmFieldAxis, ay: MmFieldAxis) -> f32 {
         let (x0, x1, fx) = (ax.i0 as usize, ax.i1 as usize, ax.f);
         let (y0, y1, fy) = (ay.i0 as usize, ay.i1 as usize, ay.f);
         let v = |x: usize, y: usize| self.values[y * self.cols + x];
@@ -109,63 +111,10 @@ impl Grid {
     }
 }
 
-/// One separable pass of a running box filter (sum / count) of radius `r` cells.
-fn box_pass(src: &[f32], dst: &mut [f32], cols: usize, rows: usize, r: usize, horizontal: bool) {
-    let (n, lines) = if horizontal {
-        (cols, rows)
-    } else {
-        (rows, cols)
-    };
-    let idx = |line: usize, i: usize| {
-        if horizontal {
-            line * cols + i
-        } else {
-            i * cols + line
-        }
-    };
-    for line in 0..lines {
-        let mut sum = 0.0f32;
-        let mut count = 0.0f32;
-        for i in 0..r.min(n) {
-            sum += src[idx(line, i)];
-            count += 1.0;
-        }
-        for i in 0..n {
-            if i + r < n {
-                sum += src[idx(line, i + r)];
-                count += 1.0;
-            }
-            if i > r {
-                sum -= src[idx(line, i - r - 1)];
-                count -= 1.0;
-            }
-            dst[idx(line, i)] = sum / count;
-        }
-    }
-}
-
-fn blur(grid: &mut Grid, radius_cells: usize) -> Result<(), SmpError> {
-    if radius_cells == 0 {
-        return Ok(());
-    }
-    let mut tmp = try_zeroed::<f32>(grid.values.len(), "skin analysis")?;
-    for _ in 0..2 {
-        box_pass(
-            &grid.values,
-            &mut tmp,
-            grid.cols,
-            grid.rows,
-            radius_cells,
-            true,
-        );
-        box_pass(
-            &tmp,
-            &mut grid.values,
-            grid.cols,
-            grid.rows,
-            radius_cells,
-            false,
-        );
+/// Blurs a grid in place (two box means of `radius_cells`).
+fn blur(field: &mut MmField, radius_cells: usize) -> Result<(), SmpError> {
+    if radius_cells > 0 {
+        field.values = box_blur(&field.values, field.cols, field.rows, radius_cells)?;
     }
     Ok(())
 }
@@ -173,7 +122,7 @@ fn blur(grid: &mut Grid, radius_cells: usize) -> Result<(), SmpError> {
 /// The photo's skin, analysed once per photo at full resolution.
 #[derive(Debug, Clone)]
 pub struct Skin {
-    envelope: Grid,
+    envelope: MmField,
     /// Blue-to-red ratio of plain skin in linear light.
     skin_blue_ratio: f32,
     /// Linear luminance of the photo's lit skin (see [`Skin::skin_luminance`]).
@@ -183,7 +132,7 @@ pub struct Skin {
 impl Skin {
     /// Analyses the full-resolution photo (a block pass plus grid filters).
     pub fn analyse(photo: &Rgba8Image, px_per_mm: f64, t: &Transfer) -> Result<Skin, SmpError> {
-        let mut envelope = Grid::new(photo.width, photo.height, px_per_mm)?;
+        let mut envelope = MmField::new(photo.width, photo.height, px_per_mm)?;
         let (cols, rows, cell) = (envelope.cols, envelope.rows, envelope.cell_px);
         let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
@@ -292,14 +241,14 @@ impl Skin {
 
     /// Where a full-resolution column (`vertical`: row) coordinate falls on
     /// the skin grid, for [`Skin::scalp_at`].
-    pub fn axis(&self, v: f64, vertical: bool) -> GridAxis {
+    pub fn axis(&self, v: f64, vertical: bool) -> MmFieldAxis {
         let g = &self.envelope;
         g.axis(v, if vertical { g.rows } else { g.cols })
     }
 
     /// [`Skin::scalp`] at a point given by its column and row axes: the same
     /// value, without dividing per pixel.
-    pub fn scalp_at(&self, lin: [f32; 3], ax: GridAxis, ay: GridAxis) -> f32 {
+    pub fn scalp_at(&self, lin: [f32; 3], ax: MmFieldAxis, ay: MmFieldAxis) -> f32 {
         self.scalp_at_level(lin, self.envelope.at_axes(ax, ay))
     }
 
@@ -323,15 +272,15 @@ impl Skin {
 /// The patch look's inward feather of the area, on the coarse grid.
 #[derive(Debug, Clone)]
 pub struct AreaFeather {
-    inside: Grid,
-    feather: Grid,
+    inside: MmField,
+    feather: MmField,
     radius_cells: usize,
 }
 
 impl AreaFeather {
     /// Builds it for a mask at full resolution.
     pub fn new(mask: &Mask, px_per_mm: f64) -> Result<AreaFeather, SmpError> {
-        let inside = Grid::new(mask.width, mask.height, px_per_mm)?;
+        let inside = MmField::new(mask.width, mask.height, px_per_mm)?;
         let feather = inside.clone();
         let radius_cells = (PATCH_BLEND_MM / CELL_MM).round() as usize;
         let mut f = AreaFeather {

@@ -7,6 +7,7 @@
 
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::Mask;
+use crate::tiles::Rect;
 
 /// One straight piece of a brush stroke, in full-resolution photo pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,22 +28,9 @@ pub struct Stroke {
     pub erase: bool,
 }
 
-/// The pixels a stroke changed: `x0..x1` × `y0..y1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DirtyRect {
-    /// First column.
-    pub x0: u32,
-    /// First row.
-    pub y0: u32,
-    /// One past the last column.
-    pub x1: u32,
-    /// One past the last row.
-    pub y1: u32,
-}
-
 /// Applies a stroke to the mask and returns the rectangle it may have
 /// changed (`None` when the stroke lies wholly outside the photo).
-pub fn paint(mask: &mut Mask, s: &Stroke) -> Result<Option<DirtyRect>, SmpError> {
+pub fn paint(mask: &mut Mask, s: &Stroke) -> Result<Option<Rect>, SmpError> {
     let coords_ok = [s.x0, s.y0, s.x1, s.y1]
         .iter()
         .all(|v| v.is_finite() && v.abs() < 1e7);
@@ -56,7 +44,7 @@ pub fn paint(mask: &mut Mask, s: &Stroke) -> Result<Option<DirtyRect>, SmpError>
     let r = s.radius_px;
     let clampx = |v: f64| v.clamp(0.0, mask.width as f64) as u32;
     let clampy = |v: f64| v.clamp(0.0, mask.height as f64) as u32;
-    let rect = DirtyRect {
+    let rect = Rect {
         x0: clampx((s.x0.min(s.x1) - r).floor()),
         y0: clampy((s.y0.min(s.y1) - r).floor()),
         x1: clampx((s.x0.max(s.x1) + r).ceil() + 1.0),

@@ -10,7 +10,7 @@
 //!   shape, and the shade table.
 
 use crate::analysis::{self, AreaFeather, Skin};
-use crate::brush::{self, DirtyRect, Stroke};
+use crate::brush::{self, Stroke};
 use crate::color::Transfer;
 use crate::detect::{self, Tap};
 use crate::error::{try_zeroed, ErrorCode, SmpError};
@@ -433,19 +433,11 @@ impl Engine {
     }
 
     /// Paints or erases one stroke segment (full-resolution pixels).
-    pub fn paint(&mut self, stroke: &Stroke) -> Result<Option<DirtyRect>, SmpError> {
+    pub fn paint(&mut self, stroke: &Stroke) -> Result<Option<Rect>, SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
         let dirty = brush::paint(&mut l.mask, stroke)?;
-        if let Some(d) = dirty {
-            Self::mask_changed(
-                l,
-                Rect {
-                    x0: d.x0,
-                    y0: d.y0,
-                    x1: d.x1,
-                    y1: d.y1,
-                },
-            );
+        if let Some(r) = dirty {
+            Self::mask_changed(l, r);
         }
         Ok(dirty)
     }

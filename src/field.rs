@@ -3,6 +3,8 @@
 //! detection (`detect`) is built on them. Hand-written: they are a few
 //! lines each, and no small, wasm-friendly crate offers them on plain slices.
 
+use crate::error::{try_zeroed, SmpError};
+
 /// The 4-neighbours of pixel `i` in a `w`×`h` grid.
 pub(crate) fn neighbours(i: usize, w: usize, h: usize) -> impl Iterator<Item = usize> {
     let (x, y) = (i % w, i / w);
@@ -16,17 +18,43 @@ pub(crate) fn neighbours(i: usize, w: usize, h: usize) -> impl Iterator<Item = u
     .filter_map(|(ok, j)| ok.then_some(j))
 }
 
-/// Box mean of a float field with radius `r`, via a summed-area table.
-pub(crate) fn box_mean_f(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
-    let mut sat = vec![0.0f64; (w + 1) * (h + 1)];
+/// A value a box mean can average: a number, or a flag counted as 0 or 1.
+pub(crate) trait BoxValue: Copy {
+    /// The value as a number.
+    fn amount(self) -> f64;
+}
+
+impl BoxValue for f32 {
+    fn amount(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl BoxValue for bool {
+    fn amount(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+}
+
+/// Mean of `field` over the (2`r`+1)² box around each cell, the box cut to
+/// the field at its edges (a flag field gives the share of true cells). The
+/// engine's one box filter. A summed-area table in f64 makes it exact to
+/// the f32 result and independent of `r`.
+pub(crate) fn box_mean<T: BoxValue>(
+    field: &[T],
+    w: usize,
+    h: usize,
+    r: usize,
+) -> Result<Vec<f32>, SmpError> {
+    let mut sat = try_zeroed::<f64>((w + 1) * (h + 1), "area")?;
     for y in 0..h {
         let mut row = 0.0f64;
         for x in 0..w {
-            row += field[y * w + x] as f64;
+            row += field[y * w + x].amount();
             sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
         }
     }
-    let mut out = vec![0.0f32; w * h];
+    let mut out = try_zeroed::<f32>(w * h, "area")?;
     for y in 0..h {
         let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
@@ -37,13 +65,12 @@ pub(crate) fn box_mean_f(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32
             out[y * w + x] = (s / ((x1 - x0) * (y1 - y0)) as f64) as f32;
         }
     }
-    out
+    Ok(out)
 }
 
-/// Box mean of a 0/1 field with radius `r` (the share of true pixels).
-pub(crate) fn box_mean(field: &[bool], w: usize, h: usize, r: usize) -> Vec<f32> {
-    let ones: Vec<f32> = field.iter().map(|&b| f32::from(u8::from(b))).collect();
-    box_mean_f(&ones, w, h, r)
+/// Two box means in a row: a smooth, tent-like blur of radius about 2`r`.
+pub(crate) fn box_blur(field: &[f32], w: usize, h: usize, r: usize) -> Result<Vec<f32>, SmpError> {
+    box_mean(&box_mean(field, w, h, r)?, w, h, r)
 }
 
 /// Otsu's threshold of a histogram of 0–255 values.
@@ -123,17 +150,22 @@ pub(crate) fn clean(field: &[bool], w: usize, h: usize) -> Vec<bool> {
 
 /// Morphological opening with a square of radius `r`: removes the parts of
 /// `field` thinner than about 2`r`+1 pixels, keeps the rest as it was.
-pub(crate) fn open_square(field: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+pub(crate) fn open_square(
+    field: &[bool],
+    w: usize,
+    h: usize,
+    r: usize,
+) -> Result<Vec<bool>, SmpError> {
     if r == 0 {
-        return field.to_vec();
+        return Ok(field.to_vec());
     }
-    let eroded: Vec<bool> = box_mean(field, w, h, r)
+    let eroded: Vec<bool> = box_mean(field, w, h, r)?
         .iter()
         .map(|&v| v > 0.999)
         .collect();
-    box_mean(&eroded, w, h, r)
+    Ok(box_mean(&eroded, w, h, r)?
         .iter()
         .zip(field)
         .map(|(&v, &f)| f && v > 0.0)
-        .collect()
+        .collect())
 }

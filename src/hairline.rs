@@ -10,8 +10,8 @@
 //! The irregularity is seeded value noise, so a hairline is reproducible.
 
 use crate::error::{ErrorCode, SmpError};
-use crate::hash::{mix, unit};
 use crate::raster::Mask;
+use crate::rng::Lattice;
 
 /// How the hairline's edge looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +54,6 @@ pub fn default_handles(width: u32, height: u32) -> Vec<(f64, f64)> {
     .iter()
     .map(|&(x, y)| (x * w, y * h))
     .collect()
-}
-
-fn value_noise(seed: u32, stream: u64, t: f64) -> f64 {
-    let i = t.floor();
-    let f = t - i;
-    let s = f * f * (3.0 - 2.0 * f);
-    let at = |k: f64| unit(seed, stream, mix(k as i64 as u64));
-    at(i) * (1.0 - s) + at(i + 1.0) * s
 }
 
 /// The curve's height at `x`: Catmull-Rom through the handles sorted by x,
@@ -129,22 +121,32 @@ pub fn apply(
         HairlineStyle::Defined => (0.8, 0.5),
         HairlineStyle::Broken => (2.0, 1.5),
     };
-    let w = mask.width as usize;
+    let (w, h) = (mask.width as usize, mask.height as usize);
+    // Lattices over the photo: one value a wavelength (3 mm and 9 mm) along
+    // the edge, and for broken islands one a 1.2 mm cell.
+    let along = |wavelength_mm: f64| (w as f64 / (wavelength_mm * mm)).ceil() as usize + 2;
+    let fine = Lattice::new(seed, 1, along(3.0), 1, "hairline")?;
+    let coarse = Lattice::new(seed, 2, along(9.0), 1, "hairline")?;
+    let islands = if style == HairlineStyle::Broken {
+        let rows = (h as f64 / (1.2 * mm)).ceil() as usize + 1;
+        Some(Lattice::new(seed, 3, along(1.2), rows, "hairline")?)
+    } else {
+        None
+    };
     for x in 0..w {
         let fx = x as f64 + 0.5;
         // The edge wanders a little (about 3 mm and 9 mm wavelengths).
-        let wobble = (value_noise(seed, 1, fx / (3.0 * mm)) - 0.5) * wobble_mm
-            + (value_noise(seed, 2, fx / (9.0 * mm)) - 0.5) * wobble_mm;
+        let wobble = (fine.smooth(fx / (3.0 * mm), 0.0) - 0.5) * wobble_mm
+            + (coarse.smooth(fx / (9.0 * mm), 0.0) - 0.5) * wobble_mm;
         let edge_y = curve_y(&handles, fx) + wobble * mm;
-        for y in 0..mask.height as usize {
+        for y in 0..h {
             // Millimetres behind the hairline (positive on the scalp side).
             let behind = (edge_y - (y as f64 + 0.5)) / mm;
             let mut weight = smoothstep(0.0, feather_mm, behind);
-            if style == HairlineStyle::Broken && behind < 0.0 && behind > -5.0 {
+            if let Some(islands) = islands.as_ref().filter(|_| behind < 0.0 && behind > -5.0) {
                 // Islands of scattered dots up to 5 mm in front of the line.
-                let cell = ((fx / (1.2 * mm)).floor() as i64 as u64)
-                    ^ mix((y as f64 / (1.2 * mm)).floor() as i64 as u64);
-                if unit(seed, 3, cell) < 0.25 * (1.0 + behind / 5.0) {
+                let cell = islands.at((fx / (1.2 * mm)) as usize, (y as f64 / (1.2 * mm)) as usize);
+                if cell < 0.25 * (1.0 + behind / 5.0) {
                     weight = weight.max(0.6);
                 }
             }

@@ -201,9 +201,8 @@ mod tests {
     use super::*;
 
     fn noise(n: usize, seed: u32) -> Vec<u8> {
-        (0..n)
-            .map(|i| (crate::hash::mix(((seed as u64) << 32) | i as u64) >> 56) as u8)
-            .collect()
+        let mut draws = crate::rng::Draws::new(seed, 0);
+        (0..n).map(|_| (draws.unit() * 256.0) as u8).collect()
     }
 
     #[test]

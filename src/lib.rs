@@ -20,7 +20,6 @@ pub(crate) mod field;
 pub mod files;
 pub mod hairline;
 pub mod halo;
-pub mod hash;
 pub mod history;
 pub mod look;
 pub mod measure;
@@ -28,6 +27,7 @@ pub mod placement;
 pub mod presets;
 pub mod raster;
 pub mod render;
+pub mod rng;
 pub mod sample;
 pub mod settings;
 pub mod sniff;
@@ -38,8 +38,9 @@ pub mod visible;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use brush::{DirtyRect, Stroke};
+pub use brush::Stroke;
 pub use engine::{render_photo, Engine, DEFAULT_PREVIEW_SIDE_PX};
 pub use error::{ErrorCode, SmpError};
 pub use raster::{Mask, Rgba8Image};
 pub use settings::{Settings, SETTINGS};
+pub use tiles::Rect;

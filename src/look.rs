@@ -14,8 +14,10 @@ use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
 /// Version of this calibration. The same settings render differently under
 /// another version, so a record of the settings that must reproduce an
 /// image later should carry it. 1: before issue #13 (no scatter halo, warm
-/// cores, sessions at 45/75/100 %); 2: this calibration.
-pub const LOOK_VERSION: u32 = 2;
+/// cores, sessions at 45/75/100 %); 2: issue #13's calibration, dots drawn
+/// by a hand-written hash; 3: the same calibration, dots drawn from
+/// `rand_pcg` (issue #16), so a seed places other dots than under 2.
+pub const LOOK_VERSION: u32 = 3;
 
 /// Share of the final density reached after sessions 1, 2 and 3. \[S\] Liu et
 /// al. 2025 (J Cosmet Dermatol): 30 % → 70 % → 100 % of natural spacing.

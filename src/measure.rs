@@ -10,6 +10,7 @@
 //!   blur of a few mm.
 
 use crate::color::Transfer;
+use crate::field::{box_blur, box_mean};
 use crate::raster::{Mask, Rgba8Image};
 
 /// Radius of the box blur (applied twice, close to a Gaussian) that stands
@@ -54,30 +55,6 @@ pub fn tone_ratio(before: &Rgba8Image, after: &Rgba8Image, margin_px: u32) -> f6
     }
 }
 
-/// A box blur of radius `r` pixels, applied twice, with edge-normalised
-/// means.
-fn blur(field: &[f32], w: usize, h: usize, r: usize) -> Vec<f32> {
-    let mut cur = field.to_vec();
-    let mut tmp = vec![0.0f32; w * h];
-    for _ in 0..2 {
-        for y in 0..h {
-            for x in 0..w {
-                let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-                let s: f32 = cur[y * w + x0..y * w + x1].iter().sum();
-                tmp[y * w + x] = s / (x1 - x0) as f32;
-            }
-        }
-        for y in 0..h {
-            let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-            for x in 0..w {
-                let s: f32 = (y0..y1).map(|yy| tmp[yy * w + x]).sum();
-                cur[y * w + x] = s / (y1 - y0) as f32;
-            }
-        }
-    }
-    cur
-}
-
 fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
         return None;
@@ -109,7 +86,8 @@ impl PatchContrast {
 /// Measures how much `after` lowers the contrast between the area's core
 /// (weight ≥ 230) and the ring of hair within [`HAIR_RING_MM`] outside it,
 /// both blurred by [`VIEW_BLUR_MM`]. `None` when there is no core, no ring,
-/// or the patch is not lighter than the hair (nothing to conceal).
+/// the patch is not lighter than the hair (nothing to conceal), or there is
+/// no memory for the blur.
 pub fn patch_contrast(
     before: &Rgba8Image,
     after: &Rgba8Image,
@@ -119,16 +97,13 @@ pub fn patch_contrast(
     let t = Transfer::new();
     let (w, h) = (before.width as usize, before.height as usize);
     let r = (VIEW_BLUR_MM * px_per_mm).round().max(1.0) as usize;
-    let lb = blur(&luminances(before, &t), w, h, r);
-    let la = blur(&luminances(after, &t), w, h, r);
-    let inside: Vec<f32> = mask
-        .weights
-        .iter()
-        .map(|&m| if m > 0 { 1.0 } else { 0.0 })
-        .collect();
-    // Twice a box of half the ring's width reaches about the ring's width.
+    let lb = box_blur(&luminances(before, &t), w, h, r).ok()?;
+    let la = box_blur(&luminances(after, &t), w, h, r).ok()?;
+    let inside: Vec<bool> = mask.weights.iter().map(|&m| m > 0).collect();
+    // The ring: within twice a box of half the ring's width, so one box of
+    // the ring's width (the same reach; counting flags keeps "none" exact).
     let ring_r = ((HAIR_RING_MM * 0.5 * px_per_mm).round() as usize).max(1);
-    let near = blur(&inside, w, h, ring_r);
+    let near = box_mean(&inside, w, h, 2 * ring_r).ok()?;
     let (mut pb, mut pa, mut ring) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..w * h {
         if mask.weights[i] >= 230 {

@@ -8,11 +8,12 @@
 //! each level is filled by dart throwing (Poisson-disk sampling) against all
 //! dots placed before it, with a minimum distance tied to that level's
 //! density. Hand-written: no crate offers ranked, progressive Poisson-disk
-//! sets; every candidate is a pure hash of (seed, level, index) (see
-//! [`crate::hash`]) so both builds produce the same bits.
+//! sets. Every random choice comes from a seeded stream of
+//! [`crate::rng::Draws`], one stream a purpose and level, so both builds,
+//! and later ones, produce the same bits for a seed.
 
 use crate::error::{try_zeroed, ErrorCode, SmpError};
-use crate::hash::unit;
+use crate::rng::Draws;
 use crate::settings::MAX_DENSITY_PER_CM2;
 
 /// Number of doubling levels: densities 12.5, 25, 50, 100 and 200 dots/cm².
@@ -29,6 +30,11 @@ const MAX_PASSES: u64 = 200;
 const MAX_MISSES: u8 = 8;
 /// Largest number of dots the engine will place (bounds memory and time).
 pub const MAX_DOTS: u64 = 2_500_000;
+// Streams of Draws (the first two one a level): the order cells are visited
+// in, the darts' positions, the dots' size and darkness.
+const STREAM_SHUFFLE: u32 = 1;
+const STREAM_DARTS: u32 = 16;
+const STREAM_VARIATION: u32 = 200;
 
 /// One pigment impression.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,40 +110,42 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
         let target = (area * density).round() as usize;
         let level_start = dots.len();
         let min_dist = MIN_DISTANCE_FACTOR / density.sqrt();
-        let mut grid = Grid::build(width_mm, height_mm, min_dist, &dots)?;
+        let mut dot_cells = DotCells::build(width_mm, height_mm, min_dist, &dots)?;
         // Throw darts cell by cell: one candidate per empty grid cell per
         // pass, the cells visited in a seeded random order. No dart is wasted
         // on a cell that already holds a dot, which makes filling to the
         // target density several times faster than throwing anywhere.
-        let cells = grid.cols * grid.rows;
+        let cells = dot_cells.cols * dot_cells.rows;
         let mut order: Vec<u32> = (0..cells as u32).collect();
-        let stream = u64::from(level) + 1;
+        let mut shuffle = Draws::new(seed, STREAM_SHUFFLE + level);
         for i in (1..cells).rev() {
-            let j = (unit(seed, stream, i as u64) * (i + 1) as f64) as usize;
-            order.swap(i, j.min(i));
+            order.swap(i, shuffle.below(i + 1));
         }
+        let mut darts = Draws::new(seed, STREAM_DARTS + level);
         // A cell that keeps refusing darts is (nearly) covered by its
         // neighbours' exclusion discs: it is dropped from later passes.
         let mut misses = vec![0u8; cells];
         let mut pass = 0u64;
         while dots.len() < target && pass < MAX_PASSES && !order.is_empty() {
-            let key = (pass + 1) << 40;
             for &cell in &order {
                 if dots.len() >= target {
                     break;
                 }
                 let cell = cell as usize;
-                if grid.cells[cell] != 0 {
+                if dot_cells.cells[cell] != 0 {
                     continue;
                 }
-                let (gx, gy) = ((cell % grid.cols) as f64, (cell / grid.cols) as f64);
-                let x = (gx + unit(seed, stream + 16, key | (2 * cell) as u64)) * grid.cell_mm;
-                let y = (gy + unit(seed, stream + 16, key | (2 * cell + 1) as u64)) * grid.cell_mm;
-                if x >= width_mm || y >= height_mm || !grid.is_free(x, y, min_dist, &dots) {
+                let (gx, gy) = (
+                    (cell % dot_cells.cols) as f64,
+                    (cell / dot_cells.cols) as f64,
+                );
+                let x = (gx + darts.unit()) * dot_cells.cell_mm;
+                let y = (gy + darts.unit()) * dot_cells.cell_mm;
+                if x >= width_mm || y >= height_mm || !dot_cells.is_free(x, y, min_dist, &dots) {
                     misses[cell] = misses[cell].saturating_add(1);
                     continue;
                 }
-                grid.insert(x, y, dots.len());
+                dot_cells.insert(x, y, dots.len());
                 dots.push(Dot {
                     x_mm: x as f32,
                     y_mm: y as f32,
@@ -147,7 +155,7 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
                 });
             }
             pass += 1;
-            order.retain(|&c| grid.cells[c as usize] == 0 && misses[c as usize] < MAX_MISSES);
+            order.retain(|&c| dot_cells.cells[c as usize] == 0 && misses[c as usize] < MAX_MISSES);
         }
         // Ranks follow the order of insertion: the early throws of a level
         // landed when it was emptiest, so every prefix of it is itself evenly
@@ -160,10 +168,11 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
         }
         previous_density = density;
     }
-    for (i, dot) in dots.iter_mut().enumerate() {
+    let mut variation = Draws::new(seed, STREAM_VARIATION);
+    for dot in dots.iter_mut() {
         // Triangular distributions: mostly near 1, rarely at the extremes.
-        let s = unit(seed, 200, i as u64) + unit(seed, 201, i as u64) - 1.0;
-        let d = unit(seed, 202, i as u64) + unit(seed, 203, i as u64) - 1.0;
+        let s = variation.unit() + variation.unit() - 1.0;
+        let d = variation.unit() + variation.unit() - 1.0;
         dot.size_factor = (1.0 + 0.25 * s) as f32;
         dot.darkness_factor = (1.0 + 0.2 * d) as f32;
     }
@@ -175,31 +184,36 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
     })
 }
 
-/// Uniform grid for neighbour look-ups: cells of `min_dist/√2` hold at most
+/// The uniform grid of a level for neighbour look-ups: cells of `min_dist/√2` hold at most
 /// one dot each, since any two dots are at least `min_dist` apart.
-struct Grid {
+struct DotCells {
     cell_mm: f64,
     cols: usize,
     rows: usize,
     cells: Vec<u32>,
 }
 
-impl Grid {
-    fn build(width_mm: f64, height_mm: f64, min_dist: f64, dots: &[Dot]) -> Result<Grid, SmpError> {
+impl DotCells {
+    fn build(
+        width_mm: f64,
+        height_mm: f64,
+        min_dist: f64,
+        dots: &[Dot],
+    ) -> Result<DotCells, SmpError> {
         let cell_mm = min_dist / std::f64::consts::SQRT_2;
         let cols = (width_mm / cell_mm).ceil() as usize + 1;
         let rows = (height_mm / cell_mm).ceil() as usize + 1;
         let cells = try_zeroed::<u32>(cols * rows, "dot pattern")?;
-        let mut grid = Grid {
+        let mut dot_cells = DotCells {
             cell_mm,
             cols,
             rows,
             cells,
         };
         for (i, d) in dots.iter().enumerate() {
-            grid.insert(d.x_mm as f64, d.y_mm as f64, i);
+            dot_cells.insert(d.x_mm as f64, d.y_mm as f64, i);
         }
-        Ok(grid)
+        Ok(dot_cells)
     }
 
     fn cell(&self, x: f64, y: f64) -> (usize, usize) {
@@ -250,6 +264,28 @@ mod tests {
         let c = place(30.0, 20.0, 8).unwrap();
         assert_eq!(a, b);
         assert_ne!(a.dots[0], c.dots[0]);
+    }
+
+    /// A seed's dots, pinned: saved records name seeds, and a seed must
+    /// place the same dots in every build, natively and in wasm. This fails
+    /// if the mapping moves (the generator, its seeding, the order of the
+    /// draws); change it only on purpose, with `look::LOOK_VERSION`.
+    #[test]
+    fn golden_dots_of_a_seed() {
+        let p = place(30.0, 20.0, 7).unwrap();
+        let fields = |d: &Dot| [d.x_mm, d.y_mm, d.rank, d.size_factor, d.darkness_factor];
+        let first: Vec<[f32; 5]> = p.dots[..3].iter().map(fields).collect();
+        let last = fields(p.dots.last().unwrap());
+        assert_eq!(p.dots.len(), 1200);
+        assert_eq!(
+            first,
+            [
+                [3.7772138, 4.952535, 0.00083333335, 0.93714166, 1.09092],
+                [26.260046, 6.406013, 0.0016666667, 1.1510247, 0.9764657],
+                [2.1293702, 19.54152, 0.0025, 1.1033133, 0.94071335],
+            ]
+        );
+        assert_eq!(last, [18.55478, 0.21349528, 1.0, 1.1673853, 0.95712626]);
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! - the shade (a transmittance table): a change recomposites the pixels
 //!   with pigment.
 
-use crate::analysis::{GridAxis, Skin};
+use crate::analysis::{MmFieldAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
 use crate::halo::{HaloGrid, HaloRow};
@@ -103,8 +103,8 @@ pub struct Layer {
     /// Where each pixel column and row falls on the skin analysis's grid
     /// (filled at the first pixel that needs it; a layer lives for one
     /// photo and scale, so for one skin analysis).
-    skin_cols: Vec<GridAxis>,
-    skin_rows: Vec<GridAxis>,
+    skin_cols: Vec<MmFieldAxis>,
+    skin_rows: Vec<MmFieldAxis>,
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).

@@ -7,8 +7,8 @@
 
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
-use crate::hash::{mix, unit};
 use crate::raster::{check_size, Mask, Rgba8Image};
+use crate::rng::{Draws, Lattice};
 use crate::settings::estimate_px_per_mm;
 
 /// A sample photo and the true bald-patch area.
@@ -17,21 +17,6 @@ pub struct Sample {
     pub photo: Rgba8Image,
     /// Weight 255 inside the patches, fading to 0 over their edges.
     pub patches: Mask,
-}
-
-/// Smooth value noise in [0, 1) on a lattice of `cell` pixels.
-fn value_noise(seed: u32, stream: u64, x: f64, y: f64, cell: f64) -> f64 {
-    let (gx, gy) = (x / cell, y / cell);
-    let (x0, y0) = (gx.floor(), gy.floor());
-    let (fx, fy) = (gx - x0, gy - y0);
-    let (sx, sy) = (fx * fx * (3.0 - 2.0 * fx), fy * fy * (3.0 - 2.0 * fy));
-    let at = |i: f64, j: f64| {
-        let key = mix((i as i64 as u64) ^ mix(j as i64 as u64));
-        unit(seed, stream, key)
-    };
-    let top = at(x0, y0) * (1.0 - sx) + at(x0 + 1.0, y0) * sx;
-    let bottom = at(x0, y0 + 1.0) * (1.0 - sx) + at(x0 + 1.0, y0 + 1.0) * sx;
-    top * (1.0 - sy) + bottom * sy
 }
 
 /// Ellipses of the bald patches as (centre x, centre y, radius x, radius y)
@@ -64,14 +49,26 @@ pub fn sample_scalp(width: u32, height: u32, seed: u32) -> Result<Sample, SmpErr
     // Skin in linear light: a lit dome with pores and a soft specular shine.
     let mut lin = try_zeroed::<f32>(w * h * 3, "sample photo")?;
     let base = [0.60f64, 0.40, 0.30];
+    // Value noise at three scales: fine pores, coarse pores, blotches.
+    let scales_px = [0.6 * ppm, 4.0 * ppm, 12.0 * ppm];
+    let mut noise = Vec::with_capacity(scales_px.len());
+    for (stream, cell) in (1..).zip(scales_px) {
+        let (cols, rows) = (
+            (wf / cell).ceil() as usize + 2,
+            (hf / cell).ceil() as usize + 2,
+        );
+        noise.push(Lattice::new(seed, stream, cols, rows, "sample photo")?);
+    }
+    let at = |scale: usize, x: usize, y: usize| {
+        let cell = scales_px[scale];
+        noise[scale].smooth(x as f64 / cell, y as f64 / cell)
+    };
     for y in 0..h {
         for x in 0..w {
             let (u, v) = (x as f64 / wf - 0.45, y as f64 / hf - 0.35);
             let light = 0.95 - 0.55 * (u * u + v * v);
-            let pores = 0.94
-                + 0.08 * value_noise(seed, 1, x as f64, y as f64, 0.6 * ppm)
-                + 0.05 * value_noise(seed, 2, x as f64, y as f64, 4.0 * ppm);
-            let blotch = 0.03 * (value_noise(seed, 3, x as f64, y as f64, 12.0 * ppm) - 0.5);
+            let pores = 0.94 + 0.08 * at(0, x, y) + 0.05 * at(1, x, y);
+            let blotch = 0.03 * (at(2, x, y) - 0.5);
             let (sx, sy) = ((x as f64 / wf - 0.4) / 0.16, (y as f64 / hf - 0.28) / 0.1);
             let shine = 0.22 * libm::exp(-(sx * sx + sy * sy));
             let i = (y * w + x) * 3;
@@ -89,29 +86,23 @@ pub fn sample_scalp(width: u32, height: u32, seed: u32) -> Result<Sample, SmpErr
     let (cols, rows) = ((wf / cell).ceil() as u64, (hf / cell).ceil() as u64);
     let width_px = (0.08 * ppm).max(0.7);
     let (crown_x, crown_y) = (0.3 * wf, 0.2 * hf);
+    let mut hairs = Draws::new(seed, 10);
     for gy in 0..rows {
         for gx in 0..cols {
-            let k = gy * cols + gx;
-            let x = (gx as f64 + unit(seed, 10, k)) * cell;
-            let y = (gy as f64 + unit(seed, 11, k)) * cell;
+            // Six draws for every hair, used or not, so that one hair's
+            // choices never shift the next one's.
+            let [jitter_x, jitter_y, bare, turn, long, dark]: [f64; 6] =
+                std::array::from_fn(|_| hairs.unit());
+            let x = (gx as f64 + jitter_x) * cell;
+            let y = (gy as f64 + jitter_y) * cell;
             let bald = baldness(x, y, wf, hf, 5.0 * ppm);
-            if unit(seed, 12, k) < bald * 0.97 {
+            if bare < bald * 0.97 {
                 continue;
             }
             let vellus = bald > 0.3; // fine, light regrowth at the patch edge
-            let angle =
-                libm::atan2(y - crown_y, x - crown_x) + 0.5 + 0.5 * (unit(seed, 13, k) - 0.5);
-            let length = ppm
-                * if vellus {
-                    1.0
-                } else {
-                    3.0 + 5.0 * unit(seed, 14, k)
-                };
-            let darkness = if vellus {
-                0.25
-            } else {
-                0.75 + 0.2 * unit(seed, 15, k)
-            } as f32;
+            let angle = libm::atan2(y - crown_y, x - crown_x) + 0.5 + 0.5 * (turn - 0.5);
+            let length = ppm * if vellus { 1.0 } else { 3.0 + 5.0 * long };
+            let darkness = if vellus { 0.25 } else { 0.75 + 0.2 * dark } as f32;
             let strand_w = if vellus { width_px * 0.6 } else { width_px };
             draw_strand(&mut lin, w, h, x, y, angle, length, strand_w, darkness);
         }

@@ -327,8 +327,9 @@ pub fn schema_json() -> String {
 pub enum Mode {
     /// Fill bald patches and blend into the surrounding hair.
     Patch,
-    /// Through existing hair: dots only where scalp shows.
-    Density,
+    /// Through existing hair: dots only where scalp shows between the hairs
+    /// (the choice named `density` in settings and records).
+    BetweenHairs,
     /// The shaved buzz-cut look over the whole area.
     Full,
 }
@@ -510,7 +511,7 @@ impl Settings {
             "softness" => self.softness = value,
             "seed" => self.seed = value as u32,
             "pxPerMm" => self.px_per_mm = Some(value),
-            "mode" => self.mode = [Mode::Patch, Mode::Density, Mode::Full][value as usize],
+            "mode" => self.mode = [Mode::Patch, Mode::BetweenHairs, Mode::Full][value as usize],
             "session" => self.session = value as u8,
             "healing" => self.healing = [Healing::Fresh, Healing::Healed][value as usize],
             "yearsAfter" => self.years_after = value,

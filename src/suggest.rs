@@ -12,6 +12,7 @@
 use crate::analysis::skin_coloured;
 use crate::color::Transfer;
 use crate::detect::{self, WORK_SIDE};
+use crate::field::box_mean;
 use crate::look::{predicted_darkening, superficial_share, DARK_SKIN_SUPERFICIAL};
 use crate::raster::{resample_area, Mask, Rgba8Image};
 use crate::settings::{spec, Settings, ShadeStop, SHADE_STOPS};
@@ -19,6 +20,8 @@ use crate::settings::{spec, Settings, ShadeStop, SHADE_STOPS};
 /// Width of the ring around the area whose hair is read, as a share of the
 /// reduced photo's shorter side (about 8 mm on a head photo).
 const RING: f32 = 0.04;
+/// The reason given when the reduced photo's maps do not fit in memory.
+const NO_MEMORY: &str = "Not enough memory to read the photo; default settings.";
 /// The quantile of the ring's luminance taken as the hair's: its darker
 /// tail, where strands cover whole pixels.
 const HAIR_QUANTILE: f32 = 0.1;
@@ -154,16 +157,22 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             .ok()
             .map(|v| v.iter().map(|&x| x >= 128).collect())
     });
-    let (backdrop, dark) = detect::backdrop_and_hair(&small);
+    let Ok((backdrop, dark)) = detect::backdrop_and_hair(&small) else {
+        return Suggestion::defaults(NO_MEMORY.into());
+    };
     let t = Transfer::new();
     let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
     // Where hair is read, and where skin is.
     let (hair_px, skin_px): (Vec<usize>, Vec<usize>) = match &inside {
         Some(inside) if inside.iter().any(|&b| b) => {
             let r = ((w.min(h) as f32 * RING).round() as usize).max(2);
-            let near = dilate(inside, w, h, r);
+            // Pixels within a square of radius r of the area: a box mean of
+            // flags counts exactly, so "none" is exactly 0.
+            let Ok(near) = box_mean(inside, w, h, r) else {
+                return Suggestion::defaults(NO_MEMORY.into());
+            };
             let ring = (0..w * h)
-                .filter(|&i| near[i] && !inside[i] && !backdrop[i])
+                .filter(|&i| near[i] > 0.0 && !inside[i] && !backdrop[i])
                 .collect();
             // The area's skin-coloured pixels that are not hair; where there
             // are too few (dark skin under lighter hair falls in the dark
@@ -387,52 +396,6 @@ fn capitalise(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
         .unwrap_or_default()
-}
-
-/// Pixels within a square of radius `r` of any set pixel (two separable
-/// passes of running counts).
-fn dilate(field: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
-    let mut rows = vec![false; w * h];
-    for y in 0..h {
-        let mut last: Option<usize> = None;
-        let mut next = vec![usize::MAX; w];
-        let mut n = usize::MAX;
-        for x in (0..w).rev() {
-            if field[y * w + x] {
-                n = x;
-            }
-            next[x] = n;
-        }
-        for x in 0..w {
-            if field[y * w + x] {
-                last = Some(x);
-            }
-            let near_left = last.is_some_and(|l| x - l <= r);
-            let near_right = next[x] != usize::MAX && next[x] - x <= r;
-            rows[y * w + x] = near_left || near_right;
-        }
-    }
-    let mut out = vec![false; w * h];
-    for x in 0..w {
-        let mut last: Option<usize> = None;
-        let mut next = vec![usize::MAX; h];
-        let mut n = usize::MAX;
-        for y in (0..h).rev() {
-            if rows[y * w + x] {
-                n = y;
-            }
-            next[y] = n;
-        }
-        for y in 0..h {
-            if rows[y * w + x] {
-                last = Some(y);
-            }
-            let near_up = last.is_some_and(|l| y - l <= r);
-            let near_down = next[y] != usize::MAX && next[y] - y <= r;
-            out[y * w + x] = near_up || near_down;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

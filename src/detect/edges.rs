@@ -8,9 +8,9 @@ use super::*;
 /// Near its outline the scalp turns away from the camera: flat dots there
 /// would sit on the silhouette, not on the head (and the reference areas
 /// stop short of it too); the engine thins the dots where the weight falls.
-pub(super) fn rim_fade(background: &[bool], w: usize, h: usize) -> Vec<f32> {
+pub(super) fn rim_fade(background: &[bool], w: usize, h: usize) -> Result<Vec<f32>, SmpError> {
     if !background.iter().any(|&b| b) {
-        return vec![1.0; w * h];
+        return Ok(vec![1.0; w * h]);
     }
     // Chamfer distance (3 along, 4 across), two passes. Hand-written: a
     // few lines, where a crate would bring a whole image-processing stack.
@@ -64,7 +64,7 @@ pub(super) fn rim_fade(background: &[bool], w: usize, h: usize) -> Vec<f32> {
         .collect();
     // Specks of backdrop-like pixels at the outline would print as streaks
     // of the chamfer's directions: a light blur spreads them out.
-    box_mean_f(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
+    box_mean(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
 }
 
 /// Scales a reduced 0/1 area to full size with a soft edge about one reduced
@@ -77,7 +77,7 @@ pub(super) fn upscale_feathered(
     fw: u32,
     fh: u32,
 ) -> Result<Mask, SmpError> {
-    let soft = box_mean(small, w, h, 1);
+    let soft = box_mean(small, w, h, 1)?;
     let mut weights = try_zeroed::<u8>(fw as usize * fh as usize, "area")?;
     let (sx, sy) = (w as f32 / fw as f32, h as f32 / fh as f32);
     // Where each full-size column falls between two reduced ones.

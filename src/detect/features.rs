@@ -44,7 +44,7 @@ pub(super) fn hue(p: &[u8]) -> (f32, f32) {
 /// colour steps (a lit backdrop shades gradually; hair and skin meet it at an
 /// edge). Hue rather than colour, so a backdrop shaded from light to dark
 /// stays one backdrop; texture, so hair touching the border is not a seed.
-pub(super) fn background(small: &Rgba8Image) -> Vec<bool> {
+pub(super) fn background(small: &Rgba8Image) -> Result<Vec<bool>, SmpError> {
     let (w, h) = (small.width as usize, small.height as usize);
     let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
     let y: Vec<f32> = (0..w * h).map(|i| luma(px(i))).collect();
@@ -56,7 +56,7 @@ pub(super) fn background(small: &Rgba8Image) -> Vec<bool> {
             lap[i] = (4.0 * y[i] - y[i - 1] - y[i + 1] - y[i - w] - y[i + w]).abs();
         }
     }
-    let texture = box_mean_f(&lap, w, h, 1);
+    let texture = box_mean(&lap, w, h, 1)?;
     let smooth = |i: usize| texture[i] < SMOOTH && !skin_coloured(px(i));
     let mut border: Vec<usize> = (0..w).flat_map(|x| [x, (h - 1) * w + x]).collect();
     border.extend((0..h).flat_map(|y| [y * w, y * w + w - 1]));
@@ -64,7 +64,7 @@ pub(super) fn background(small: &Rgba8Image) -> Vec<bool> {
     let mut background = vec![false; w * h];
     // A border mostly of hair, skin or clutter shows no backdrop to model.
     if seeds.len() * 4 < border.len() {
-        return background;
+        return Ok(background);
     }
     let median = |v: &mut Vec<f32>| {
         v.sort_unstable_by(f32::total_cmp);
@@ -96,13 +96,13 @@ pub(super) fn background(small: &Rgba8Image) -> Vec<bool> {
             }
         }
     }
-    background
+    Ok(background)
 }
 
-pub(super) fn features(small: &Rgba8Image) -> Features {
+pub(super) fn features(small: &Rgba8Image) -> Result<Features, SmpError> {
     let (w, h) = (small.width as usize, small.height as usize);
     let px = |i: usize| &small.pixels[i * 4..i * 4 + 4];
-    let background = background(small);
+    let background = background(small)?;
     // The darkness threshold splits the whole photo, backdrop included, as
     // it did before the backdrop was recognised by hue: the frame and
     // density levels below were set against that split, and it does not
@@ -119,7 +119,7 @@ pub(super) fn features(small: &Rgba8Image) -> Features {
         .map(|i| !background[i] && !hair[i] && skin_coloured(px(i)))
         .collect();
     let r = ((w.min(h) as f32 * 0.025).round() as usize).max(2);
-    let hair_density = box_mean(&hair, w, h, r);
+    let hair_density = box_mean(&hair, w, h, r)?;
     let enclosed = enclosure(&hair_mass(&hair_density, DENSE_HAIR, w, h), w, h);
     let loose: Vec<bool> = hair_density.iter().map(|&d| d > SOME_HAIR).collect();
     let enclosed_loosely = enclosure(&loose, w, h);
@@ -132,7 +132,7 @@ pub(super) fn features(small: &Rgba8Image) -> Features {
             }
         }
     }
-    Features {
+    Ok(Features {
         w,
         h,
         background,
@@ -142,15 +142,15 @@ pub(super) fn features(small: &Rgba8Image) -> Features {
         enclosed,
         enclosed_loosely,
         above_hairline,
-    }
+    })
 }
 
 /// The reduced photo's backdrop and its hair (the dark class), per pixel:
 /// steps 1 and 2 of the module notes, for reading the client's hair and
 /// skin (`suggest`).
-pub(crate) fn backdrop_and_hair(small: &Rgba8Image) -> (Vec<bool>, Vec<bool>) {
-    let f = features(small);
-    (f.background, f.hair)
+pub(crate) fn backdrop_and_hair(small: &Rgba8Image) -> Result<(Vec<bool>, Vec<bool>), SmpError> {
+    let f = features(small)?;
+    Ok((f.background, f.hair))
 }
 
 /// The head's hair: the large connected masses of dense hair. Dark clothes,

@@ -77,7 +77,7 @@ pub type Tap = (f64, f64);
 /// tap that finds nothing is only an error when no other tap found a patch.
 pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
     let small = photo.downscaled_to_fit(WORK_SIDE)?;
-    let f = features(&small);
+    let f = features(&small)?;
     let (w, h) = (f.w, f.h);
     let (sx, sy) = (
         photo.width as f64 / w as f64,
@@ -86,7 +86,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
     let min_area = (w * h) / 500;
     let mut chosen = vec![false; w * h];
     if taps.is_empty() {
-        chosen = framed_patches(&f);
+        chosen = framed_patches(&f)?;
         extend_into_thinning_hair(&mut chosen, &f, true);
         if !chosen.iter().any(|&c| c) {
             return Err(SmpError::new(
@@ -111,7 +111,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             (all, label)
         };
         let strict = labelled(BALD_CORE);
-        let framed = framed_patches(&f);
+        let framed = framed_patches(&f)?;
         let loose = labelled(DENSE_HAIR);
         let mut missed = None;
         for &(tx, ty) in taps {
@@ -180,7 +180,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
             if cut.is_some() {
                 // Where the cut leaves a thin band (the skin just above the
                 // nape hairline, reached through the hair), it is not a patch.
-                let opened = open_square(&mine, w, h, (w.min(h) as f32 * BAND).round() as usize);
+                let opened = open_square(&mine, w, h, (w.min(h) as f32 * BAND).round() as usize)?;
                 if opened.iter().any(|&o| o) {
                     mine = opened;
                 }
@@ -199,7 +199,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
         }
         extend_into_thinning_hair(&mut chosen, &f, true);
     }
-    let mut fade = rim_fade(&f.background, w, h);
+    let mut fade = rim_fade(&f.background, w, h)?;
     // A patch that lies wholly in the rim (one tapped on the very edge of
     // the head) reaches full weight at its deepest point instead of fading
     // to almost nothing: each patch's fade is scaled to a maximum of 1.
@@ -219,7 +219,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
 /// area yet, so the scalp side of a hairline never reaches the wall.
 pub fn head_area(photo: &Rgba8Image) -> Result<Mask, SmpError> {
     let small = photo.downscaled_to_fit(WORK_SIDE)?;
-    let f = features(&small);
+    let f = features(&small)?;
     let head: Vec<bool> = f.background.iter().map(|&b| !b).collect();
     upscale_feathered(
         &head,
@@ -241,7 +241,7 @@ pub type FeatureMaps = (usize, usize, Vec<(&'static str, Vec<u8>)>);
 #[doc(hidden)]
 pub fn feature_maps(photo: &Rgba8Image) -> Result<FeatureMaps, SmpError> {
     let small = photo.downscaled_to_fit(WORK_SIDE)?;
-    let f = features(&small);
+    let f = features(&small)?;
     let b = |v: &[bool]| {
         v.iter()
             .map(|&x| if x { 255 } else { 0 })
@@ -263,7 +263,7 @@ pub fn feature_maps(photo: &Rgba8Image) -> Result<FeatureMaps, SmpError> {
             ("enclosed", b(&f.enclosed)),
             ("loosely", b(&f.enclosed_loosely)),
             ("above", b(&f.above_hairline)),
-            ("framed", b(&framed_patches(&f))),
+            ("framed", b(&framed_patches(&f)?)),
         ],
     ))
 }

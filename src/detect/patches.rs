@@ -6,14 +6,14 @@ use super::*;
 
 /// How the surroundings of a region (a ring a few % of the photo wide) split
 /// between hair and background.
-pub(super) fn frame(region: &[usize], f: &Features) -> (f32, f32) {
+pub(super) fn frame(region: &[usize], f: &Features) -> Result<(f32, f32), SmpError> {
     let (w, h) = (f.w, f.h);
     let r = ((w.min(h) as f32 * 0.05).round() as usize).max(3);
     let mut inside = vec![false; w * h];
     for &i in region {
         inside[i] = true;
     }
-    let near = box_mean(&inside, w, h, r);
+    let near = box_mean(&inside, w, h, r)?;
     let (mut ring, mut hair, mut bg) = (0u32, 0u32, 0u32);
     for i in 0..w * h {
         if !inside[i] && near[i] > 0.0 {
@@ -23,9 +23,9 @@ pub(super) fn frame(region: &[usize], f: &Features) -> (f32, f32) {
         }
     }
     if ring == 0 {
-        return (0.0, 0.0);
+        return Ok((0.0, 0.0));
     }
-    (hair as f32 / ring as f32, bg as f32 / ring as f32)
+    Ok((hair as f32 / ring as f32, bg as f32 / ring as f32))
 }
 
 /// A large bald area on a head with little or no hair left: sparse hair
@@ -73,7 +73,7 @@ pub(super) fn bare_head(region: &[usize], f: &Features) -> bool {
 
 /// The bald regions that hair frames (or that cover most of a nearly bald
 /// head), cut where the frame ends: what the automatic proposal offers.
-pub(super) fn framed_patches(f: &Features) -> Vec<bool> {
+pub(super) fn framed_patches(f: &Features) -> Result<Vec<bool>, SmpError> {
     let (w, h) = (f.w, f.h);
     let min_area = (w * h) / 500;
     let mut chosen = vec![false; w * h];
@@ -86,7 +86,7 @@ pub(super) fn framed_patches(f: &Features) -> Vec<bool> {
         }
         let share =
             |map: &[bool]| region.iter().filter(|&&i| map[i]).count() as f32 / region.len() as f32;
-        let (hair, bg) = frame(&region, f);
+        let (hair, bg) = frame(&region, f)?;
         let framed = share(&f.enclosed) >= 0.5 && hair >= 0.2 && bg < 0.35;
         let nearly_bald_head = nearly_bald_head(&region, f);
         if framed || nearly_bald_head {
@@ -98,7 +98,7 @@ pub(super) fn framed_patches(f: &Features) -> Vec<bool> {
             }
         }
     }
-    chosen
+    Ok(chosen)
 }
 
 /// Adds to a tapped patch (`mine`) the framed patches (`framed`) that

@@ -94,7 +94,7 @@ fn the_area_fades_in_from_the_backdrop_over_the_rim() {
     // measured on the shorter side (100 px).
     let (w, h) = (200, 100);
     let background: Vec<bool> = (0..w * h).map(|i| i % w == 0).collect();
-    let fade = rim_fade(&background, w, h);
+    let fade = rim_fade(&background, w, h).unwrap();
     let half = (h as f32 * RIM).round() as usize;
     let at = |x: usize| fade[50 * w + x];
     assert!(at(0) < 0.1, "none at the outline: {}", at(0));
@@ -104,6 +104,7 @@ fn the_area_fades_in_from_the_backdrop_over_the_rim() {
     assert_eq!(at(w - 1), 1.0);
     // No backdrop recognised: no rim.
     assert!(rim_fade(&vec![false; w * h], w, h)
+        .unwrap()
         .iter()
         .all(|&v| v == 1.0));
 }
@@ -118,7 +119,7 @@ fn opening_removes_thin_bands_and_keeps_patches_whole() {
             ((5..17).contains(&x) && (10..22).contains(&y)) || (x >= 17 && (14..16).contains(&y))
         })
         .collect();
-    let opened = open_square(&field, w, h, 2);
+    let opened = open_square(&field, w, h, 2).unwrap();
     for (i, &kept) in opened.iter().enumerate() {
         let (x, y) = (i % w, i / w);
         let in_patch = (5..17).contains(&x) && (10..22).contains(&y);
@@ -138,8 +139,8 @@ fn a_tapped_patch_wholly_in_the_rim_keeps_its_full_weight() {
         }
     }
     let small = photo.downscaled_to_fit(WORK_SIDE).unwrap();
-    let f = features(&small);
-    let fade = rim_fade(&f.background, f.w, f.h);
+    let f = features(&small).unwrap();
+    let fade = rim_fade(&f.background, f.w, f.h).unwrap();
     assert!(fade[26 * f.w + 100] < 0.5, "the patch is in the rim");
     let alone = detect(&photo, &[(100.0, 26.0)]).unwrap();
     let at = |m: &Mask, y: u32| m.weights[(y * m.width + 100) as usize];

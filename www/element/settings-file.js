@@ -7,9 +7,11 @@ import { isPng, readTextChunk } from '../png-meta.js';
 /** Name of the PNG text chunk (and JSON format) that carries the settings. */
 export const META_KEY = 'smp-visualiser';
 
-/** The record of `settings`: `{ app, version, look, settings }`; `look` is
- * the engine's calibration (the same numbers render differently under
- * another one). */
+/** The record of `settings`: `{ app, version, look, settings }`; `version`
+ * is the record's shape, `look` the engine's calibration and dot pattern
+ * (the same numbers render differently under another one). A record of an
+ * older look still loads: its settings apply as they are, and its seed
+ * places this look's dots (look 2 and before drew other dots for a seed). */
 export function settingsRecord(settings) {
   return { app: META_KEY, version: 1, look: lookVersion(), settings };
 }
