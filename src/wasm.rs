@@ -112,22 +112,13 @@ pub fn sniff_head_bytes() -> f64 {
     crate::sniff::FIRST_HEAD_BYTES as f64
 }
 
-/// Checks that a photo of `width`×`height` can be taken in, needing about
-/// `bytes_per_px` bytes a pixel: an `out-of-memory` error if not. Call before
-/// passing a photo in: wasm-bindgen's own copy of it cannot fail gracefully.
+/// Checks that `width`×`height` pixels of `bytes_per_px` bytes each (and
+/// 16 MB besides) can be allocated now: an `out-of-memory` error if not.
 #[wasm_bindgen(js_name = ensureRoom)]
 pub fn ensure_room(width: u32, height: u32, bytes_per_px: u32) -> Result<(), JsValue> {
     let bytes = width as u64 * height as u64 * bytes_per_px as u64 + (16 << 20);
     let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
     crate::error::ensure_room(bytes, "photo").map_err(to_js)
-}
-
-/// Checks that a `width`×`height` photo fits in the page's engine now
-/// (photo, area, undo): an `out-of-memory` error if not.
-#[wasm_bindgen(js_name = ensureRoomForPhoto)]
-pub fn ensure_room_for_photo(width: u32, height: u32) -> Result<(), JsValue> {
-    crate::error::ensure_room_for(width, height, crate::error::PHOTO_BYTES_PER_PX, "photo")
-        .map_err(to_js)
 }
 
 /// Checks that a full-resolution render of a `width`×`height` photo fits
@@ -164,24 +155,33 @@ impl Engine {
         Engine { core: Core::new() }
     }
 
-    /// Loads a photo from straight RGBA bytes; starts an empty area.
+    /// Loads a photo from straight RGBA bytes; starts an empty area. One
+    /// call makes room for it: the old photo's undo steps and caches go
+    /// first, then memory for the photo and its caches is checked (an
+    /// `out-of-memory` error, with the earlier photo, area and settings
+    /// kept), and only then are the bytes copied in. The bytes are taken
+    /// as a reference, not as a `Vec`: wasm-bindgen's own copy of a `Vec`
+    /// argument is made before any of this runs, and aborts when memory is
+    /// short.
     #[wasm_bindgen(js_name = loadImage)]
     pub fn load_image(
         &mut self,
-        rgba: Vec<u8>,
+        rgba: &js_sys::Uint8Array,
         width: u32,
         height: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
-        let photo = Rgba8Image::new(width, height, rgba).map_err(to_js)?;
-        self.core.load_image(photo, preview_side_px).map_err(to_js)
-    }
-
-    /// Frees the undo history and render caches before a new photo is copied
-    /// in (see the core's `make_room_for_load`); the photo and area stay.
-    #[wasm_bindgen(js_name = makeRoomForLoad)]
-    pub fn make_room_for_load(&mut self) {
+        let len = rgba.length() as usize;
+        Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
+        // Without this, the load would need room for two photos' state at
+        // once, a peak that wasm memory (which only grows) would keep.
         self.core.make_room_for_load();
+        let per_px = crate::error::PHOTO_BYTES_PER_PX;
+        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
+        rgba.copy_to(&mut bytes);
+        let photo = Rgba8Image::new(width, height, bytes).map_err(to_js)?;
+        self.core.load_image(photo, preview_side_px).map_err(to_js)
     }
 
     /// Forgets a given scale: the next photo gets its own estimate.
