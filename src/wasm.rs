@@ -2,8 +2,10 @@
 //!
 //! Long-lived data (photo, area, results) stays in Rust; JavaScript reads
 //! results through views on wasm memory at `*_ptr()`, which it must rebuild
-//! after every call (any call may grow memory and detach old views). Errors
-//! come back as JS `Error`s with a stable `code` property, never as panics.
+//! after every call (any call may grow memory and detach old views). Small
+//! results cross as named plain objects typed in the `.d.ts`
+//! (`PreviewChange`, `History`). Errors come back as JS `Error`s with a
+//! stable `code` property, never as panics.
 
 use wasm_bindgen::prelude::*;
 
@@ -11,6 +13,40 @@ use crate::engine::Engine as Core;
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
 use crate::Stroke;
+
+#[wasm_bindgen(typescript_custom_section)]
+const NAMED_RESULTS: &str = r#"
+/** The preview rectangle a render changed (`x1`, `y1` one past its last
+ * column and row; empty when `x1 <= x0` or `y1 <= y0`), and the preview's
+ * size it lies in. */
+export interface PreviewChange {
+  x0: number; y0: number; x1: number; y1: number;
+  width: number; height: number;
+}
+/** How many steps of area editing can be undone and redone. */
+export interface History { undo: number; redo: number; }
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object typed as `PreviewChange` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "PreviewChange")]
+    pub type PreviewChange;
+    /// A plain object typed as `History` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "History")]
+    pub type History;
+}
+
+/// A plain object with these number fields, one call across the boundary
+/// where a class would cost one call a field.
+fn named<T: JsCast>(fields: &[(&str, f64)]) -> T {
+    let out = js_sys::Object::new();
+    for (k, v) in fields {
+        // Setting a field on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&out, &(*k).into(), &(*v).into());
+    }
+    out.unchecked_into()
+}
 
 /// Installs the panic hook so a bug shows a readable message in the console.
 #[wasm_bindgen(start)]
@@ -237,13 +273,15 @@ impl Engine {
 
     /// Applies settings as scripts give them (`el.setSettings`): each value a
     /// number, or for a choice setting (`mode`, `healing`) one of its names;
-    /// all or none. Errors: `unknown-setting`, `invalid-setting`.
+    /// all or none. Returns every setting's value afterwards, as
+    /// `settingValues()` would, so the controls need not ask again. Errors:
+    /// `unknown-setting`, `invalid-setting`.
     #[wasm_bindgen(js_name = setSettingsByName)]
     pub fn set_settings_by_name(
         &mut self,
         names: Vec<String>,
         values: js_sys::Array,
-    ) -> Result<(), JsValue> {
+    ) -> Result<Vec<f64>, JsValue> {
         if names.len() != values.length() as usize {
             return Err(to_js(SmpError::new(
                 ErrorCode::InvalidSetting,
@@ -277,7 +315,8 @@ impl Engine {
             };
             pairs.push((name.as_str(), number));
         }
-        self.core.set_settings(&pairs).map_err(to_js)
+        self.core.set_settings(&pairs).map_err(to_js)?;
+        Ok(self.setting_values())
     }
 
     /// A setting's value (NaN for an unknown name).
@@ -372,10 +411,10 @@ impl Engine {
         self.core.redo().map_err(to_js)
     }
 
-    /// `[undo steps, redo steps]` available.
-    pub fn history(&self) -> Vec<u32> {
-        let (u, r) = self.core.history();
-        vec![u as u32, r as u32]
+    /// The undo and redo steps available: `{ undo, redo }`.
+    pub fn history(&self) -> History {
+        let (undo, redo) = self.core.history();
+        named(&[("undo", undo as f64), ("redo", redo as f64)])
     }
 
     /// Inverts the area.
@@ -458,10 +497,20 @@ impl Engine {
         Ok(self.core.render_preview().map_err(to_js)?.as_ptr())
     }
 
-    /// The preview rectangle the last `renderPreview` changed: `[x0, y0, x1, y1]`.
+    /// The preview rectangle the last `renderPreview` changed, with the
+    /// preview's size.
     #[wasm_bindgen(js_name = lastPreviewChange)]
-    pub fn last_preview_change(&self) -> Vec<u32> {
-        self.core.last_preview_change().to_vec()
+    pub fn last_preview_change(&self) -> PreviewChange {
+        let [x0, y0, x1, y1] = self.core.last_preview_change();
+        let (w, h) = self.core.preview_size();
+        named(&[
+            ("x0", x0.into()),
+            ("y0", y0.into()),
+            ("x1", x1.into()),
+            ("y1", y1.into()),
+            ("width", w.into()),
+            ("height", h.into()),
+        ])
     }
 
     /// Renders the full-size result; returns a pointer to its RGBA pixels.

@@ -10,7 +10,7 @@
 
 import {
   SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
-  loadKeepingScale, requirePhoto, engineUnavailable, presetsJson,
+  loadKeepingScale, requirePhoto, engineUnavailable, presetsJson, settingsFrom,
   workingSize, checkDecodeSize,
 } from './element/engine-client.js';
 import { decodePhoto } from './element/photo-file.js';
@@ -329,7 +329,7 @@ export class SmpVisualiser extends HTMLElement {
     this.#view.overlayStale = true;
     this.#hasArea = this.#engine.hasArea();
     this.#flow.update();
-    const [undo, redo] = this.#engine.history();
+    const { undo, redo } = this.#engine.history();
     /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.undo')).disabled = undo === 0;
     /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.redo')).disabled = redo === 0;
     if (render) this.#view.renderNow();
@@ -349,11 +349,11 @@ export class SmpVisualiser extends HTMLElement {
       }
       // The engine checks every name and value (choices by name), all or none.
       const names = Object.keys(partial);
-      this.#engine.setSettingsByName(names, Object.values(partial));
+      const settings = settingsFrom(this.#engine.setSettingsByName(names, Object.values(partial)), this.#schema);
       this.#controls.chosenByScript(names);
-      this.#controls.sync();
+      this.#controls.sync(settings);
       if (this.hasPhoto) this.#view.renderNow();
-      this.#emit('smp-change', { settings: this.settings });
+      this.#emit('smp-change', { settings });
     });
   }
 

@@ -205,7 +205,7 @@ export class CompareView {
       this.#ctx.report(asSmpError(e));
       return;
     }
-    const [x0, y0, x1, y1] = engine.lastPreviewChange();
+    const { x0, y0, x1, y1 } = engine.lastPreviewChange();
     if (x1 > x0 && y1 > y0) {
       if (this.#zoom.s > 1) this.#scheduleDetail();
       $('.after').getContext('2d').putImageData(pixelView(memory, ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
