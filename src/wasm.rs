@@ -2,8 +2,9 @@
 //!
 //! Long-lived data (photo, area, results) stays in Rust; JavaScript reads
 //! results through views on wasm memory at `*_ptr()`, which it must rebuild
-//! after every call (any call may grow memory and detach old views). Small
-//! results cross as named plain objects typed in the `.d.ts`
+//! after every call (any call may grow memory and detach old views), or has
+//! the preview put into its canvas from here (`drawPreview`, with `web-sys`).
+//! Small results cross as named plain objects typed in the `.d.ts`
 //! (`PreviewChange`, `History`). Errors come back as JS `Error`s with a
 //! stable `code` property, never as panics.
 
@@ -511,6 +512,33 @@ impl Engine {
             ("width", w.into()),
             ("height", h.into()),
         ])
+    }
+
+    /// Renders the preview and puts the rectangle that changed into `ctx`
+    /// (a canvas of the preview's size) at the same place; returns that
+    /// rectangle. One call a frame, and no view on wasm memory for the page
+    /// to rebuild: the canvas reads the pixels where they are.
+    #[wasm_bindgen(js_name = drawPreview)]
+    pub fn draw_preview(
+        &mut self,
+        ctx: &web_sys::CanvasRenderingContext2d,
+    ) -> Result<PreviewChange, JsValue> {
+        let (w, h) = self.core.preview_size();
+        let (pixels, [x0, y0, x1, y1]) = self.core.render_preview_change().map_err(to_js)?;
+        if x1 > x0 && y1 > y0 {
+            let pixels = wasm_bindgen::Clamped(pixels);
+            let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(pixels, w, h)?;
+            ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+                &image,
+                0.0,
+                0.0,
+                x0.into(),
+                y0.into(),
+                (x1 - x0).into(),
+                (y1 - y0).into(),
+            )?;
+        }
+        Ok(self.last_preview_change())
     }
 
     /// Renders the full-size result; returns a pointer to its RGBA pixels.

@@ -58,18 +58,19 @@ impl Layers {
         self.full = None;
     }
 
-    /// Updates the preview's layer and returns its pixels.
+    /// Updates the preview's layer; returns its pixels and the rectangle
+    /// that changed.
     pub fn render_preview(
         &mut self,
         src: &Sources,
         look: &Look,
         t: &Transfer,
-    ) -> Result<&[u8], SmpError> {
+    ) -> Result<(&[u8], Rect), SmpError> {
         let (changed, layer) = Self::ready(&mut self.preview, &mut self.pending_preview, src)?;
         let (sx, sy) = layer.to_full();
         let changed = to_layer(changed, sx, sy, src.photo.width, src.photo.height);
         self.last_preview_change = layer.update(&src.input(), changed, look, t);
-        Ok(layer.pixels())
+        Ok((layer.pixels(), self.last_preview_change))
     }
 
     /// Updates the full-size layer and returns its pixels.

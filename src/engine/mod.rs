@@ -423,6 +423,12 @@ impl Engine {
 
     /// Renders the preview; returns its RGBA pixels.
     pub fn render_preview(&mut self) -> Result<&[u8], SmpError> {
+        Ok(self.render_preview_change()?.0)
+    }
+
+    /// Renders the preview; returns its RGBA pixels and the rectangle that
+    /// changed, `[x0, y0, x1, y1]` (as [`Engine::last_preview_change`]).
+    pub fn render_preview_change(&mut self) -> Result<(&[u8], [u32; 4]), SmpError> {
         let (look, l) = Self::prepare(&self.settings, &self.transfer, &mut self.loaded)?;
         let src = Sources {
             photo: &l.photo.preview,
@@ -431,7 +437,8 @@ impl Engine {
             visible: &l.shown.visible,
             full_size: l.photo.size(),
         };
-        l.layers.render_preview(&src, &look, &self.transfer)
+        let (pixels, r) = l.layers.render_preview(&src, &look, &self.transfer)?;
+        Ok((pixels, [r.x0, r.y0, r.x1, r.y1]))
     }
 
     /// The preview rectangle the last [`Engine::render_preview`] changed, as
