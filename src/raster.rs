@@ -93,22 +93,26 @@ pub struct Rgba8Image {
 impl Rgba8Image {
     /// Wraps a buffer after checking that its length matches the size.
     pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> Result<Self, SmpError> {
-        check_size(width, height)?;
-        let expected = width as usize * height as usize * 4;
-        if pixels.len() != expected {
-            return Err(SmpError::new(
-                ErrorCode::BadImage,
-                format!(
-                    "The pixel buffer has {} bytes; a {width}×{height} RGBA photo needs {expected}.",
-                    pixels.len()
-                ),
-            ));
-        }
+        Self::check_buffer(width, height, pixels.len())?;
         Ok(Rgba8Image {
             width,
             height,
             pixels,
         })
+    }
+
+    /// Checks that `len` bytes make a `width`×`height` RGBA photo the
+    /// engine takes, before any of them are copied (see [`Rgba8Image::new`]).
+    pub fn check_buffer(width: u32, height: u32, len: usize) -> Result<(), SmpError> {
+        check_size(width, height)?;
+        let expected = width as usize * height as usize * 4;
+        if len != expected {
+            return Err(SmpError::new(
+                ErrorCode::BadImage,
+                format!("The pixel buffer has {len} bytes; a {width}×{height} RGBA photo needs {expected}."),
+            ));
+        }
+        Ok(())
     }
 
     /// A photo of one colour, for tests and examples.

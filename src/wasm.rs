@@ -2,8 +2,11 @@
 //!
 //! Long-lived data (photo, area, results) stays in Rust; JavaScript reads
 //! results through views on wasm memory at `*_ptr()`, which it must rebuild
-//! after every call (any call may grow memory and detach old views). Errors
-//! come back as JS `Error`s with a stable `code` property, never as panics.
+//! after every call (any call may grow memory and detach old views), or has
+//! the preview put into its canvas from here (`drawPreview`, with `web-sys`).
+//! Small results cross as named plain objects typed in the `.d.ts`
+//! (`PreviewChange`, `History`). Errors come back as JS `Error`s with a
+//! stable `code` property, never as panics.
 
 use wasm_bindgen::prelude::*;
 
@@ -11,6 +14,40 @@ use crate::engine::Engine as Core;
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
 use crate::Stroke;
+
+#[wasm_bindgen(typescript_custom_section)]
+const NAMED_RESULTS: &str = r#"
+/** The preview rectangle a render changed (`x1`, `y1` one past its last
+ * column and row; empty when `x1 <= x0` or `y1 <= y0`), and the preview's
+ * size it lies in. */
+export interface PreviewChange {
+  x0: number; y0: number; x1: number; y1: number;
+  width: number; height: number;
+}
+/** How many steps of area editing can be undone and redone. */
+export interface History { undo: number; redo: number; }
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object typed as `PreviewChange` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "PreviewChange")]
+    pub type PreviewChange;
+    /// A plain object typed as `History` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "History")]
+    pub type History;
+}
+
+/// A plain object with these number fields, one call across the boundary
+/// where a class would cost one call a field.
+fn named<T: JsCast>(fields: &[(&str, f64)]) -> T {
+    let out = js_sys::Object::new();
+    for (k, v) in fields {
+        // Setting a field on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&out, &(*k).into(), &(*v).into());
+    }
+    out.unchecked_into()
+}
 
 /// Installs the panic hook so a bug shows a readable message in the console.
 #[wasm_bindgen(start)]
@@ -112,22 +149,13 @@ pub fn sniff_head_bytes() -> f64 {
     crate::sniff::FIRST_HEAD_BYTES as f64
 }
 
-/// Checks that a photo of `width`×`height` can be taken in, needing about
-/// `bytes_per_px` bytes a pixel: an `out-of-memory` error if not. Call before
-/// passing a photo in: wasm-bindgen's own copy of it cannot fail gracefully.
+/// Checks that `width`×`height` pixels of `bytes_per_px` bytes each (and
+/// 16 MB besides) can be allocated now: an `out-of-memory` error if not.
 #[wasm_bindgen(js_name = ensureRoom)]
 pub fn ensure_room(width: u32, height: u32, bytes_per_px: u32) -> Result<(), JsValue> {
     let bytes = width as u64 * height as u64 * bytes_per_px as u64 + (16 << 20);
     let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
     crate::error::ensure_room(bytes, "photo").map_err(to_js)
-}
-
-/// Checks that a `width`×`height` photo fits in the page's engine now
-/// (photo, area, undo): an `out-of-memory` error if not.
-#[wasm_bindgen(js_name = ensureRoomForPhoto)]
-pub fn ensure_room_for_photo(width: u32, height: u32) -> Result<(), JsValue> {
-    crate::error::ensure_room_for(width, height, crate::error::PHOTO_BYTES_PER_PX, "photo")
-        .map_err(to_js)
 }
 
 /// Checks that a full-resolution render of a `width`×`height` photo fits
@@ -164,24 +192,33 @@ impl Engine {
         Engine { core: Core::new() }
     }
 
-    /// Loads a photo from straight RGBA bytes; starts an empty area.
+    /// Loads a photo from straight RGBA bytes; starts an empty area. One
+    /// call makes room for it: the old photo's undo steps and caches go
+    /// first, then memory for the photo and its caches is checked (an
+    /// `out-of-memory` error, with the earlier photo, area and settings
+    /// kept), and only then are the bytes copied in. The bytes are taken
+    /// as a reference, not as a `Vec`: wasm-bindgen's own copy of a `Vec`
+    /// argument is made before any of this runs, and aborts when memory is
+    /// short.
     #[wasm_bindgen(js_name = loadImage)]
     pub fn load_image(
         &mut self,
-        rgba: Vec<u8>,
+        rgba: &js_sys::Uint8Array,
         width: u32,
         height: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
-        let photo = Rgba8Image::new(width, height, rgba).map_err(to_js)?;
-        self.core.load_image(photo, preview_side_px).map_err(to_js)
-    }
-
-    /// Frees the undo history and render caches before a new photo is copied
-    /// in (see the core's `make_room_for_load`); the photo and area stay.
-    #[wasm_bindgen(js_name = makeRoomForLoad)]
-    pub fn make_room_for_load(&mut self) {
+        let len = rgba.length() as usize;
+        Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
+        // Without this, the load would need room for two photos' state at
+        // once, a peak that wasm memory (which only grows) would keep.
         self.core.make_room_for_load();
+        let per_px = crate::error::PHOTO_BYTES_PER_PX;
+        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
+        rgba.copy_to(&mut bytes);
+        let photo = Rgba8Image::new(width, height, bytes).map_err(to_js)?;
+        self.core.load_image(photo, preview_side_px).map_err(to_js)
     }
 
     /// Forgets a given scale: the next photo gets its own estimate.
@@ -237,13 +274,15 @@ impl Engine {
 
     /// Applies settings as scripts give them (`el.setSettings`): each value a
     /// number, or for a choice setting (`mode`, `healing`) one of its names;
-    /// all or none. Errors: `unknown-setting`, `invalid-setting`.
+    /// all or none. Returns every setting's value afterwards, as
+    /// `settingValues()` would, so the controls need not ask again. Errors:
+    /// `unknown-setting`, `invalid-setting`.
     #[wasm_bindgen(js_name = setSettingsByName)]
     pub fn set_settings_by_name(
         &mut self,
         names: Vec<String>,
         values: js_sys::Array,
-    ) -> Result<(), JsValue> {
+    ) -> Result<Vec<f64>, JsValue> {
         if names.len() != values.length() as usize {
             return Err(to_js(SmpError::new(
                 ErrorCode::InvalidSetting,
@@ -277,7 +316,8 @@ impl Engine {
             };
             pairs.push((name.as_str(), number));
         }
-        self.core.set_settings(&pairs).map_err(to_js)
+        self.core.set_settings(&pairs).map_err(to_js)?;
+        Ok(self.setting_values())
     }
 
     /// A setting's value (NaN for an unknown name).
@@ -372,10 +412,10 @@ impl Engine {
         self.core.redo().map_err(to_js)
     }
 
-    /// `[undo steps, redo steps]` available.
-    pub fn history(&self) -> Vec<u32> {
-        let (u, r) = self.core.history();
-        vec![u as u32, r as u32]
+    /// The undo and redo steps available: `{ undo, redo }`.
+    pub fn history(&self) -> History {
+        let (undo, redo) = self.core.history();
+        named(&[("undo", undo as f64), ("redo", redo as f64)])
     }
 
     /// Inverts the area.
@@ -458,10 +498,47 @@ impl Engine {
         Ok(self.core.render_preview().map_err(to_js)?.as_ptr())
     }
 
-    /// The preview rectangle the last `renderPreview` changed: `[x0, y0, x1, y1]`.
+    /// The preview rectangle the last `renderPreview` changed, with the
+    /// preview's size.
     #[wasm_bindgen(js_name = lastPreviewChange)]
-    pub fn last_preview_change(&self) -> Vec<u32> {
-        self.core.last_preview_change().to_vec()
+    pub fn last_preview_change(&self) -> PreviewChange {
+        let [x0, y0, x1, y1] = self.core.last_preview_change();
+        let (w, h) = self.core.preview_size();
+        named(&[
+            ("x0", x0.into()),
+            ("y0", y0.into()),
+            ("x1", x1.into()),
+            ("y1", y1.into()),
+            ("width", w.into()),
+            ("height", h.into()),
+        ])
+    }
+
+    /// Renders the preview and puts the rectangle that changed into `ctx`
+    /// (a canvas of the preview's size) at the same place; returns that
+    /// rectangle. One call a frame, and no view on wasm memory for the page
+    /// to rebuild: the canvas reads the pixels where they are.
+    #[wasm_bindgen(js_name = drawPreview)]
+    pub fn draw_preview(
+        &mut self,
+        ctx: &web_sys::CanvasRenderingContext2d,
+    ) -> Result<PreviewChange, JsValue> {
+        let (w, h) = self.core.preview_size();
+        let (pixels, [x0, y0, x1, y1]) = self.core.render_preview_change().map_err(to_js)?;
+        if x1 > x0 && y1 > y0 {
+            let pixels = wasm_bindgen::Clamped(pixels);
+            let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(pixels, w, h)?;
+            ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+                &image,
+                0.0,
+                0.0,
+                x0.into(),
+                y0.into(),
+                (x1 - x0).into(),
+                (y1 - y0).into(),
+            )?;
+        }
+        Ok(self.last_preview_change())
     }
 
     /// Renders the full-size result; returns a pointer to its RGBA pixels.

@@ -110,3 +110,41 @@ test('views on wasm memory stay correct after memory grows', async () => {
   });
   assert.equal(ok, true);
 });
+
+test('results cross as named objects; drawPreview puts the rendered pixels into the canvas', async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const wasm = await m.default();
+    const e = new m.Engine();
+    const [w, h] = [40, 30];
+    // Opaque, so the canvas gives back exactly what it was given.
+    e.loadImage(new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : 200)), w, h, 64);
+    e.setSettings(['pxPerMm', 'dotDiameterMm', 'densityPerCm2'], Float64Array.of(4, 1, 200));
+    const values = e.setSettingsByName(['shade'], [0.4]);
+    const shadeAt = JSON.parse(m.settingsSchema()).findIndex((s) => s.name === 'shade');
+    e.checkpoint();
+    e.paint(0, 0, w, h, 30, 1, false);
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    const change = e.drawPreview(ctx);
+    const drawn = ctx.getImageData(0, 0, w, h).data;
+    const rendered = new Uint8Array(wasm.memory.buffer, e.renderPreview(), w * h * 4);
+    return {
+      shade: values[shadeAt],
+      history: e.history(),
+      change,
+      last: e.lastPreviewChange(),
+      same: drawn.every((v, i) => v === rendered[i]),
+      dotted: drawn.some((v, i) => i % 4 !== 3 && v < 200),
+    };
+  });
+  assert.equal(r.shade, 0.4, 'setSettingsByName answers with every setting');
+  assert.deepEqual(r.history, { undo: 1, redo: 0 });
+  assert.deepEqual(r.change, { x0: 0, y0: 0, x1: 40, y1: 30, width: 40, height: 30 });
+  assert.deepEqual(r.last, { x0: 0, y0: 0, x1: 0, y1: 0, width: 40, height: 30 }, 'a render that changed nothing');
+  assert.equal(r.dotted, true);
+  assert.equal(r.same, true, 'the canvas holds the rendered pixels');
+  assertNoErrors(assert, page);
+});

@@ -10,8 +10,8 @@
 
 import {
   SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
-  loadKeepingScale, requirePhoto, engineUnavailable, presetsJson,
-  workingSize, checkDecodeSize, ensureRoomForPhoto,
+  loadKeepingScale, requirePhoto, engineUnavailable, presetsJson, settingsFrom,
+  workingSize, checkDecodeSize,
 } from './element/engine-client.js';
 import { decodePhoto } from './element/photo-file.js';
 import { WorkerClient } from './element/worker-client.js';
@@ -236,11 +236,7 @@ export class SmpVisualiser extends HTMLElement {
   async loadImage(file, { findArea = false } = {}) {
     const loaded = await this.#guard(async () => {
       const photo = await decodePhoto(file, { workingSize, checkDecodeSize });
-      // Drop the old photo's undo steps and caches first, so the load does
-      // not need room for both photos; then check for room, because the
-      // copy into wasm memory cannot fail gracefully.
-      this.#engine.makeRoomForLoad();
-      ensureRoomForPhoto(photo.width, photo.height);
+      // One call: the engine makes room (or says out-of-memory) before it copies the photo in.
       loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, this.#view.previewSideFor(photo.width, photo.height)));
       const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
       return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
@@ -333,7 +329,7 @@ export class SmpVisualiser extends HTMLElement {
     this.#view.overlayStale = true;
     this.#hasArea = this.#engine.hasArea();
     this.#flow.update();
-    const [undo, redo] = this.#engine.history();
+    const { undo, redo } = this.#engine.history();
     /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.undo')).disabled = undo === 0;
     /** @type {HTMLButtonElement} */ (this.shadowRoot.querySelector('.redo')).disabled = redo === 0;
     if (render) this.#view.renderNow();
@@ -353,11 +349,11 @@ export class SmpVisualiser extends HTMLElement {
       }
       // The engine checks every name and value (choices by name), all or none.
       const names = Object.keys(partial);
-      this.#engine.setSettingsByName(names, Object.values(partial));
+      const settings = settingsFrom(this.#engine.setSettingsByName(names, Object.values(partial)), this.#schema);
       this.#controls.chosenByScript(names);
-      this.#controls.sync();
+      this.#controls.sync(settings);
       if (this.hasPhoto) this.#view.renderNow();
-      this.#emit('smp-change', { settings: this.settings });
+      this.#emit('smp-change', { settings });
     });
   }
 

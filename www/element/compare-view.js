@@ -25,6 +25,8 @@ export class CompareView {
   #detailTimer = 0;
   #detailSeq = 0;
   #fitTimer = 0;
+  /** A photo has been shown (the engine never goes back to having none). */
+  #hasPhoto = false;
 
   constructor(ctx) {
     this.#ctx = ctx;
@@ -189,27 +191,24 @@ export class CompareView {
     this.setAspect();
     $('.before').getContext('2d').putImageData(pixelView(memory, engine.previewBeforePtr(), pw, ph), 0, 0);
     this.overlayStale = true;
+    this.#hasPhoto = true;
   }
 
-  /** Draws the after-view and the area tint now (synchronously); only the
-   * rectangle the engine changed is uploaded to the canvas. */
+  /** Draws the after-view and the area tint now (synchronously): one
+   * engine call renders and puts only the rectangle that changed into the
+   * after-canvas. */
   renderNow() {
-    const { engine, memory, $ } = this.#ctx;
-    if (!engine || engine.width() === 0) return;
-    const pw = engine.previewWidth();
-    const ph = engine.previewHeight();
-    let ptr;
+    const { engine, $ } = this.#ctx;
+    if (!this.#hasPhoto) return;
+    let change;
     try {
-      ptr = engine.renderPreview();
+      change = engine.drawPreview($('.after').getContext('2d'));
     } catch (e) {
       this.#ctx.report(asSmpError(e));
       return;
     }
-    const [x0, y0, x1, y1] = engine.lastPreviewChange();
-    if (x1 > x0 && y1 > y0) {
-      if (this.#zoom.s > 1) this.#scheduleDetail();
-      $('.after').getContext('2d').putImageData(pixelView(memory, ptr, pw, ph), 0, 0, x0, y0, x1 - x0, y1 - y0);
-    }
+    const { x0, y0, x1, y1, width: pw, height: ph } = change;
+    if (x1 > x0 && y1 > y0 && this.#zoom.s > 1) this.#scheduleDetail();
     if (this.overlayStale) {
       // After a brush stroke only the touched rectangle needs redrawing.
       const rect = this.overlayStale === 'changed' ? [x0, y0, x1, y1] : [0, 0, pw, ph];

@@ -2,7 +2,7 @@
 // the engine's settings table), the client's three looks and two plain
 // sliders, the preset menu, and saving or loading settings.
 
-import { asSmpError } from './engine-client.js';
+import { asSmpError, settingsFrom } from './engine-client.js';
 import { CHOICE_LABELS } from './strings.js';
 import { saveBlob } from './export-image.js';
 
@@ -92,20 +92,22 @@ export class Controls {
    * next animation frame. */
   set(spec, value) {
     if (MATCHED.includes(spec.name)) this.#chosen();
+    let values;
     try {
-      this.#ctx.engine.setSettingsByName([spec.name], [value]);
+      // The engine answers with every setting: no second call to show them.
+      values = this.#ctx.engine.setSettingsByName([spec.name], [value]);
     } catch (e) {
       this.#ctx.report(asSmpError(e));
       return;
     }
-    this.sync();
+    this.sync(settingsFrom(values, this.#ctx.schema));
     this.#ctx.view.scheduleRender(true);
   }
 
-  /** Shows the engine's current settings in every control. */
-  sync() {
+  /** Shows the engine's current settings (`values`, read from it when not
+   * given) in every control. */
+  sync(values = this.#ctx.host.settings) {
     const { root, schema, t } = this.#ctx;
-    const values = this.#ctx.host.settings;
     for (const input of root.querySelectorAll('[data-setting]')) {
       const s = schema.find((x) => x.name === input.dataset.setting);
       const v = values[s.name];

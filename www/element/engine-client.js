@@ -3,12 +3,12 @@
 // into what the element works with (SmpError, ImageData views).
 
 import init, {
-  Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, ensureRoomForPhoto, ensureRoomForRender, previewSidePx,
+  Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx,
   sniffImage, sniffHeadBytes, lookVersion, presetsJson,
 } from '../pkg/smp_visualiser.js';
 
 export {
-  Engine, workingSize, checkDecodeSize, ensureRoom, ensureRoomForPhoto, ensureRoomForRender, previewSidePx,
+  Engine, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx,
   sniffImage, sniffHeadBytes, lookVersion, presetsJson,
 };
 
@@ -80,7 +80,13 @@ export function imageDataOf(weights, w, h) {
 
 /** Every setting as a plain number, or a choice's name. */
 export function settingsOf(engine, schema) {
-  const values = engine.settingValues(); // one boundary call for all of them
+  return settingsFrom(engine.settingValues(), schema); // one boundary call for all of them
+}
+
+/** Every setting by name from the engine's values in the schema's order
+ * (as `settingValues()` and `setSettingsByName()` give them).
+ * @param {ArrayLike<number>} values @param {Array<any>} schema */
+export function settingsFrom(values, schema) {
   const out = {};
   schema.forEach((s, i) => {
     out[s.name] = s.choices.length ? s.choices[values[i]] : values[i];

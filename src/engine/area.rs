@@ -1,0 +1,134 @@
+//! The treatment area: lives as long as its photo. Its undo history and the
+//! hairline being designed are the first things to go when room is needed
+//! (they can be lost without losing the area itself); the preview-size copy
+//! is reduced lazily, only where the area changed since it was last read.
+
+use crate::error::SmpError;
+use crate::history::History;
+use crate::raster::Mask;
+use crate::render::Rect;
+
+use super::{to_layer, UNDO_STEPS};
+
+pub(super) struct Area {
+    /// The area at full resolution: the one the user edits.
+    pub mask: Mask,
+    preview_mask: Mask,
+    /// Where `mask` changed since `preview_mask` was last reduced from it.
+    pending_preview_mask: Rect,
+    history: History,
+    /// The area before the hairline being designed was applied to it.
+    pub hairline_base: Option<Vec<u8>>,
+}
+
+impl Area {
+    /// An empty area for a `w`×`h` photo shown at `pw`×`ph`.
+    pub fn empty(w: u32, h: u32, pw: u32, ph: u32) -> Result<Area, SmpError> {
+        let mask = Mask::empty(w, h)?;
+        let pixels = mask.weights.len();
+        Ok(Area {
+            mask,
+            preview_mask: Mask::empty(pw, ph)?,
+            pending_preview_mask: Rect::default(),
+            history: History::new(pixels, UNDO_STEPS),
+            hairline_base: None,
+        })
+    }
+
+    /// Forgets the undo steps and the hairline's starting point; the area stays.
+    pub fn forget_history(&mut self) {
+        self.history.undo.clear();
+        self.history.redo.clear();
+        self.hairline_base = None;
+    }
+
+    /// A preview-size copy of the area for a preview of `pw`×`ph`, made in
+    /// full so that it can replace the old one only once it exists.
+    pub fn preview_mask_for(&self, pw: u32, ph: u32) -> Result<Mask, SmpError> {
+        let mut small = Mask::empty(pw, ph)?;
+        let all = whole(self.mask.width, self.mask.height);
+        reduce_mask(&self.mask, &mut small, all);
+        Ok(small)
+    }
+
+    /// Takes a preview mask made by [`Area::preview_mask_for`].
+    pub fn set_preview_mask(&mut self, small: Mask) {
+        self.preview_mask = small;
+        self.pending_preview_mask = Rect::default();
+    }
+
+    /// Notes that the area changed within `r` (full pixels).
+    pub fn changed(&mut self, r: Rect) {
+        self.pending_preview_mask = self.pending_preview_mask.union(r);
+    }
+
+    /// The area at preview size, brought up to date.
+    pub fn preview_mask(&mut self) -> &Mask {
+        if !self.pending_preview_mask.is_empty() {
+            reduce_mask(
+                &self.mask,
+                &mut self.preview_mask,
+                self.pending_preview_mask,
+            );
+            self.pending_preview_mask = Rect::default();
+        }
+        &self.preview_mask
+    }
+
+    /// Remembers the area as one undo step; any other edit ends the
+    /// hairline design.
+    pub fn checkpoint(&mut self) -> Result<(), SmpError> {
+        self.history.checkpoint(&self.mask.weights)?;
+        self.hairline_base = None;
+        Ok(())
+    }
+
+    /// One step back (or forward); false when there is none.
+    pub fn step(&mut self, back: bool) -> Result<bool, SmpError> {
+        if !self.history.step(back, &mut self.mask.weights)? {
+            return Ok(false);
+        }
+        self.hairline_base = None;
+        Ok(true)
+    }
+
+    /// Numbers of steps that can be undone and redone.
+    pub fn history(&self) -> (usize, usize) {
+        (self.history.undo.len(), self.history.redo.len())
+    }
+}
+
+/// The whole of a `w`×`h` picture.
+pub(super) fn whole(w: u32, h: u32) -> Rect {
+    Rect {
+        x0: 0,
+        y0: 0,
+        x1: w,
+        y1: h,
+    }
+}
+
+/// Reduces the area to the preview within `r` (full pixels): a preview pixel
+/// takes the largest weight under it, so the preview never forbids pigment
+/// where the full-resolution area allows it.
+fn reduce_mask(full: &Mask, small: &mut Mask, r: Rect) {
+    let sx = full.width as f64 / small.width as f64;
+    let sy = full.height as f64 / small.height as f64;
+    let target = to_layer(r, sx, sy, small.width, small.height);
+    for y in target.y0..target.y1 {
+        let fy0 = (y as f64 * sy) as u32;
+        let fy1 = (((y + 1) as f64 * sy).ceil() as u32).clamp(fy0 + 1, full.height);
+        for x in target.x0..target.x1 {
+            let fx0 = (x as f64 * sx) as u32;
+            let fx1 = (((x + 1) as f64 * sx).ceil() as u32).clamp(fx0 + 1, full.width);
+            let mut m = 0u8;
+            for fy in fy0..fy1 {
+                let row = &full.weights[(fy * full.width) as usize..];
+                for fx in fx0..fx1 {
+                    m = m.max(row[fx as usize]);
+                }
+            }
+            small.weights[(y * small.width + x) as usize] = m;
+        }
+    }
+}
