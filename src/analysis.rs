@@ -35,6 +35,13 @@ pub fn skin_coloured(p: &[u8]) -> bool {
     (132.0..=185.0).contains(&cr) && (70.0..=132.0).contains(&cb) && r >= b
 }
 
+/// The value at `num/den` of the way up the sorted `values` (reordered in
+/// the process): a selection, not a whole sort, with the same result.
+fn percentile(values: &mut [f32], num: usize, den: usize) -> f32 {
+    let k = values.len() * num / den;
+    *values.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
+}
+
 fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
@@ -162,27 +169,33 @@ impl Skin {
         // filter), then smooth: a hair pixel is then compared with the skin
         // between the hairs around it.
         let spread = (ENVELOPE_SPREAD_MM / CELL_MM).round() as usize;
-        let mut spread_max = envelope.values.clone();
+        // A square's maximum is the maximum along its rows of the maxima
+        // along its columns: two passes of a line each instead of the whole
+        // square per cell, and the same values (a maximum never rounds).
+        let mut down = envelope.values.clone();
         for gy in 0..rows {
+            let (y0, y1) = (gy.saturating_sub(spread), (gy + spread + 1).min(rows));
             for gx in 0..cols {
-                let mut m = 0.0f32;
-                for yy in gy.saturating_sub(spread)..(gy + spread + 1).min(rows) {
-                    for xx in gx.saturating_sub(spread)..(gx + spread + 1).min(cols) {
-                        m = m.max(envelope.values[yy * cols + xx]);
-                    }
-                }
-                spread_max[gy * cols + gx] = m;
+                down[gy * cols + gx] = (y0..y1)
+                    .map(|yy| envelope.values[yy * cols + gx])
+                    .fold(0.0f32, f32::max);
             }
         }
-        envelope.values = spread_max;
+        for gy in 0..rows {
+            let row = &down[gy * cols..(gy + 1) * cols];
+            for gx in 0..cols {
+                let (x0, x1) = (gx.saturating_sub(spread), (gx + spread + 1).min(cols));
+                envelope.values[gy * cols + gx] =
+                    row[x0..x1].iter().copied().fold(0.0f32, f32::max);
+            }
+        }
         blur(&mut envelope, spread)?;
         // Where no skin shows for millimetres (dense hair), the envelope is
         // the hair's own sheen; a floor at 30 % of the photo's skin level
         // keeps such hair from passing for scalp, while skin in shadow (a
         // side-lit head) stays skin.
         let mut sorted = envelope.values.clone();
-        sorted.sort_by(|a, b| a.total_cmp(b));
-        let skin_level = sorted[(sorted.len() * 9) / 10];
+        let skin_level = percentile(&mut sorted, 9, 10);
         for v in &mut envelope.values {
             *v = v.max(0.3 * skin_level).max(1e-4);
         }
@@ -192,11 +205,10 @@ impl Skin {
             .filter(|&g| red_sum[g] > 0.0 && envelope.values[g] > 0.3 * skin_level)
             .map(|g| blue_sum[g] / red_sum[g])
             .collect();
-        ratios.sort_by(|a, b| a.total_cmp(b));
         let skin_blue_ratio = if ratios.is_empty() {
             1.0
         } else {
-            ratios[ratios.len() / 5].min(0.95)
+            percentile(&mut ratios, 1, 5).min(0.95)
         };
         // The lit skin's luminance: the upper quartile over cells that are
         // skin-coloured and not hair (near their envelope), so neither hair,
@@ -210,9 +222,7 @@ impl Skin {
                 (skin_coloured(&srgb) && l >= 0.6 * envelope.values[g]).then_some(l)
             })
             .collect();
-        skin_levels.sort_by(|a, b| a.total_cmp(b));
-        let skin_luminance =
-            (!skin_levels.is_empty()).then(|| skin_levels[skin_levels.len() * 3 / 4]);
+        let skin_luminance = (!skin_levels.is_empty()).then(|| percentile(&mut skin_levels, 3, 4));
         Ok(Skin {
             envelope,
             skin_blue_ratio,

@@ -319,17 +319,14 @@ impl AreaResampler {
                 "The decoder gave a row of the wrong size.",
             ));
         }
-        // Each sum starts at zero and adds its taps in order; the loops over
-        // a pixel's channels run without index checks, which makes a 12 MP
-        // photo's preview several times faster than indexing each channel.
-        self.tmp.fill(0.0);
-        for (taps, px) in self.xw.iter().zip(self.tmp.chunks_exact_mut(c)) {
-            for &(s, w) in taps {
-                let from = &src[s as usize * c..(s as usize + 1) * c];
-                for (acc, &v) in px.iter_mut().zip(from) {
-                    *acc += v as f32 * w;
-                }
-            }
+        // Each sum starts at zero and adds its taps in order. The pixel's
+        // width is a constant for the common cases (RGBA photos, 1-byte
+        // masks), so the channel loop unrolls and nothing is index-checked:
+        // a 12 MP photo is reduced several times faster.
+        match c {
+            4 => reduce_row::<4>(&self.xw, src, &mut self.tmp),
+            1 => reduce_row::<1>(&self.xw, src, &mut self.tmp),
+            _ => reduce_row_any(&self.xw, src, c, &mut self.tmp),
         }
         let s = self.row;
         let mut k = 0;
@@ -368,6 +365,36 @@ impl AreaResampler {
             return Err(truncated_rows());
         }
         Ok(self.out)
+    }
+}
+
+/// One source row reduced along x into `out`, for pixels of `C` bytes.
+fn reduce_row<const C: usize>(xw: &[Vec<(u32, f32)>], src: &[u8], out: &mut [f32]) {
+    let (pixels, _) = src.as_chunks::<C>();
+    let (sums, _) = out.as_chunks_mut::<C>();
+    for (taps, px) in xw.iter().zip(sums) {
+        let mut acc = [0.0f32; C];
+        for &(s, w) in taps {
+            if let Some(from) = pixels.get(s as usize) {
+                for c in 0..C {
+                    acc[c] += from[c] as f32 * w;
+                }
+            }
+        }
+        *px = acc;
+    }
+}
+
+/// [`reduce_row`] for pixels of any width.
+fn reduce_row_any(xw: &[Vec<(u32, f32)>], src: &[u8], c: usize, out: &mut [f32]) {
+    out.fill(0.0);
+    for (taps, px) in xw.iter().zip(out.chunks_exact_mut(c)) {
+        for &(s, w) in taps {
+            let from = &src[s as usize * c..(s as usize + 1) * c];
+            for (acc, &v) in px.iter_mut().zip(from) {
+                *acc += v as f32 * w;
+            }
+        }
     }
 }
 
@@ -438,7 +465,7 @@ mod tests {
     #[test]
     fn row_by_row_reduction_equals_the_two_pass_filter() {
         let (sw, sh) = (37u32, 23u32);
-        for c in [1usize, 4] {
+        for c in [1usize, 3, 4] {
             let src: Vec<u8> = (0..sw as usize * sh as usize * c)
                 .map(|i| (i * 7919 % 251) as u8)
                 .collect();
