@@ -67,6 +67,14 @@ pub(super) fn rim_fade(background: &[bool], w: usize, h: usize) -> Result<Vec<f3
     box_mean(&fade, w, h, (half / 3.0).round().max(1.0) as usize)
 }
 
+/// Where a full-size column lies between two reduced rows.
+#[derive(Clone, Copy)]
+enum Span {
+    Outside,
+    Inside,
+    Edge,
+}
+
 /// Scales a reduced 0/1 area to full size with a soft edge about one reduced
 /// pixel wide (bilinear over a lightly blurred copy).
 pub(super) fn upscale_feathered(
@@ -105,6 +113,7 @@ pub(super) fn upscale_feathered(
     let (mut soft_top, mut soft_bottom, mut fade_top, mut fade_bottom) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut rows_of = None;
+    let mut runs: Vec<Span> = Vec::with_capacity(fw as usize);
     for (y, out) in weights.chunks_exact_mut(fw as usize).enumerate() {
         let gy = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, (h - 1) as f32);
         let (y0, ty) = (gy as usize, gy.fract());
@@ -114,9 +123,39 @@ pub(super) fn upscale_feathered(
             along(&soft, y1, &mut soft_bottom);
             along(fade, y0, &mut fade_top);
             along(fade, y1, &mut fade_bottom);
+            // Most of a photo is wholly outside the area or wholly inside
+            // it: there the formula below gives 0 or 255 whatever `ty` is
+            // (a blur below ¼ sharpens to 0, above ¾ to 1; a fade of 1
+            // between two 1s stays within a rounding of 1), so only the
+            // edges are computed.
+            runs.clear();
+            runs.extend(
+                soft_top
+                    .iter()
+                    .zip(&soft_bottom)
+                    .zip(fade_top.iter().zip(&fade_bottom))
+                    .map(|((&a, &b), (&f, &g))| {
+                        if a.max(b) < 0.24 || f.max(g) <= 0.0 {
+                            Span::Outside
+                        } else if a.min(b) > 0.76 && f == 1.0 && g == 1.0 {
+                            Span::Inside
+                        } else {
+                            Span::Edge
+                        }
+                    }),
+            );
             rows_of = Some(y0);
         }
         for (x, o) in out.iter_mut().enumerate() {
+            match runs[x] {
+                // The buffer starts at zero.
+                Span::Outside => continue,
+                Span::Inside => {
+                    *o = 255;
+                    continue;
+                }
+                Span::Edge => {}
+            }
             let soft = soft_top[x] * (1.0 - ty) + soft_bottom[x] * ty;
             let fade = fade_top[x] * (1.0 - ty) + fade_bottom[x] * ty;
             // Sharpen the blurred edge back to about one reduced pixel.
