@@ -13,7 +13,7 @@ use crate::analysis::{self, AreaFeather, Skin};
 use crate::brush::{self, DirtyRect, Stroke};
 use crate::color::Transfer;
 use crate::detect::{self, Tap};
-use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::error::{try_copy, try_zeroed, ErrorCode, SmpError};
 use crate::hairline::{self, HairlineStyle};
 use crate::history::History;
 use crate::placement::{self, Placement};
@@ -377,11 +377,11 @@ impl Engine {
         let fresh = l.hairline_base.is_none();
         // With no area yet the hairline trims the head, never the backdrop.
         let base = match &l.hairline_base {
-            Some(base) => base.clone(),
+            Some(base) => try_copy(base, "treatment area")?,
             None if l.mask.is_empty() => crate::detect::head_area(&l.full)?.weights,
-            None => l.mask.weights.clone(),
+            None => try_copy(&l.mask.weights, "treatment area")?,
         };
-        let mut shaped = Mask::new(w, h, base.clone())?;
+        let mut shaped = Mask::new(w, h, try_copy(&base, "treatment area")?)?;
         // Shaped before the undo step: a bad hairline leaves no step behind.
         hairline::apply(&mut shaped, handles, style, ppm, seed)?;
         if fresh {
