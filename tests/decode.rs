@@ -222,6 +222,18 @@ fn far_larger_jpegs_are_decoded_at_a_reduced_scale_to_the_working_size() {
         .sum();
     let mean = diff as f64 / reduced.len() as f64;
     assert!(mean < 2.0, "mean difference {mean}");
+
+    // EXIF orientation 6 (turn right) still turns it.
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
+    exif.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    let mut turned = bytes[..2].to_vec();
+    turned.extend([0xff, 0xe1]);
+    turned.extend(((exif.len() + 2) as u16).to_be_bytes());
+    turned.extend(&exif);
+    turned.extend(&bytes[2..]);
+    let d = decode_photo(&turned).unwrap();
+    assert_eq!((d.photo.width, d.photo.height), (122, 16_384));
+    assert_eq!(d.original_size, (h, w));
 }
 
 /// `jpeg` with `count` APP2 (colour profile) segments of `len` bytes

@@ -29,7 +29,8 @@ use crate::error::{ensure_room, ErrorCode, SmpError};
 
 /// The most memory a progressive JPEG's coefficients may take (256 MiB),
 /// counting every colour component at full size (the decoder does not say
-/// how much the colour is subsampled): 44 MP in colour, 134 MP in grey.
+/// how much the colour is subsampled): 44 MP in colour (33 MP in CMYK),
+/// 134 MP in grey.
 pub const PROGRESSIVE_BYTES: u64 = 256 << 20;
 
 /// The DCT scale (in eighths) to decode a `w`×`h` JPEG at so that it is at
@@ -65,8 +66,9 @@ pub(super) fn read_scaled<R: Read>(
 ) -> Result<Option<Rows>, SmpError> {
     let out = target(w, h);
     let k = dct_eighths((w, h), out);
-    if k == 8 && w as u64 * h as u64 * 6 <= PROGRESSIVE_BYTES {
-        // Neither scaled nor possibly too large a progressive file.
+    if k == 8 && w as u64 * h as u64 * 8 <= PROGRESSIVE_BYTES {
+        // Neither scaled nor possibly too large a progressive file (at
+        // most 4 components of 2 bytes).
         return Ok(None);
     }
     let mut decoder = jpeg_decoder::Decoder::new(io::BufReader::new(AfterFrame::new(reader)));
@@ -78,7 +80,11 @@ pub(super) fn read_scaled<R: Read>(
     if info.coding_process == jpeg_decoder::CodingProcess::DctProgressive {
         // Every coefficient is kept to the last scan, at any scale; the
         // colour components are counted at full size (the most they take).
-        let samples = info.pixel_format.pixel_bytes().min(3) as u64;
+        let samples = match info.pixel_format {
+            jpeg_decoder::PixelFormat::L8 | jpeg_decoder::PixelFormat::L16 => 1,
+            jpeg_decoder::PixelFormat::RGB24 => 3,
+            jpeg_decoder::PixelFormat::CMYK32 => 4,
+        };
         let bytes = w as u64 * h as u64 * samples * 2;
         if bytes > PROGRESSIVE_BYTES {
             return Err(SmpError::new(
@@ -286,7 +292,9 @@ impl<R: Read> AfterFrame<R> {
                 },
                 At::Marker => match self.byte()? {
                     None => self.at = At::End,
-                    Some(0xff) => self.pending.push(0xff),
+                    // Fill bytes: one 0xFF is kept, so a file of them
+                    // never piles up here.
+                    Some(0xff) => {}
                     Some(m) => self.code(m)?,
                 },
                 At::Length(m) => {
@@ -336,5 +344,56 @@ impl<R: Read> Read for AfterFrame<R> {
             return Ok(0);
         }
         self.step(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filtered(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        AfterFrame::new(bytes).read_to_end(&mut out).unwrap();
+        out
+    }
+
+    fn segment(marker: u8, body: &[u8]) -> Vec<u8> {
+        let mut s = vec![0xff, marker];
+        s.extend(((body.len() + 2) as u16).to_be_bytes());
+        s.extend(body);
+        s
+    }
+
+    #[test]
+    fn only_segments_after_the_frame_header_are_left_out() {
+        let exif = segment(0xe1, b"Exif\0\0 before the frame");
+        let sof = segment(0xc0, &[8, 0, 2, 0, 2, 1, 1, 0x11, 0]);
+        let sos = segment(0xda, &[1, 1, 0, 0, 63, 0]);
+        // Entropy-coded data with a stuffed 0xFF and a restart marker.
+        let scan = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56];
+        let mut plain = vec![0xff, 0xd8];
+        for part in [&exif, &sof, &sos, &scan[..]] {
+            plain.extend(part);
+        }
+        plain.extend([0xff, 0xd9, 1, 2, 3]);
+        assert_eq!(filtered(&plain), plain);
+        let mut padded = vec![0xff, 0xd8];
+        for part in [&exif, &sof] {
+            padded.extend(part);
+        }
+        padded.extend(segment(0xe2, &[7; 5000]));
+        padded.extend(segment(0xfe, b"a comment"));
+        padded.extend([&sos[..], &scan[..]].concat());
+        padded.extend(segment(0xe5, &[9; 300]));
+        padded.extend([0xff, 0xd9, 1, 2, 3]);
+        assert_eq!(filtered(&padded), plain);
+    }
+
+    #[test]
+    fn fill_bytes_do_not_pile_up() {
+        let mut fill = vec![0xff, 0xd8];
+        fill.resize(1 << 20, 0xff);
+        fill.push(0xd9);
+        assert_eq!(filtered(&fill), [0xff, 0xd8, 0xff, 0xd9]);
     }
 }
