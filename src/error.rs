@@ -113,6 +113,14 @@ pub fn try_zeroed<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>, S
     Ok(v)
 }
 
+/// A copy of `src` in a buffer from [`try_zeroed`]: a photo-sized copy
+/// that does not fit is an `out-of-memory` error, where `clone` would abort.
+pub fn try_copy<T: Copy + Default>(src: &[T], what: &str) -> Result<Vec<T>, SmpError> {
+    let mut v = try_zeroed(src.len(), what)?;
+    v.copy_from_slice(src);
+    Ok(v)
+}
+
 /// Bytes a pixel the page's engine needs for a photo it holds (photo, area,
 /// undo), measured with the soak test, with a margin.
 pub const PHOTO_BYTES_PER_PX: u64 = 7;

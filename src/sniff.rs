@@ -268,6 +268,14 @@ pub fn sniff_image(file: &FileBytes) -> Result<Sniffed, SmpError> {
                 return Err(unreadable("its header says it has no pixels"));
             }
             check_decode_size(width, height)?;
+            let whole_only = match format {
+                Format::Webp => Some("WebP images"),
+                Format::Bmp if bmp_rle(file) => Some("Compressed (RLE) bitmaps"),
+                _ => None,
+            };
+            if let Some(what) = whole_only {
+                check_whole_only_size(what, width, height)?;
+            }
             if cut {
                 return Err(truncated());
             }
@@ -436,6 +444,31 @@ fn webp_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
         }
         _ => Err(Miss::Damaged("the WebP has no picture chunk first")),
     }
+}
+
+/// Refuses an image that can only be decoded whole (WebP, RLE bitmaps,
+/// `what`) when it is larger than the working size: the command line's
+/// decoders give such images only whole, at up to 4 bytes a pixel besides
+/// the reduced copy, so a larger one could not be read within about twice
+/// the working image's memory. Refused here, it is refused the same way by
+/// the page.
+fn check_whole_only_size(what: &str, width: u32, height: u32) -> Result<(), SmpError> {
+    if width as u64 * height as u64 <= crate::raster::MAX_PIXELS {
+        return Ok(());
+    }
+    Err(SmpError::new(
+        ErrorCode::ImageTooLarge,
+        format!(
+            "This image is {width}×{height} pixels; {what} are opened up to {} megapixels. Please save it as JPEG or PNG, or use a smaller image.",
+            crate::raster::MAX_PIXELS / 1_000_000
+        ),
+    ))
+}
+
+/// Whether a bitmap's rows are run-length compressed (RLE8 or RLE4), so
+/// of no fixed length.
+fn bmp_rle(f: &FileBytes) -> bool {
+    f.u32le(14).is_ok_and(|n| n != 12) && f.u32le(30).is_ok_and(|c| c == 1 || c == 2)
 }
 
 /// The DIB header sizes that exist, so a text file starting "BM" is not

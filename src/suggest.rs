@@ -148,9 +148,14 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     let (w, h) = (small.width as usize, small.height as usize);
     // The area on the reduced copy: the given one, else the bald patches
     // detection proposes, else none (the whole photo is read).
+    // Borrowed, not copied: a copy of a 24 MP area could not fail softly.
+    let detected;
     let full_area = match area {
-        Some(m) => Some(m.clone()),
-        None => detect::detect(photo, &[]).ok(),
+        Some(m) => Some(m),
+        None => {
+            detected = detect::detect(photo, &[]).ok();
+            detected.as_ref()
+        }
     };
     let inside: Option<Vec<bool>> = full_area.and_then(|m| {
         resample_area(&m.weights, m.width, m.height, 1, small.width, small.height)

@@ -466,7 +466,8 @@ impl Engine {
 
     /// Copies out the full-size area weights.
     pub fn mask(&self) -> Result<Vec<u8>, JsValue> {
-        Ok(self.core.mask().map_err(to_js)?.weights.clone())
+        let weights = &self.core.mask().map_err(to_js)?.weights;
+        crate::error::try_copy(weights, "treatment area").map_err(to_js)
     }
 
     /// Pointer to the preview-size area weights (one byte per pixel).

@@ -1,4 +1,4 @@
-//! The command line's streamed decoding (`src/decode.rs`) gives the same
+//! The command line's streamed decoding (`src/decode/`) gives the same
 //! pixels as the `image` crate decoding the whole file and converting it,
 //! for every colour type and format it reads; and a mask's weights are its
 //! alpha, or its grey level when it has none.
@@ -113,4 +113,154 @@ fn mask_weights_are_alpha_or_grey_and_follow_a_reduced_photo() {
             assert_eq!(e.code, ErrorCode::MaskSizeMismatch);
         }
     }
+}
+
+/// A bitmap of `img` with its rows stored top-down (a negative height), as
+/// some writers store them; the `image` crate writes bottom-up.
+fn top_down_bmp(img: &DynamicImage) -> Vec<u8> {
+    let mut b = encode(img.clone(), ImageFormat::Bmp);
+    let offset = u32::from_le_bytes(b[10..14].try_into().unwrap()) as usize;
+    let h = i32::from_le_bytes(b[22..26].try_into().unwrap());
+    let stride = (b.len() - offset) / h as usize;
+    let rows: Vec<Vec<u8>> = b[offset..]
+        .chunks(stride)
+        .rev()
+        .map(<[u8]>::to_vec)
+        .collect();
+    b.truncate(offset);
+    b[22..26].copy_from_slice(&(-h).to_le_bytes());
+    b.extend(rows.concat());
+    b
+}
+
+#[test]
+fn bitmaps_read_in_strips_decode_as_the_image_crate_does() {
+    // 1500×1000 at 4 bytes a pixel is more than one 4 MiB strip, and the
+    // strips do not divide the height evenly.
+    let p = DynamicImage::ImageRgba16(picture(1500, 1000));
+    for (img, what) in [
+        (DynamicImage::ImageRgb8(p.to_rgb8()), "rgb"),
+        (DynamicImage::ImageRgba8(p.to_rgba8()), "rgba"),
+        (DynamicImage::ImageLuma8(p.to_luma8()), "grey (palette)"),
+    ] {
+        assert_same(&encode(img.clone(), ImageFormat::Bmp), what);
+        assert_same(&top_down_bmp(&img), &format!("{what}, top-down"));
+    }
+    // Cut short in its last strip: refused as the whole decoder refuses it.
+    let rgb = encode(DynamicImage::ImageRgb8(p.to_rgb8()), ImageFormat::Bmp);
+    let cut = decode_photo(&rgb[..rgb.len() - 100]).unwrap_err();
+    assert_eq!(cut.code, ErrorCode::TruncatedFile, "{cut}");
+}
+
+/// A GIF of `w`×`h` palette indices (`index(x, y)`), on a screen of
+/// `screen`, at `at`, stored interlaced or not.
+fn gif(screen: (u16, u16), at: (u16, u16), (w, h): (u16, u16), interlaced: bool) -> Vec<u8> {
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, 255 - i, i / 2]).collect();
+    let index = |x: usize, y: usize| ((x * 7 + y * 13) % 256) as u8;
+    let rows: Vec<usize> = if interlaced {
+        [(0, 8), (4, 8), (2, 4), (1, 2)]
+            .into_iter()
+            .flat_map(|(s, step)| (s..h as usize).step_by(step))
+            .collect()
+    } else {
+        (0..h as usize).collect()
+    };
+    let pixels: Vec<u8> = rows
+        .iter()
+        .flat_map(|&y| (0..w as usize).map(move |x| index(x, y)))
+        .collect();
+    let mut out = Vec::new();
+    {
+        let mut e = gif::Encoder::new(&mut out, screen.0, screen.1, &palette).unwrap();
+        let mut frame = gif::Frame::from_indexed_pixels(w, h, pixels, Some(9));
+        (frame.left, frame.top, frame.interlaced) = (at.0, at.1, interlaced);
+        e.write_frame(&frame).unwrap();
+    }
+    out
+}
+
+#[test]
+fn gifs_read_row_by_row_decode_as_the_image_crate_does() {
+    for interlaced in [false, true] {
+        for (screen, at, size) in [
+            ((37, 29), (0, 0), (37, 29)),
+            // A frame inside the screen, and one running off its edges.
+            ((40, 30), (3, 5), (21, 17)),
+            ((40, 30), (30, 20), (21, 17)),
+        ] {
+            let what = format!("{size:?} at {at:?} on {screen:?}, interlaced {interlaced}");
+            assert_same(&gif(screen, at, size, interlaced), &what);
+        }
+    }
+}
+
+#[test]
+fn far_larger_jpegs_are_decoded_at_a_reduced_scale_to_the_working_size() {
+    // 40000×300: over the 16,384-px side, so reduced to 16384×122; decoded
+    // at half scale (20000×150) and reduced from there.
+    let (w, h) = (40_000u32, 300u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x / 160) as u8,
+            (y * 255 / h) as u8,
+            ((x / 40 + y) % 256) as u8,
+        ])
+    });
+    let bytes = encode(img.clone().into(), ImageFormat::Jpeg);
+    let d = decode_photo(&bytes).unwrap();
+    assert_eq!((d.photo.width, d.photo.height), (16_384, 122));
+    assert_eq!(d.original_size, (w, h));
+    // Close to the whole file decoded and reduced: the DCT's own scaling
+    // is another low-pass filter, so the two differ by a level or two.
+    let whole = image::load_from_memory(&bytes).unwrap().into_rgba8();
+    let reduced =
+        smp_visualiser::raster::resample_area(whole.as_raw(), w, h, 4, 16_384, 122).unwrap();
+    let diff: u64 = reduced
+        .iter()
+        .zip(&d.photo.pixels)
+        .map(|(a, b)| a.abs_diff(*b) as u64)
+        .sum();
+    let mean = diff as f64 / reduced.len() as f64;
+    assert!(mean < 2.0, "mean difference {mean}");
+
+    // EXIF orientation 6 (turn right) still turns it.
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01".to_vec();
+    exif.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    let mut turned = bytes[..2].to_vec();
+    turned.extend([0xff, 0xe1]);
+    turned.extend(((exif.len() + 2) as u16).to_be_bytes());
+    turned.extend(&exif);
+    turned.extend(&bytes[2..]);
+    let d = decode_photo(&turned).unwrap();
+    assert_eq!((d.photo.width, d.photo.height), (122, 16_384));
+    assert_eq!(d.original_size, (h, w));
+}
+
+/// `jpeg` with `count` APP2 (colour profile) segments of `len` bytes
+/// put right after its frame header.
+pub fn with_segments_after_frame(jpeg: &[u8], count: usize, len: usize) -> Vec<u8> {
+    let sof = jpeg.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+    let end = sof + 2 + u16::from_be_bytes([jpeg[sof + 2], jpeg[sof + 3]]) as usize;
+    let mut segment = vec![0xff, 0xe2];
+    segment.extend(((len + 2) as u16).to_be_bytes());
+    segment.extend(b"ICC_PROFILE\0\x01\x01");
+    segment.resize(4 + len, 0x55);
+    let mut out = jpeg[..end].to_vec();
+    for _ in 0..count {
+        out.extend(&segment);
+    }
+    out.extend(&jpeg[end..]);
+    out
+}
+
+#[test]
+fn segments_after_the_frame_header_are_left_out_of_the_decode() {
+    let p = DynamicImage::ImageRgba16(picture(21, 11));
+    let plain = encode(DynamicImage::ImageRgb8(p.to_rgb8()), ImageFormat::Jpeg);
+    let padded = with_segments_after_frame(&plain, 40, 60_000);
+    let (a, b) = (
+        decode_photo(&plain).unwrap(),
+        decode_photo(&padded).unwrap(),
+    );
+    assert_eq!(a.photo.pixels, b.photo.pixels);
 }

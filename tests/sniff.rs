@@ -138,6 +138,16 @@ fn bitmaps_sizes_and_bombs() {
     assert!(bomb.len() < 1100);
     assert_eq!(code(&bomb), ErrorCode::ImageTooLarge);
     assert_eq!(code(&bmp(70_000, 1, 8, 1)), ErrorCode::ImageTooLarge);
+    // RLE rows vary in length, so such a bitmap is decoded whole: above the
+    // working size (24 MP) it is refused, 15000×15000 (225 MP) too; an
+    // uncompressed one of that size is read a strip at a time.
+    assert_eq!(size(&bmp(6000, 4000, 8, 1)), (Format::Bmp, 6000, 4000));
+    assert_eq!(code(&bmp(6000, 4001, 8, 1)), ErrorCode::ImageTooLarge);
+    assert_eq!(code(&bmp(15_000, 15_000, 8, 1)), ErrorCode::ImageTooLarge);
+    assert_eq!(
+        size(&bmp(15_000, 15_000, 8, 0)),
+        (Format::Bmp, 15_000, 15_000)
+    );
     assert_eq!(code(&bmp(-5, 5, 8, 0)), ErrorCode::NotAnImage);
     assert_eq!(code(&bmp(5, i32::MIN, 8, 0)), ErrorCode::NotAnImage);
     assert_eq!(code(&bmp(0, 5, 8, 0)), ErrorCode::NotAnImage);
@@ -304,6 +314,10 @@ fn webp_sizes_from_each_kind_of_header() {
         riff(b"VP8X", &d)
     };
     assert_eq!(size(&vp8x(300, 200)), (Format::Webp, 300, 200));
+    // Above the working size (24 MP) a WebP is refused: it can only be
+    // decoded whole.
+    assert_eq!(size(&vp8x(6000, 4000)), (Format::Webp, 6000, 4000));
+    assert_eq!(code(&vp8x(6000, 4001)), ErrorCode::ImageTooLarge);
     assert_eq!(code(&vp8x(20_000, 20_000)), ErrorCode::ImageTooLarge);
     assert_eq!(code(&vp8x(1 << 24, 1)), ErrorCode::ImageTooLarge);
     let vp8 = |w: u32, h: u32| {

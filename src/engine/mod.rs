@@ -25,7 +25,7 @@ mod shown;
 use crate::brush::{self, Stroke};
 use crate::color::Transfer;
 use crate::detect::{self, Tap};
-use crate::error::{try_zeroed, ErrorCode, SmpError};
+use crate::error::{try_copy, try_zeroed, ErrorCode, SmpError};
 use crate::hairline::{self, HairlineStyle};
 use crate::placement;
 use crate::raster::{Mask, Rgba8Image};
@@ -324,11 +324,11 @@ impl Engine {
         let fresh = l.area.hairline_base.is_none();
         // With no area yet the hairline trims the head, never the backdrop.
         let base = match &l.area.hairline_base {
-            Some(base) => base.clone(),
+            Some(base) => try_copy(base, "treatment area")?,
             None if l.area.mask.is_empty() => crate::detect::head_area(&l.photo.full)?.weights,
-            None => l.area.mask.weights.clone(),
+            None => try_copy(&l.area.mask.weights, "treatment area")?,
         };
-        let mut shaped = Mask::new(w, h, base.clone())?;
+        let mut shaped = Mask::new(w, h, try_copy(&base, "treatment area")?)?;
         // Shaped before the undo step: a bad hairline leaves no step behind.
         hairline::apply(&mut shaped, handles, style, ppm, seed)?;
         if fresh {

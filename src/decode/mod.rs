@@ -6,15 +6,26 @@
 //! pixel is decoded), EXIF orientation applied, and photos above the working
 //! limit reduced to it.
 //!
-//! Memory stays near the working size whatever the file: PNG rows stream
-//! from the decoder into the reduction ([`AreaResampler`]) so a 250 MP PNG
-//! is never held whole (interlaced ones are, since their rows come in seven
-//! passes), its text and colour-profile chunks are skipped and every other
-//! chunk is capped ([`CHUNK_BYTES`]); the other formats' decoders give the
-//! whole image at its own bit depth (3–4 bytes a pixel, no 16-bit or RGBA
-//! copies), which is reduced row by row from there.
+//! Memory stays near the working size whatever the file (one module a
+//! format where the `image` crate's whole-image decode would not):
+//! - PNG rows stream from the decoder into the reduction
+//!   ([`AreaResampler`]) so a 250 MP PNG is never held whole (interlaced
+//!   ones are, since their rows come in seven passes); its text and
+//!   colour-profile chunks are skipped and every other chunk is capped
+//!   ([`CHUNK_BYTES`]);
+//! - JPEGs far above the working size are decoded at a reduced DCT scale,
+//!   large progressive ones are refused, and segments after the frame header
+//!   are left out (`jpeg.rs`);
+//! - GIF frames are read a row at a time (`gif.rs`), uncompressed BMPs a
+//!   strip at a time (`bmp.rs`);
+//! - WebP and RLE bitmaps (whole images only) are refused above the
+//!   working size by the sniffer, and decoded whole up to it.
 
-use std::io::{BufRead, Cursor, Seek};
+mod bmp;
+mod gif;
+mod jpeg;
+
+use std::io::{BufRead, Cursor, Read, Seek, SeekFrom};
 
 use image::metadata::Orientation;
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
@@ -310,6 +321,54 @@ fn read_rows<R: BufRead + Seek>(
     if info.format == Format::Png {
         return read_png_rows(reader, want, target);
     }
+    if info.format == Format::Jpeg {
+        return read_jpeg_rows(reader, info, want, target);
+    }
+    if info.format == Format::Gif {
+        return gif::read_rows(reader, want, target);
+    }
+    if info.format == Format::Bmp {
+        let mut reader = reader;
+        if let Some(rows) = bmp::read_rows(&mut reader, want, &target)? {
+            return Ok(rows);
+        }
+        return read_whole(reader, info, want, target);
+    }
+    read_whole(reader, info, want, target)
+}
+
+/// A JPEG: at a reduced DCT scale when it is far above `target`, else whole
+/// by the `image` crate's decoder; either way without the APPn/COM segments
+/// after its frame header ([`jpeg::AfterFrame`]).
+fn read_jpeg_rows<R: BufRead + Seek>(
+    mut reader: R,
+    info: ImageInfo,
+    want: Want,
+    target: impl Fn(u32, u32) -> (u32, u32),
+) -> Result<Rows, SmpError> {
+    let start = reader.stream_position().map_err(read_failed)?;
+    if let Some(rows) = jpeg::read_scaled(&mut reader, (info.width, info.height), want, &target)? {
+        return Ok(rows);
+    }
+    reader.seek(SeekFrom::Start(start)).map_err(read_failed)?;
+    let mut kept = Vec::new();
+    jpeg::AfterFrame::new(reader)
+        .read_to_end(&mut kept)
+        .map_err(read_failed)?;
+    read_whole(Cursor::new(kept), info, want, target)
+}
+
+fn read_failed(e: std::io::Error) -> SmpError {
+    damaged(&ImageError::IoError(e))
+}
+
+/// Any format the `image` crate decodes whole, reduced row by row.
+fn read_whole<R: BufRead + Seek>(
+    reader: R,
+    info: ImageInfo,
+    want: Want,
+    target: impl Fn(u32, u32) -> (u32, u32),
+) -> Result<Rows, SmpError> {
     let mut decoder = image_decoder(reader, info)?;
     let (w, h) = decoder.dimensions();
     check_decode_size(w, h)?;
@@ -432,7 +491,7 @@ mod tests {
             ErrorCode::UnsupportedFormat
         );
         assert_eq!(
-            code(include_bytes!("../tests/corpus/photo.heic")),
+            code(include_bytes!("../../tests/corpus/photo.heic")),
             ErrorCode::UnsupportedFormat
         );
         let good = png(2, 2, &[9; 16]);

@@ -1,0 +1,140 @@
+//! How much memory the command line's decoding takes, counted by a global
+//! allocator that keeps the high-water mark of live heap bytes: reading a
+//! photo holds the working-size result and little else, whatever the
+//! format (PNG is covered by tests/cli_files.rs). One test, so that nothing
+//! else allocates while a decode is measured.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Cursor;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use image::{DynamicImage, ImageFormat};
+use smp_visualiser::decode::decode_photo;
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(p, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, layout, new) };
+        if !q.is_null() {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            let now = LIVE.fetch_add(new, Relaxed) + new;
+            PEAK.fetch_max(now, Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The most heap `decode_photo(bytes)` holds at once beyond what was held
+/// before it, in bytes, and the working image's size in bytes.
+fn peak_of_decode(bytes: &[u8]) -> (usize, usize) {
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let d = decode_photo(bytes).unwrap();
+    let peak = PEAK.load(Relaxed) - before;
+    (peak, d.photo.pixels.len())
+}
+
+fn encode(img: DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+fn flat_gif(w: u16, h: u16) -> Vec<u8> {
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
+    let pixels: Vec<u8> = (0..h as usize)
+        .flat_map(|y| (0..w as usize).map(move |x| ((x / 64 + y / 64) % 256) as u8))
+        .collect();
+    let mut out = Vec::new();
+    {
+        let mut e = gif::Encoder::new(&mut out, w, h, &palette).unwrap();
+        e.write_frame(&gif::Frame::from_indexed_pixels(w, h, pixels, None))
+            .unwrap();
+    }
+    out
+}
+
+#[test]
+fn decoding_holds_little_more_than_the_working_image() {
+    // An uncompressed 12 MP bitmap and a 12 MP GIF: decoded whole they
+    // held their pixels at 3–4 bytes each besides the result (about twice
+    // the result); read a strip or a row at a time, a few MB more.
+    let (w, h) = (4000u32, 3000u32);
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 7]));
+    let bmp = encode(rgb.clone().into(), ImageFormat::Bmp);
+    let (peak, working) = peak_of_decode(&bmp);
+    assert!(
+        peak < working + (8 << 20),
+        "BMP: {peak} bytes at the peak for a {working}-byte result"
+    );
+    drop(bmp);
+    let gif = flat_gif(w as u16, h as u16);
+    let (peak, working) = peak_of_decode(&gif);
+    assert!(
+        peak < working + (8 << 20),
+        "GIF: {peak} bytes at the peak for a {working}-byte result"
+    );
+    drop(gif);
+
+    // A JPEG over the 16,384-px side: 36000×800 is reduced to 16384×364 and
+    // decoded at half scale (18000×400, planes and pixels 4.5 bytes a
+    // pixel); whole it held 3 bytes a pixel of 28.8 MP (86 MB) besides.
+    let (w, h) = (36_000u32, 800u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x / 150) as u8, y as u8, 90]));
+    let jpeg = encode(img.into(), ImageFormat::Jpeg);
+    let (peak, working) = peak_of_decode(&jpeg);
+    assert_eq!(working, 16_384 * 364 * 4);
+    assert!(
+        peak < working + 18_000 * 400 * 5,
+        "JPEG: {peak} bytes at the peak for a {working}-byte result"
+    );
+
+    // 64 MB of colour-profile segments after the frame header cost nothing:
+    // decoders kept every one of them (twice, with the file's own copy).
+    let small = encode(
+        image::RgbImage::from_pixel(64, 48, image::Rgb([120, 90, 80])).into(),
+        ImageFormat::Jpeg,
+    );
+    let sof = small.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+    let end = sof + 2 + u16::from_be_bytes([small[sof + 2], small[sof + 3]]) as usize;
+    let mut segment = vec![0xff, 0xe2, 0xff, 0xff];
+    segment.extend(b"ICC_PROFILE\0\x01\x01");
+    segment.resize(2 + 0xffff, 0x55);
+    let mut bomb = small[..end].to_vec();
+    for _ in 0..1024 {
+        bomb.extend(&segment);
+    }
+    bomb.extend(&small[end..]);
+    let (peak, _) = peak_of_decode(&bomb);
+    assert!(peak < 4 << 20, "JPEG with 64 MB of segments: {peak} bytes");
+}
