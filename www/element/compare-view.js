@@ -113,7 +113,6 @@ export class CompareView {
     stage.classList.toggle('zoomed', s > 1);
     this.#ctx.$('.zoom-reset').hidden = s <= 1;
     this.#ctx.onZoom();
-    this.#scheduleFit();
     this.#scheduleDetail();
   }
 
@@ -132,11 +131,12 @@ export class CompareView {
   }
 
   /** The preview's longest side for a `width`×`height` photo as this view
-   * shows it at zoom `s`: its longest displayed side in device pixels, never
+   * shows it unzoomed: its longest displayed side in device pixels, never
    * above the engine's cap. A frame then costs what the screen can show
-   * (a 2 MP photo on a laptop is drawn at a third of its pixels); deeper
-   * zooms get full-resolution detail from the worker. */
-  previewSideFor(width, height, s = 1) {
+   * (a 2 MP photo on a laptop is drawn at a third of its pixels); a zoomed
+   * view gets full-resolution detail from the worker, off this thread
+   * (remaking the preview at the zoomed size here blocked it for 100 ms). */
+  previewSideFor(width, height) {
     const { $, host } = this.#ctx;
     const halves = this.#mode === 'side-by-side' ? 2 : 1;
     const aspect = (width / height) * halves;
@@ -151,16 +151,16 @@ export class CompareView {
     if (!cssWidth) cssWidth = Math.min(host.getBoundingClientRect().width || innerWidth, 0.72 * innerHeight * aspect);
     const photoWidth = cssWidth / halves;
     const long = Math.max(photoWidth, (photoWidth * height) / width);
-    return Math.min(previewSidePx(), Math.max(64, Math.ceil(long * (globalThis.devicePixelRatio || 1) * s)));
+    return Math.min(previewSidePx(), Math.max(64, Math.ceil(long * (globalThis.devicePixelRatio || 1))));
   }
 
   /** Remakes the preview when the photo is shown larger than it was made
    * for (it would look soft) or much smaller (frames would cost more than
-   * the screen shows): after a resize, a rotation, a zoom or a mode change. */
+   * the screen shows): after a resize, a rotation or a mode change. */
   fitPreview() {
     const { engine } = this.#ctx;
     if (!engine?.width()) return;
-    const want = this.previewSideFor(engine.width(), engine.height(), this.#zoom.s);
+    const want = this.previewSideFor(engine.width(), engine.height());
     const have = Math.max(engine.previewWidth(), engine.previewHeight());
     if (want <= have && want >= have * 0.75) return;
     try {
