@@ -16,7 +16,8 @@ use crate::settings::{Healing, Mode, Settings, MAX_DENSITY_PER_CM2};
 /// image later should carry it. 1: before issue #13 (no scatter halo, warm
 /// cores, sessions at 45/75/100 %); 2: issue #13's calibration, dots drawn
 /// by a hand-written hash; 3: the same calibration, dots drawn from
-/// `rand_pcg` (issue #16), so a seed places other dots than under 2.
+/// `rand_pcg` (issue #16), so a seed places other dots than under 2, and
+/// every dot size given the halo reach of a default dot (issue #14).
 pub const LOOK_VERSION: u32 = 3;
 
 /// Share of the final density reached after sessions 1, 2 and 3. \[S\] Liu et
