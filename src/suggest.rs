@@ -11,7 +11,7 @@
 
 use crate::analysis::skin_coloured;
 use crate::color::Transfer;
-use crate::detect::{self, WORK_SIDE};
+use crate::detect;
 use crate::field::box_mean;
 use crate::look::{predicted_darkening, superficial_share, DARK_SKIN_SUPERFICIAL};
 use crate::raster::{resample_area, Mask, Rgba8Image};
@@ -135,6 +135,15 @@ fn quantile(mut v: Vec<f32>, q: f32) -> f32 {
 /// Suggests settings for `photo`, reading the hair around `area` (full
 /// size; `None` means no area was given). See the module notes.
 pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
+    match detect::reduced(photo) {
+        Ok(small) => suggest_reduced(photo, &small, area),
+        Err(_) => Suggestion::defaults("The photo could not be read; default settings.".into()),
+    }
+}
+
+/// [`suggest`] with the photo's reduced copy `small` (from
+/// [`detect::reduced`]) already made.
+pub fn suggest_reduced(photo: &Rgba8Image, small: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     if let Some(m) = area {
         if m.is_empty() {
             return Suggestion::defaults(
@@ -142,9 +151,6 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             );
         }
     }
-    let Ok(small) = photo.downscaled_to_fit(WORK_SIDE) else {
-        return Suggestion::defaults("The photo could not be read; default settings.".into());
-    };
     let (w, h) = (small.width as usize, small.height as usize);
     // The area on the reduced copy: the given one, else the bald patches
     // detection proposes, else none (the whole photo is read).
@@ -153,7 +159,7 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
     let full_area = match area {
         Some(m) => Some(m),
         None => {
-            detected = detect::detect(photo, &[]).ok();
+            detected = detect::detect_reduced(small, (photo.width, photo.height), &[]).ok();
             detected.as_ref()
         }
     };
@@ -162,7 +168,7 @@ pub fn suggest(photo: &Rgba8Image, area: Option<&Mask>) -> Suggestion {
             .ok()
             .map(|v| v.iter().map(|&x| x >= 128).collect())
     });
-    let Ok((backdrop, dark)) = detect::backdrop_and_hair(&small) else {
+    let Ok((backdrop, dark)) = detect::backdrop_and_hair(small) else {
         return Suggestion::defaults(NO_MEMORY.into());
     };
     let t = Transfer::new();

@@ -68,6 +68,12 @@ const BAND: f32 = 0.012;
 /// the area's weight reaches ½; it is full from twice that.
 const RIM: f32 = 0.07;
 
+/// A photo's size in pixels.
+struct Size {
+    width: u32,
+    height: u32,
+}
+
 /// A point given by the user, in full-resolution photo pixels.
 pub type Tap = (f64, f64);
 
@@ -76,8 +82,28 @@ pub type Tap = (f64, f64);
 /// or nothing bald is found (never an empty area presented as success); a
 /// tap that finds nothing is only an error when no other tap found a patch.
 pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
-    let small = photo.downscaled_to_fit(WORK_SIDE)?;
-    let f = features(&small)?;
+    detect_reduced(&reduced(photo)?, (photo.width, photo.height), taps)
+}
+
+/// The reduced copy of `photo` that detection and suggestions read (at most
+/// [`WORK_SIDE`] px a side): an engine keeps it, so a 12 MP photo is read
+/// once for both, not once each.
+pub fn reduced(photo: &Rgba8Image) -> Result<Rgba8Image, SmpError> {
+    photo.downscaled_to_fit(WORK_SIDE)
+}
+
+/// [`detect`] on the photo's [`reduced`] copy `small`; `full` is the
+/// photo's size, for the taps and the area.
+pub fn detect_reduced(
+    small: &Rgba8Image,
+    full: (u32, u32),
+    taps: &[Tap],
+) -> Result<Mask, SmpError> {
+    let photo = Size {
+        width: full.0,
+        height: full.1,
+    };
+    let f = features(small)?;
     let (w, h) = (f.w, f.h);
     let (sx, sy) = (
         photo.width as f64 / w as f64,
@@ -218,7 +244,7 @@ pub fn detect(photo: &Rgba8Image, taps: &[Tap]) -> Result<Mask, SmpError> {
 /// with a soft edge. The hairline designer starts from it when there is no
 /// area yet, so the scalp side of a hairline never reaches the wall.
 pub fn head_area(photo: &Rgba8Image) -> Result<Mask, SmpError> {
-    let small = photo.downscaled_to_fit(WORK_SIDE)?;
+    let small = reduced(photo)?;
     let f = features(&small)?;
     let head: Vec<bool> = f.background.iter().map(|&b| !b).collect();
     upscale_feathered(

@@ -294,7 +294,7 @@ impl Engine {
     /// undo step of its own. On error the area is unchanged.
     pub fn detect_area(&mut self, taps: &[Tap], add: bool) -> Result<(), SmpError> {
         let l = self.loaded.as_mut().ok_or_else(no_image)?;
-        let found = detect::detect(&l.photo.full, taps)?;
+        let found = detect::detect_reduced(l.photo.reduced()?, l.photo.size(), taps)?;
         // Only a successful detection becomes an undo step.
         l.area.checkpoint()?;
         if add {
@@ -467,7 +467,10 @@ impl Engine {
             None => Suggestion::defaults_because("No photo is loaded; default settings."),
             Some(l) => {
                 let area = (!l.area.mask.is_empty()).then_some(&l.area.mask);
-                suggest::suggest(&l.photo.full, area)
+                match l.photo.reduced() {
+                    Ok(small) => suggest::suggest_reduced(&l.photo.full, small, area),
+                    Err(_) => suggest::suggest(&l.photo.full, area),
+                }
             }
         }
     }

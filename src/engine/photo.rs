@@ -1,6 +1,9 @@
 //! The photo: lives until the next one is loaded. Its preview-size copy is
 //! made again whenever the page shows the photo at another size.
 
+use std::cell::OnceCell;
+
+use crate::detect;
 use crate::error::SmpError;
 use crate::raster::{self, Rgba8Image};
 
@@ -9,13 +12,35 @@ pub(super) struct Photo {
     pub full: Rgba8Image,
     /// The photo at preview size, untouched (the "before").
     pub preview: Rgba8Image,
+    /// The small copy detection and suggestions read, made at the first
+    /// that needs it: loading a photo proposes its area and then matches
+    /// the look, and each would otherwise read the whole photo again.
+    reduced: OnceCell<Rgba8Image>,
 }
 
 impl Photo {
     /// A photo with a preview no larger than `preview_side_px`.
     pub fn new(full: Rgba8Image, preview_side_px: u32) -> Result<Photo, SmpError> {
         let preview = full.downscaled_to_fit(preview_side_px.max(1))?;
-        Ok(Photo { full, preview })
+        Ok(Photo {
+            full,
+            preview,
+            reduced: OnceCell::new(),
+        })
+    }
+
+    /// The photo's copy for detection and suggestions
+    /// ([`detect::reduced`]).
+    pub fn reduced(&self) -> Result<&Rgba8Image, SmpError> {
+        if self.reduced.get().is_none() {
+            let _ = self.reduced.set(detect::reduced(&self.full)?);
+        }
+        self.reduced.get().ok_or_else(|| {
+            SmpError::new(
+                crate::error::ErrorCode::OutOfMemory,
+                "The photo's reduced copy is missing.",
+            )
+        })
     }
 
     /// The full photo's size.
