@@ -276,6 +276,11 @@ pub fn sniff_image(file: &FileBytes) -> Result<Sniffed, SmpError> {
             if let Some(what) = whole_only {
                 check_whole_only_size(what, width, height)?;
             }
+            if format == Format::Jpeg {
+                if let Ok(frame) = jpeg_frame(file) {
+                    check_progressive_size(&frame)?;
+                }
+            }
             if cut {
                 return Err(truncated());
             }
@@ -354,6 +359,21 @@ fn png_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
 /// when the file's tail would hold it: decoders keep some segments before
 /// it (colour profiles, XMP), so this also bounds what they keep.
 fn jpeg_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
+    jpeg_frame(f).map(|frame| frame.size)
+}
+
+/// What a JPEG's frame header says.
+struct JpegFrame {
+    size: (u32, u32),
+    /// Progressive (SOF2, 6, 10, 14): every coefficient is kept until the
+    /// last scan.
+    progressive: bool,
+    /// Colour components (1 grey, 3 colour, 4 CMYK).
+    components: u8,
+}
+
+/// See [`jpeg_size`].
+fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
     let mut i = 2u64;
     loop {
         if i >= MAX_HEADER_BYTES {
@@ -375,7 +395,11 @@ fn jpeg_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
                     // The height would come later, in a DNL segment.
                     return Err(Miss::Damaged("its header does not give its height"));
                 }
-                return Ok((w, h));
+                return Ok(JpegFrame {
+                    size: (w, h),
+                    progressive: [0xc2, 0xc6, 0xca, 0xce].contains(&marker),
+                    components: f.byte(i + 9)?,
+                });
             }
             _ => {
                 let len = f.u16be(i + 2)? as u64;
@@ -461,6 +485,34 @@ fn check_whole_only_size(what: &str, width: u32, height: u32) -> Result<(), SmpE
         format!(
             "This image is {width}×{height} pixels; {what} are opened up to {} megapixels. Please save it as JPEG or PNG, or use a smaller image.",
             crate::raster::MAX_PIXELS / 1_000_000
+        ),
+    ))
+}
+
+/// The most memory a progressive JPEG's coefficients may take (256 MiB),
+/// counting every colour component at full size (decoders may not say how
+/// much the colour is subsampled): 44 MP in colour (33 MP in CMYK),
+/// 134 MP in grey.
+pub const PROGRESSIVE_BYTES: u64 = 256 << 20;
+
+/// Refuses a progressive JPEG whose coefficients would take more than
+/// [`PROGRESSIVE_BYTES`]: a decoder keeps every one of them until the last
+/// scan, at any scale, so the command line could not read it within about
+/// twice the working image. Refused here, it is refused the same way by the
+/// page, whose browser could have opened it: the same file gets the same
+/// answer everywhere.
+fn check_progressive_size(frame: &JpegFrame) -> Result<(), SmpError> {
+    let (w, h) = frame.size;
+    let bytes = w as u64 * h as u64 * frame.components.max(1) as u64 * 2;
+    if !frame.progressive || bytes <= PROGRESSIVE_BYTES {
+        return Ok(());
+    }
+    Err(SmpError::new(
+        ErrorCode::ImageTooLarge,
+        format!(
+            "This progressive JPEG is {w}×{h} pixels; progressive JPEGs are opened up to {} MB of image data ({} megapixels in colour). Please save it as a baseline JPEG or as PNG, or use a smaller photo.",
+            PROGRESSIVE_BYTES >> 20,
+            PROGRESSIVE_BYTES / 6 / 1_000_000
         ),
     ))
 }

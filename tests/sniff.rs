@@ -235,6 +235,44 @@ fn jpeg_frame_headers_are_walked_to_wherever_they_are() {
     assert_eq!(code(&whole[..whole.len() - 4]), ErrorCode::TruncatedFile);
 }
 
+/// [`jpeg`] with its frame header made progressive (SOF2) and
+/// `components` colour components.
+fn progressive_jpeg(w: u16, h: u16, components: u8) -> Vec<u8> {
+    let mut b = jpeg(0, w, h);
+    let sof = b.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+    b[sof + 1] = 0xc2;
+    b[sof + 9] = components;
+    b
+}
+
+#[test]
+fn large_progressive_jpegs_are_refused_from_the_header_everywhere() {
+    // Their decoders keep every coefficient (2 bytes a sample) to the last
+    // scan: over 256 MiB the command line could not stay within its memory,
+    // so the one sniffer refuses them for the page too.
+    assert_eq!(
+        code(&progressive_jpeg(9000, 6000, 3)),
+        ErrorCode::ImageTooLarge
+    );
+    assert_eq!(
+        code(&progressive_jpeg(7000, 6000, 4)),
+        ErrorCode::ImageTooLarge
+    );
+    // Within the budget: 40 MP in colour, or 100 MP of grey.
+    assert_eq!(
+        size(&progressive_jpeg(8000, 5000, 3)),
+        (Format::Jpeg, 8000, 5000)
+    );
+    assert_eq!(
+        size(&progressive_jpeg(12_000, 8000, 1)),
+        (Format::Jpeg, 12_000, 8000)
+    );
+    // A baseline JPEG of the first size is reduced, not refused.
+    assert_eq!(size(&jpeg(0, 9000, 6000)), (Format::Jpeg, 9000, 6000));
+    let err = sniff_bytes(&progressive_jpeg(9000, 6000, 3)).unwrap_err();
+    assert!(err.message.contains("baseline JPEG"), "{}", err.message);
+}
+
 /// A GIF: logical screen `sw`×`sh`, a comment of `comment` bytes, then a
 /// frame of `fw`×`fh` at (`fx`, `fy`).
 fn gif(sw: u32, sh: u32, comment: usize, (fx, fy, fw, fh): (u32, u32, u32, u32)) -> Vec<u8> {

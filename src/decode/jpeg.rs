@@ -27,11 +27,7 @@ use image::ColorType;
 use super::{sink, wrong_size, Rows, Want};
 use crate::error::{ensure_room, ErrorCode, SmpError};
 
-/// The most memory a progressive JPEG's coefficients may take (256 MiB),
-/// counting every colour component at full size (the decoder does not say
-/// how much the colour is subsampled): 44 MP in colour (33 MP in CMYK),
-/// 134 MP in grey.
-pub const PROGRESSIVE_BYTES: u64 = 256 << 20;
+pub use crate::sniff::PROGRESSIVE_BYTES;
 
 /// The DCT scale (in eighths) to decode a `w`×`h` JPEG at so that it is at
 /// least `target` on both sides: 8 when it must be decoded whole.
