@@ -9,8 +9,8 @@
 //!   the working size (the same size the page gives). A 250 MP JPEG is so
 //!   never held at more than a quarter of its pixels. Progressive JPEGs keep
 //!   every DCT coefficient until their last scan whatever the scale (2 bytes
-//!   a sample), so those above [`PROGRESSIVE_BYTES`] of coefficients are
-//!   refused.
+//!   a sample), so the sniffer refuses those above [`crate::sniff::PROGRESSIVE_BYTES`]
+//!   of coefficients from their frame header, for the page and here alike.
 //! - **Segments after the frame header.** The sniffer bounds what comes
 //!   before the frame header (it must start within 16 MiB), but colour
 //!   profile (APP2) and other APPn/COM segments may follow it, and decoders
@@ -26,8 +26,6 @@ use image::ColorType;
 
 use super::{sink, wrong_size, Rows, Want};
 use crate::error::{ensure_room, ErrorCode, SmpError};
-
-pub use crate::sniff::PROGRESSIVE_BYTES;
 
 /// The DCT scale (in eighths) to decode a `w`×`h` JPEG at so that it is at
 /// least `target` on both sides: 8 when it must be decoded whole.
@@ -62,9 +60,9 @@ pub(super) fn read_scaled<R: Read>(
 ) -> Result<Option<Rows>, SmpError> {
     let out = target(w, h);
     let k = dct_eighths((w, h), out);
-    if k == 8 && w as u64 * h as u64 * 8 <= PROGRESSIVE_BYTES {
-        // Neither scaled nor possibly too large a progressive file (at
-        // most 4 components of 2 bytes).
+    if k == 8 {
+        // Decoded whole. Progressive files too large for that were refused
+        // by the sniffer, from the same frame header, before any decoding.
         return Ok(None);
     }
     let mut decoder = jpeg_decoder::Decoder::new(io::BufReader::new(AfterFrame::new(reader)));
@@ -72,29 +70,6 @@ pub(super) fn read_scaled<R: Read>(
     let info = decoder.info().ok_or_else(wrong_size)?;
     if (info.width as u32, info.height as u32) != (w, h) {
         return Err(wrong_size());
-    }
-    if info.coding_process == jpeg_decoder::CodingProcess::DctProgressive {
-        // Every coefficient is kept to the last scan, at any scale; the
-        // colour components are counted at full size (the most they take).
-        let samples = match info.pixel_format {
-            jpeg_decoder::PixelFormat::L8 | jpeg_decoder::PixelFormat::L16 => 1,
-            jpeg_decoder::PixelFormat::RGB24 => 3,
-            jpeg_decoder::PixelFormat::CMYK32 => 4,
-        };
-        let bytes = w as u64 * h as u64 * samples * 2;
-        if bytes > PROGRESSIVE_BYTES {
-            return Err(SmpError::new(
-                ErrorCode::ImageTooLarge,
-                format!(
-                    "This progressive JPEG is {w}×{h} pixels; the command line opens progressive JPEGs only up to {} MB of image data ({} megapixels in colour). Please save it as a baseline JPEG or as PNG, or use a smaller photo.",
-                    PROGRESSIVE_BYTES >> 20,
-                    PROGRESSIVE_BYTES / 6 / 1_000_000
-                ),
-            ));
-        }
-    }
-    if k == 8 {
-        return Ok(None);
     }
     let scaled = |len: u32| (len * k).div_ceil(8);
     let (sw, sh) = (scaled(w), scaled(h));
