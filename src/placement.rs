@@ -141,7 +141,7 @@ pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpE
                 );
                 let x = (gx + darts.unit()) * dot_cells.cell_mm;
                 let y = (gy + darts.unit()) * dot_cells.cell_mm;
-                if x >= width_mm || y >= height_mm || !dot_cells.is_free(x, y, min_dist, &dots) {
+                if x >= width_mm || y >= height_mm || !dot_cells.is_free(x, y, min_dist) {
                     misses[cell] = misses[cell].saturating_add(1);
                     continue;
                 }
@@ -191,6 +191,11 @@ struct DotCells {
     cols: usize,
     rows: usize,
     cells: Vec<u32>,
+    /// Each occupied cell's dot position, beside the flag: a dart's
+    /// neighbour test then reads one grid instead of jumping to each
+    /// neighbour in the list of dots (the cells are visited in random
+    /// order, so every such jump missed the cache).
+    pos: Vec<[f32; 2]>,
 }
 
 impl DotCells {
@@ -204,11 +209,13 @@ impl DotCells {
         let cols = (width_mm / cell_mm).ceil() as usize + 1;
         let rows = (height_mm / cell_mm).ceil() as usize + 1;
         let cells = try_zeroed::<u32>(cols * rows, "dot pattern")?;
+        let pos = try_zeroed::<[f32; 2]>(cols * rows, "dot pattern")?;
         let mut dot_cells = DotCells {
             cell_mm,
             cols,
             rows,
             cells,
+            pos,
         };
         for (i, d) in dots.iter().enumerate() {
             dot_cells.insert(d.x_mm as f64, d.y_mm as f64, i);
@@ -222,22 +229,26 @@ impl DotCells {
         (cx, cy)
     }
 
+    /// Puts dot `index` at (`x`, `y`) mm: in the cell of that position,
+    /// holding it as the dot stores it (`f32`).
     fn insert(&mut self, x: f64, y: f64, index: usize) {
         let (cx, cy) = self.cell(x, y);
         // Earlier levels are sparser, so their dots never share a cell.
-        self.cells[cy * self.cols + cx] = index as u32 + 1;
+        let at = cy * self.cols + cx;
+        self.cells[at] = index as u32 + 1;
+        self.pos[at] = [x as f32, y as f32];
     }
 
-    fn is_free(&self, x: f64, y: f64, min_dist: f64, dots: &[Dot]) -> bool {
+    fn is_free(&self, x: f64, y: f64, min_dist: f64) -> bool {
         let (cx, cy) = self.cell(x, y);
         let r2 = min_dist * min_dist;
         for gy in cy.saturating_sub(2)..(cy + 3).min(self.rows) {
+            let row = gy * self.cols;
             for gx in cx.saturating_sub(2)..(cx + 3).min(self.cols) {
-                let v = self.cells[gy * self.cols + gx];
-                if v != 0 {
-                    let d = &dots[v as usize - 1];
-                    let dx = d.x_mm as f64 - x;
-                    let dy = d.y_mm as f64 - y;
+                if self.cells[row + gx] != 0 {
+                    let [dx_mm, dy_mm] = self.pos[row + gx];
+                    let dx = dx_mm as f64 - x;
+                    let dy = dy_mm as f64 - y;
                     if dx * dx + dy * dy < r2 {
                         return false;
                     }

@@ -123,15 +123,57 @@ impl Tiles {
 /// Dot indices sorted by band of [`ORDER_BAND_PX`] rows, then by column, at a
 /// layer's scale (`sx`, `sy` pixels per mm).
 pub fn spatial_order(placement: &Placement, sx: f32, sy: f32) -> Vec<u32> {
-    let mut keyed: Vec<(u32, u32, u32)> = placement
+    let band_of = |y_mm: f32| (y_mm * sy / ORDER_BAND_PX).max(0.0) as u32 as usize;
+    // Dots counted into their bands first, then each band sorted by column
+    // on its own: the same order as one sort of (band, column, index), in a
+    // fraction of the time for the 100,000 dots of a large photo (the keys
+    // are unique, so any correct sort gives this order).
+    let bands = placement
         .dots
         .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let band = (d.y_mm * sy / ORDER_BAND_PX).max(0.0) as u32;
-            (band, (d.x_mm * sx).max(0.0) as u32, i as u32)
-        })
-        .collect();
-    keyed.sort_unstable();
-    keyed.into_iter().map(|(_, _, i)| i).collect()
+        .map(|d| band_of(d.y_mm))
+        .max()
+        .map_or(0, |b| b + 1);
+    let mut start = vec![0usize; bands + 1];
+    for d in &placement.dots {
+        start[band_of(d.y_mm) + 1] += 1;
+    }
+    for b in 0..bands {
+        start[b + 1] += start[b];
+    }
+    let mut keyed = vec![(0u32, 0u32); placement.dots.len()];
+    let mut next = start.clone();
+    for (i, d) in placement.dots.iter().enumerate() {
+        let b = band_of(d.y_mm);
+        keyed[next[b]] = ((d.x_mm * sx).max(0.0) as u32, i as u32);
+        next[b] += 1;
+    }
+    for b in 0..bands {
+        keyed[start[b]..start[b + 1]].sort_unstable();
+    }
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spatial_order_is_one_sort_by_band_column_and_index() {
+        let p = crate::placement::place(60.0, 45.0, 4).unwrap();
+        for (sx, sy) in [(10.0f32, 10.0f32), (3.3, 7.1), (25.0, 25.0)] {
+            let mut keyed: Vec<(u32, u32, u32)> = p
+                .dots
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let band = (d.y_mm * sy / ORDER_BAND_PX).max(0.0) as u32;
+                    (band, (d.x_mm * sx).max(0.0) as u32, i as u32)
+                })
+                .collect();
+            keyed.sort_unstable();
+            let want: Vec<u32> = keyed.into_iter().map(|(_, _, i)| i).collect();
+            assert_eq!(spatial_order(&p, sx, sy), want);
+        }
+    }
 }
