@@ -9,6 +9,7 @@
 //! - the **inward feather** of the area for the patch look, so the dots of a
 //!   patch fade into the hair at its border instead of stopping at a line.
 
+use crate::codec::{ByteReader, ByteWriter};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
 use crate::field::box_blur;
@@ -66,15 +67,53 @@ pub struct MmField {
 }
 
 impl MmField {
-    fn new(width: u32, height: u32, px_per_mm: f64) -> Result<MmField, SmpError> {
+    /// The cell size and grid of a field over a `width`×`height` photo.
+    fn shape(width: u32, height: u32, px_per_mm: f64) -> (f64, usize, usize) {
         let cell_px = (CELL_MM * px_per_mm).max(1.0);
         let cols = (width as f64 / cell_px).ceil() as usize;
         let rows = (height as f64 / cell_px).ceil() as usize;
+        (cell_px, cols, rows)
+    }
+
+    fn new(width: u32, height: u32, px_per_mm: f64) -> Result<MmField, SmpError> {
+        let (cell_px, cols, rows) = Self::shape(width, height, px_per_mm);
         Ok(MmField {
             cell_px,
             cols,
             rows,
             values: try_zeroed(cols * rows, "skin analysis")?,
+        })
+    }
+
+    fn write(&self, w: &mut ByteWriter) -> Result<(), SmpError> {
+        w.f64(self.cell_px)?;
+        w.u32(self.cols as u32)?;
+        w.u32(self.rows as u32)?;
+        w.f32s(&self.values)
+    }
+
+    /// Reads a field [`MmField::write`] wrote, which must be the grid of a
+    /// `width`×`height` photo at `px_per_mm`.
+    fn read(
+        r: &mut ByteReader,
+        width: u32,
+        height: u32,
+        px_per_mm: f64,
+    ) -> Result<MmField, SmpError> {
+        let cell_px = r.f64()?;
+        let cols = r.u32()? as usize;
+        let rows = r.u32()? as usize;
+        let values = r.f32s("skin analysis")?;
+        if (cell_px, cols, rows) != Self::shape(width, height, px_per_mm)
+            || values.len() != cols * rows
+        {
+            return Err(ByteReader::mismatch("a grid of another photo"));
+        }
+        Ok(MmField {
+            cell_px,
+            cols,
+            rows,
+            values,
         })
     }
 
@@ -137,6 +176,34 @@ pub struct Skin {
 }
 
 impl Skin {
+    /// Writes the analysis for another engine of this build
+    /// ([`Skin::read_from`]).
+    pub fn write_to(&self, w: &mut ByteWriter) -> Result<(), SmpError> {
+        self.envelope.write(w)?;
+        w.f32(self.skin_blue_ratio)?;
+        w.u32(self.skin_luminance.is_some() as u32)?;
+        w.f32(self.skin_luminance.unwrap_or(0.0))
+    }
+
+    /// Reads an analysis [`Skin::write_to`] wrote for a `width`×`height`
+    /// photo at `px_per_mm` (another photo's grid is an error).
+    pub fn read_from(
+        r: &mut ByteReader,
+        width: u32,
+        height: u32,
+        px_per_mm: f64,
+    ) -> Result<Skin, SmpError> {
+        let envelope = MmField::read(r, width, height, px_per_mm)?;
+        let skin_blue_ratio = r.f32()?;
+        let has_luminance = r.u32()? != 0;
+        let luminance = r.f32()?;
+        Ok(Skin {
+            envelope,
+            skin_blue_ratio,
+            skin_luminance: has_luminance.then_some(luminance),
+        })
+    }
+
     /// Analyses the full-resolution photo (a block pass plus grid filters).
     pub fn analyse(photo: &Rgba8Image, px_per_mm: f64, t: &Transfer) -> Result<Skin, SmpError> {
         let mut envelope = MmField::new(photo.width, photo.height, px_per_mm)?;
@@ -146,23 +213,39 @@ impl Skin {
         let mut green_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
         let mut count = try_zeroed::<u32>(cols * rows, "skin analysis")?;
         let w = photo.width as usize;
-        let col_cell: Vec<usize> = (0..w)
-            .map(|x| ((x as f64 / cell) as usize).min(cols - 1))
-            .collect();
-        for y in 0..photo.height as usize {
+        // The row's runs of pixels that fall in one cell: each run is added
+        // to its cell's sums through locals, pixel by pixel in the same
+        // order as before (so the same floats), without indexing the grids
+        // for every pixel.
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for x in 0..w {
+            let gx = ((x as f64 / cell) as usize).min(cols - 1);
+            match runs.last_mut() {
+                Some(r) if r.2 == gx => r.1 = x + 1,
+                _ => runs.push((x, x + 1, gx)),
+            }
+        }
+        for (y, row) in photo.pixels.chunks_exact(w * 4).enumerate() {
             let gy = ((y as f64 / cell) as usize).min(rows - 1);
-            for (x, &gx) in col_cell.iter().enumerate() {
-                let p = &photo.pixels[(y * w + x) * 4..];
-                let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
+            for &(x0, x1, gx) in &runs {
                 let g = gy * cols + gx;
-                let l = luminance(lin);
-                if l > envelope.values[g] {
-                    envelope.values[g] = l;
+                let (mut top, mut r, mut gr, mut b) =
+                    (envelope.values[g], red_sum[g], green_sum[g], blue_sum[g]);
+                for p in row[x0 * 4..x1 * 4].chunks_exact(4) {
+                    let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
+                    let l = luminance(lin);
+                    if l > top {
+                        top = l;
+                    }
+                    r += lin[0];
+                    gr += lin[1];
+                    b += lin[2];
                 }
-                red_sum[g] += lin[0];
-                green_sum[g] += lin[1];
-                blue_sum[g] += lin[2];
-                count[g] += 1;
+                envelope.values[g] = top;
+                red_sum[g] = r;
+                green_sum[g] = gr;
+                blue_sum[g] = b;
+                count[g] += (x1 - x0) as u32;
             }
         }
         // Spread each cell's brightest skin over its neighbourhood (max
@@ -302,6 +385,35 @@ impl AreaFeather {
         Ok(f)
     }
 
+    /// Writes the feather for another engine of this build
+    /// ([`AreaFeather::read_from`]).
+    pub fn write_to(&self, w: &mut ByteWriter) -> Result<(), SmpError> {
+        self.inside.write(w)?;
+        self.feather.write(w)?;
+        w.u32(self.radius_cells as u32)
+    }
+
+    /// Reads a feather [`AreaFeather::write_to`] wrote for a
+    /// `width`×`height` area at `px_per_mm`.
+    pub fn read_from(
+        r: &mut ByteReader,
+        width: u32,
+        height: u32,
+        px_per_mm: f64,
+    ) -> Result<AreaFeather, SmpError> {
+        let inside = MmField::read(r, width, height, px_per_mm)?;
+        let feather = MmField::read(r, width, height, px_per_mm)?;
+        let radius_cells = r.u32()? as usize;
+        if radius_cells != (PATCH_BLEND_MM / CELL_MM).round() as usize {
+            return Err(ByteReader::mismatch("a feather of another build"));
+        }
+        Ok(AreaFeather {
+            inside,
+            feather,
+            radius_cells,
+        })
+    }
+
     /// Recomputes after the mask changed within x0..x1 × y0..y1.
     pub fn update(
         &mut self,
@@ -322,11 +434,10 @@ impl AreaFeather {
                 let px1 = (((gx + 1) as f64 * cell) as u32).min(mask.width);
                 let (mut n, mut on) = (0u32, 0u32);
                 for py in py0..py1 {
-                    let row = &mask.weights[(py * mask.width) as usize..];
-                    for px in px0..px1 {
-                        n += 1;
-                        on += (row[px as usize] > 0) as u32;
-                    }
+                    let at = (py * mask.width) as usize;
+                    let cells = &mask.weights[at + px0 as usize..at + px1 as usize];
+                    n += cells.len() as u32;
+                    on += cells.iter().filter(|&&w| w > 0).count() as u32;
                 }
                 self.inside.values[gy * cols + gx] =
                     if n == 0 { 0.0 } else { on as f32 / n as f32 };
