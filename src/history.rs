@@ -13,7 +13,7 @@
 use crate::error::{try_zeroed, SmpError};
 
 /// Run-length codes weights as (varint run length, weight) pairs.
-fn encode(weights: &[u8]) -> Vec<u8> {
+pub(crate) fn encode(weights: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < weights.len() {
@@ -37,9 +37,40 @@ fn encode(weights: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether `code` is a whole coding of exactly `len` weights (code from
+/// elsewhere, a hand-off between engines, is checked before [`decode`]).
+pub(crate) fn decodes_to(code: &[u8], len: usize) -> bool {
+    let (mut i, mut p) = (0usize, 0usize);
+    while p < code.len() {
+        let mut n = 0usize;
+        let mut shift = 0u32;
+        loop {
+            let Some(&b) = code.get(p) else { return false };
+            p += 1;
+            if shift > 56 {
+                return false;
+            }
+            n |= ((b & 0x7f) as usize) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        if p >= code.len() {
+            return false; // a run without its weight
+        }
+        p += 1;
+        i = match i.checked_add(n) {
+            Some(i) if i <= len => i,
+            _ => return false,
+        };
+    }
+    i == len
+}
+
 /// Decodes into `weights` (which has the area's size), combining each run
 /// with what is there: `xor` for a difference, plain copy for a snapshot.
-fn decode(code: &[u8], weights: &mut [u8], xor: bool) {
+pub(crate) fn decode(code: &[u8], weights: &mut [u8], xor: bool) {
     let mut i = 0;
     let mut p = 0;
     while p < code.len() {
@@ -177,6 +208,25 @@ impl History {
         Ok(())
     }
 
+    /// Remembers an empty area of `pixels` weights as the step before
+    /// this one, without making one (its code is a single run).
+    pub fn checkpoint_empty(&mut self, pixels: usize) -> Result<(), SmpError> {
+        if !self.undo.is_empty() {
+            let empty = try_zeroed::<u8>(pixels, "undo history")?;
+            return self.checkpoint(&empty);
+        }
+        self.redo.clear();
+        let mut code = Vec::new();
+        let mut rest = pixels;
+        while rest >= 0x80 {
+            code.push((rest as u8 & 0x7f) | 0x80);
+            rest >>= 7;
+        }
+        code.extend([rest as u8, 0]);
+        self.undo.steps.push(code);
+        Ok(())
+    }
+
     /// Goes back (`back`) or forward one step, swapping `weights` with it;
     /// false when there is none.
     pub fn step(&mut self, back: bool, weights: &mut [u8]) -> Result<bool, SmpError> {
@@ -198,6 +248,24 @@ impl History {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_whole_codings_of_the_size_are_taken() {
+        let weights: Vec<u8> = (0..5000u32)
+            .map(|i| if i % 700 < 300 { 255 } else { (i % 3) as u8 })
+            .collect();
+        let code = encode(&weights);
+        assert!(decodes_to(&code, weights.len()));
+        assert!(!decodes_to(&code, weights.len() + 1));
+        assert!(!decodes_to(&code, weights.len() - 1));
+        for cut in 0..code.len() {
+            assert!(!decodes_to(&code[..cut], weights.len()) || cut == 0 && weights.is_empty());
+        }
+        assert!(!decodes_to(&[0xff; 12], 10), "an endless count");
+        let mut back = vec![0u8; weights.len()];
+        decode(&code, &mut back, false);
+        assert_eq!(back, weights);
+    }
+
     use super::*;
 
     fn noise(n: usize, seed: u32) -> Vec<u8> {

@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod brush;
+pub mod codec;
 pub mod color;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;

@@ -221,6 +221,45 @@ impl Engine {
         self.core.load_image(photo, preview_side_px).map_err(to_js)
     }
 
+    /// Loads a photo as `loadImage` does, taking the state another engine
+    /// of this build prepared for it (`preparedState`: the export worker
+    /// proposes the area and builds the pattern off the page's thread). The
+    /// same room check comes first; a hand-off for another photo is a
+    /// `bad-image` error.
+    #[wasm_bindgen(js_name = loadPrepared)]
+    pub fn load_prepared(
+        &mut self,
+        rgba: &js_sys::Uint8Array,
+        width: u32,
+        height: u32,
+        preview_side_px: u32,
+        prepared: &js_sys::Uint8Array,
+    ) -> Result<(), JsValue> {
+        let len = rgba.length() as usize;
+        Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
+        self.core.make_room_for_load();
+        let per_px = crate::error::PHOTO_BYTES_PER_PX;
+        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        let mut state =
+            crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
+        prepared.copy_to(&mut state);
+        let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
+        rgba.copy_to(&mut bytes);
+        let photo = Rgba8Image::new(width, height, bytes).map_err(to_js)?;
+        self.core
+            .load_prepared(photo, preview_side_px, &state)
+            .map_err(to_js)
+    }
+
+    /// The loaded photo's state for another engine's `loadPrepared` (the
+    /// pattern is built first if it is not yet): a copy outside wasm memory,
+    /// ready to be transferred.
+    #[wasm_bindgen(js_name = preparedState)]
+    pub fn prepared_state(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
+        let state = self.core.prepared_state().map_err(to_js)?;
+        Ok(js_sys::Uint8Array::from(&state[..]))
+    }
+
     /// Forgets a given scale: the next photo gets its own estimate.
     #[wasm_bindgen(js_name = forgetScale)]
     pub fn forget_scale(&mut self) {

@@ -35,6 +35,32 @@ impl Area {
         })
     }
 
+    /// An area taken as it is, with its preview copy made elsewhere (see
+    /// `handoff`) and no undo steps.
+    pub fn with_masks(mask: Mask, preview_mask: Mask) -> Area {
+        let pixels = mask.weights.len();
+        Area {
+            mask,
+            preview_mask,
+            pending_preview_mask: Rect::default(),
+            history: History::new(pixels, UNDO_STEPS),
+            hairline_base: None,
+        }
+    }
+
+    /// Records an empty area as the step before this one: a proposed area
+    /// handed over from another engine undoes to the empty area, as a
+    /// proposal made here would.
+    pub fn record_empty_before(&mut self) -> Result<(), SmpError> {
+        self.history.checkpoint_empty(self.mask.weights.len())
+    }
+
+    /// The area at preview size as it was last reduced, and whether it is
+    /// up to date.
+    pub fn preview_mask_as_is(&self) -> (&Mask, bool) {
+        (&self.preview_mask, self.pending_preview_mask.is_empty())
+    }
+
     /// Forgets the undo steps and the hairline's starting point; the area stays.
     pub fn forget_history(&mut self) {
         self.history.undo.clear();

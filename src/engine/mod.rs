@@ -17,6 +17,7 @@
 //! ([`Loaded::area_changed`]), so no part needs to know the others.
 
 mod area;
+mod handoff;
 mod layers;
 mod pattern;
 mod photo;

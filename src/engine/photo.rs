@@ -29,6 +29,25 @@ impl Photo {
         })
     }
 
+    /// A photo with a preview (and perhaps the small copy) made elsewhere
+    /// from it: by another engine of this build, see `handoff`.
+    pub fn with_parts(full: Rgba8Image, preview: Rgba8Image, reduced: Option<Rgba8Image>) -> Photo {
+        let cell = OnceCell::new();
+        if let Some(r) = reduced {
+            let _ = cell.set(r);
+        }
+        Photo {
+            full,
+            preview,
+            reduced: cell,
+        }
+    }
+
+    /// The small copy, if it was made already.
+    pub fn reduced_if_made(&self) -> Option<&Rgba8Image> {
+        self.reduced.get()
+    }
+
     /// The photo's copy for detection and suggestions
     /// ([`detect::reduced`]).
     pub fn reduced(&self) -> Result<&Rgba8Image, SmpError> {

@@ -1,0 +1,290 @@
+//! A loaded photo's prepared state, handed from one engine to another of
+//! the same build. The export worker's engine loads a new photo, proposes
+//! its area and builds the dot pattern and skin analysis off the page's
+//! thread; the page's engine then takes that state with the photo instead
+//! of computing it again, so loading a large photo never holds the page's
+//! thread for long (issue: every control answers within a frame).
+//!
+//! What is handed over: the preview (and the small copy for detection),
+//! the area at full and preview size, and the pattern (dots, skin analysis,
+//! dots on bare scalp, the area's fade) with the seed and scale it was made
+//! for. The receiving engine keeps each part only where it fits its own
+//! settings and preview size, and computes the rest as a plain load would;
+//! so taking a hand-off gives the same pixels as loading the photo there.
+
+use crate::analysis::{AreaFeather, Skin};
+use crate::codec::{ByteReader, ByteWriter};
+use crate::error::{try_copy, try_zeroed, SmpError};
+use crate::history;
+use crate::placement::{self, Dot, Placement};
+use crate::raster::{Mask, Rgba8Image};
+
+use super::area::Area;
+use super::layers::Layers;
+use super::pattern::Pattern;
+use super::photo::Photo;
+use super::shown::Shown;
+use super::{no_image, Engine, Loaded};
+
+/// Marks a hand-off of this layout ("SMP" and a layout number).
+const MAGIC: u32 = u32::from_le_bytes(*b"SMP1");
+
+fn write_image(w: &mut ByteWriter, image: &Rgba8Image) -> Result<(), SmpError> {
+    w.u32(image.width)?;
+    w.u32(image.height)?;
+    w.bytes(&image.pixels)
+}
+
+fn read_image(r: &mut ByteReader) -> Result<Rgba8Image, SmpError> {
+    let (width, height) = (r.u32()?, r.u32()?);
+    let pixels = try_copy(r.bytes()?, "photo")?;
+    Rgba8Image::new(width, height, pixels)
+}
+
+/// An area goes run-length coded (as an undo step is): mostly long runs of
+/// empty and full, so a few KB instead of a byte a pixel to copy twice.
+fn write_mask(w: &mut ByteWriter, mask: &Mask) -> Result<(), SmpError> {
+    w.bytes(&history::encode(&mask.weights))
+}
+
+fn read_mask(r: &mut ByteReader, width: u32, height: u32) -> Result<Mask, SmpError> {
+    let code = r.bytes()?;
+    let mut weights = try_zeroed::<u8>(width as usize * height as usize, "area")?;
+    if !history::decodes_to(code, weights.len()) {
+        return Err(ByteReader::mismatch("an area of another size"));
+    }
+    history::decode(code, &mut weights, false);
+    Mask::new(width, height, weights)
+}
+
+fn write_pattern(w: &mut ByteWriter, p: &Pattern) -> Result<(), SmpError> {
+    w.u32(p.seed)?;
+    w.f64(p.px_per_mm)?;
+    let pl = &p.placement;
+    w.f64(pl.width_mm)?;
+    w.f64(pl.height_mm)?;
+    w.u32(pl.seed)?;
+    let mut fields = crate::error::try_zeroed::<f32>(pl.dots.len() * 5, "dot pattern")?;
+    for (f, d) in fields.chunks_exact_mut(5).zip(&pl.dots) {
+        f.copy_from_slice(&[d.x_mm, d.y_mm, d.rank, d.size_factor, d.darkness_factor]);
+    }
+    w.f32s(&fields)?;
+    p.skin.write_to(w)?;
+    let on: Vec<u8> = p.on_scalp.iter().map(|&b| b as u8).collect();
+    w.bytes(&on)?;
+    p.feather.write_to(w)
+}
+
+fn read_pattern(r: &mut ByteReader, width: u32, height: u32) -> Result<Pattern, SmpError> {
+    let seed = r.u32()?;
+    let px_per_mm = r.f64()?;
+    let (width_mm, height_mm) = (r.f64()?, r.f64()?);
+    let placement_seed = r.u32()?;
+    let fields = r.f32s("dot pattern")?;
+    if fields.len() % 5 != 0
+        || placement_seed != seed
+        || width_mm != width as f64 / px_per_mm
+        || height_mm != height as f64 / px_per_mm
+    {
+        return Err(ByteReader::mismatch("a pattern of another photo"));
+    }
+    let mut dots = Vec::new();
+    dots.try_reserve_exact(fields.len() / 5).map_err(|_| {
+        SmpError::new(
+            crate::error::ErrorCode::OutOfMemory,
+            "Not enough memory for the dot pattern.",
+        )
+    })?;
+    dots.extend(fields.chunks_exact(5).map(|f| Dot {
+        x_mm: f[0],
+        y_mm: f[1],
+        rank: f[2],
+        size_factor: f[3],
+        darkness_factor: f[4],
+    }));
+    let skin = Skin::read_from(r, width, height, px_per_mm)?;
+    let on_scalp: Vec<bool> = r.bytes()?.iter().map(|&b| b != 0).collect();
+    if on_scalp.len() != dots.len() {
+        return Err(ByteReader::mismatch("dot flags of another pattern"));
+    }
+    let feather = AreaFeather::read_from(r, width, height, px_per_mm)?;
+    Ok(Pattern {
+        seed,
+        px_per_mm,
+        placement: Placement {
+            width_mm,
+            height_mm,
+            seed,
+            dots,
+        },
+        skin,
+        on_scalp,
+        feather,
+    })
+}
+
+impl Engine {
+    /// The loaded photo's prepared state for [`Engine::load_prepared`] in
+    /// another engine of this build: builds the pattern first if it is not
+    /// built yet (the slow part, done here rather than there).
+    pub fn prepared_state(&mut self) -> Result<Vec<u8>, SmpError> {
+        self.warm()?;
+        let l = self.loaded.as_mut().ok_or_else(no_image)?;
+        l.area.preview_mask();
+        let mut w = ByteWriter::new();
+        w.u32(MAGIC)?;
+        let (width, height) = l.photo.size();
+        w.u32(width)?;
+        w.u32(height)?;
+        write_image(&mut w, &l.photo.preview)?;
+        match l.photo.reduced_if_made() {
+            Some(small) => {
+                w.u32(1)?;
+                write_image(&mut w, small)?;
+            }
+            None => w.u32(0)?,
+        }
+        write_mask(&mut w, &l.area.mask)?;
+        // A proposed area undoes to the empty one (this engine only loaded
+        // the photo and perhaps proposed its area).
+        w.u32((l.area.history().0 > 0) as u32)?;
+        let (preview_mask, _) = l.area.preview_mask_as_is();
+        write_mask(&mut w, preview_mask)?;
+        let p = l.pattern.as_ref().ok_or_else(no_image)?;
+        write_pattern(&mut w, p)?;
+        Ok(w.finish())
+    }
+
+    /// Loads `photo` (as [`Engine::load_image`]) with the state another
+    /// engine prepared for it ([`Engine::prepared_state`]): its area
+    /// (already proposed, say), preview and pattern. A part made for another
+    /// preview size, seed or scale than this engine's is not taken but made
+    /// here, so the result is the same as loading the photo here. A hand-off
+    /// of another photo or layout is a `bad-image` error, and then nothing
+    /// changes.
+    pub fn load_prepared(
+        &mut self,
+        photo: Rgba8Image,
+        preview_side_px: u32,
+        prepared: &[u8],
+    ) -> Result<(), SmpError> {
+        let (width, height) = (photo.width, photo.height);
+        let ppm = self.settings.px_per_mm_for(width, height);
+        placement::check_fits(width as f64 / ppm, height as f64 / ppm)?;
+        let mut r = ByteReader::new(prepared);
+        if r.u32()? != MAGIC || (r.u32()?, r.u32()?) != (width, height) {
+            return Err(ByteReader::mismatch("another photo"));
+        }
+        let preview = read_image(&mut r)?;
+        let reduced = if r.u32()? != 0 {
+            Some(read_image(&mut r)?)
+        } else {
+            None
+        };
+        let mask = read_mask(&mut r, width, height)?;
+        let undo_to_empty = r.u32()? != 0;
+        let preview_mask = read_mask(&mut r, preview.width, preview.height)?;
+        let pattern = read_pattern(&mut r, width, height)?;
+        r.end()?;
+        // Free the previous photo's caches before the new ones are built.
+        self.loaded = None;
+        let photo = Photo::with_parts(photo, preview, reduced);
+        let mut area = Area::with_masks(mask, preview_mask);
+        if undo_to_empty {
+            area.record_empty_before()?;
+        }
+        let photo = if photo.preview_fits(preview_side_px) {
+            photo
+        } else {
+            let photo = Photo::new(photo.full, preview_side_px)?;
+            let small = area.preview_mask_for(photo.preview.width, photo.preview.height)?;
+            area.set_preview_mask(small);
+            photo
+        };
+        let (w, h) = photo.size();
+        let keep = pattern.is_for(self.settings.seed, self.settings.px_per_mm_for(w, h));
+        self.loaded = Some(Loaded {
+            photo,
+            area,
+            pattern: keep.then_some(pattern),
+            shown: Shown::default(),
+            layers: Layers::default(),
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Tap;
+    use crate::sample::sample_scalp;
+
+    fn loaded(preview_side: u32) -> Engine {
+        let sample = sample_scalp(360, 240, 3).unwrap();
+        let mut e = Engine::new();
+        e.load_image(sample.photo, preview_side).unwrap();
+        e
+    }
+
+    #[test]
+    fn a_hand_off_renders_the_same_as_loading_here() {
+        let mut worker = loaded(200);
+        worker.detect_area(&[] as &[Tap], false).unwrap();
+        let state = worker.prepared_state().unwrap();
+        let photo = worker.before().unwrap().clone();
+        let mut page = Engine::new();
+        page.load_prepared(photo.clone(), 200, &state).unwrap();
+        let taken = |e: &Engine| e.loaded.as_ref().unwrap().pattern.is_some();
+        assert!(taken(&page), "the pattern is taken, not built again");
+        // The page's own way: load, propose the area, render.
+        let mut here = loaded(200);
+        here.detect_area(&[] as &[Tap], false).unwrap();
+        assert_eq!(page.mask().unwrap(), here.mask().unwrap());
+        assert_eq!(
+            page.history(),
+            here.history(),
+            "undo goes back to the empty area"
+        );
+        assert_eq!(
+            page.render_preview().unwrap(),
+            here.render_preview().unwrap()
+        );
+        assert_eq!(page.render_full().unwrap(), here.render_full().unwrap());
+        // Another preview size, seed or scale: made here, same pixels.
+        let mut other = Engine::new();
+        other
+            .set_settings(&[("seed", 9.0), ("pxPerMm", 7.5)])
+            .unwrap();
+        other.load_prepared(photo, 120, &state).unwrap();
+        assert!(
+            !taken(&other),
+            "a pattern for another seed and scale is not taken"
+        );
+        here.set_settings(&[("seed", 9.0), ("pxPerMm", 7.5)])
+            .unwrap();
+        here.set_preview_side_px(120).unwrap();
+        assert_eq!(
+            other.render_preview().unwrap(),
+            here.render_preview().unwrap()
+        );
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_hand_off_is_an_error_and_changes_nothing() {
+        let mut worker = loaded(200);
+        let state = worker.prepared_state().unwrap();
+        let photo = worker.before().unwrap().clone();
+        let mut page = loaded(200);
+        let before = page.render_preview().unwrap().to_vec();
+        for cut in [0, 3, 12, state.len() / 2, state.len() - 1] {
+            let err = page
+                .load_prepared(photo.clone(), 200, &state[..cut])
+                .unwrap_err();
+            assert_eq!(err.code, crate::error::ErrorCode::BadImage);
+        }
+        let smaller = sample_scalp(300, 240, 3).unwrap().photo;
+        assert!(page.load_prepared(smaller, 200, &state).is_err());
+        assert_eq!(page.render_preview().unwrap(), &before[..]);
+    }
+}
