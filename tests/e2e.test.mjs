@@ -208,7 +208,8 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
     const dt = new DataTransfer();
     dt.items.add(new File([window.photo], 'pasted.png', { type: 'image/png' }));
     document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
-    await new Promise((ok) => setTimeout(ok, 300));
+    // The new photo's first steps run in the worker: wait for it (at most 5 s).
+    for (let t = 0; t < 100 && v.hasArea; t++) await new Promise((ok) => setTimeout(ok, 50));
     out.areaAfterPaste = v.getMask().data.some((val, i) => i % 4 === 3 && val > 0);
     out.settingsKeptAfterPaste = v.settings.densityPerCm2 === 120;
     out.errorEvents = window.__smpEvents.filter((e) => e.type === 'smp-error').map((e) => e.detail.code);

@@ -142,10 +142,16 @@ test('a paste goes to the element in use, never to the host page\'s own text box
     await paste(box);
     out.intoTextBox = [first.hasPhoto, second.hasPhoto];
     box.blur();
+    // A photo's first steps run in the worker: wait for the one that takes it.
+    const loaded = async (el) => {
+      for (let t = 0; t < 100 && !el.hasPhoto; t++) await new Promise((ok) => setTimeout(ok, 50));
+    };
     await paste(document.body);
+    await loaded(first);
     out.nothingFocused = [first.hasPhoto, second.hasPhoto];
     second.shadowRoot.querySelector('.sample').focus();
     await paste(second.shadowRoot.querySelector('.sample'));
+    await loaded(second);
     out.secondFocused = second.hasPhoto;
     // Moved in the page (as frameworks do), it keeps exporting in its worker.
     document.body.append(first);

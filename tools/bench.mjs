@@ -194,8 +194,8 @@ try {
   console.log(`| measure | value | target |`);
   console.log(`|---|---|---|`);
   console.log(`| photo chosen → photo on screen | ${photoShown.toFixed(0)} ms | (not a target) |`);
-  console.log(`| photo chosen → first after-image, area proposed, on screen | ${firstImage.toFixed(0)} ms | ≤ 1500 ms ${firstImage <= 1500 ? '✓' : '✗'} |`);
-  console.log(`| longest main-thread task while loading the photo | ${worst(loadLong)} | (not a target) |`);
+  console.log(`| photo chosen → first after-image, area proposed, on screen | ${firstImage.toFixed(0)} ms | ≤ 1000 ms ${firstImage <= 1000 ? '✓' : '✗'} |`);
+  console.log(`| longest main-thread task while loading the photo | ${worst(loadLong)} | none over 100 ms ${loadLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while dragging a slider | ${worst(dragLong)} | none over 100 ms ${dragLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while zooming | ${worst(zoomLong)} | none over 100 ms ${zoomLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| element scripts and styles (dist/, minified), gzipped | ${(sizes[0] / 1024).toFixed(1)} KB | ≤ 40 KB ${sizes[0] <= 40 * 1024 ? '✓' : '✗'} |`);

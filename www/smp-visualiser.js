@@ -9,11 +9,10 @@
 // anywhere: the photo never leaves the device.
 
 import {
-  SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays, photoCopy,
+  SmpError, Engine, loadWasm, readSchema, asSmpError, weightsOf, imageDataOf, settingsOf, settingsArrays,
   loadKeepingScale, requirePhoto, engineUnavailable, presetsJson, settingsFrom,
-  workingSize, checkDecodeSize,
 } from './element/engine-client.js';
-import { decodePhoto } from './element/photo-file.js';
+import { loadPhoto } from './element/photo-load.js';
 import { WorkerClient } from './element/worker-client.js';
 import { CompareView } from './element/compare-view.js';
 import { wireStage } from './element/stage-input.js';
@@ -40,8 +39,10 @@ export class SmpVisualiser extends HTMLElement {
   #readyResolve;
   #readyReject;
   #hasArea = false;
-  /** Counts loaded photos, so an export knows the photo it started on. */
+  /** Counts loaded photos (an export knows the photo it started on), and
+   * photos chosen (only the last one chosen is shown). */
   #photoNumber = 0;
+  #loads = 0;
   #words = new Translator();
   #worker = new WorkerClient();
   #view;
@@ -133,7 +134,7 @@ export class SmpVisualiser extends HTMLElement {
     document.addEventListener('paste', this.#onPaste);
     this.#flow.connect();
     if (!this.#engine) this.#start();
-    else if (this.hasPhoto) this.#worker.load(photoCopy(this.#engine, this.#memory), this.#engine.width(), this.#engine.height(), settingsArrays(this.#engine, this.#schema));
+    else this.#worker.sendPhoto(this.#engine, this.#memory, this.#schema);
   }
 
   disconnectedCallback() {
@@ -155,6 +156,8 @@ export class SmpVisualiser extends HTMLElement {
       this.#flow.placeTools();
       if (this.getAttribute('lang')) this.attributeChangedCallback('lang');
       this.#readyResolve();
+      // A photo's first steps run in the worker: start it once someone reaches for the element.
+      for (const type of ['pointerdown', 'focusin', 'dragenter']) this.addEventListener(type, () => this.#worker.warmUp(), { once: true });
       if (this.getAttribute('preset')) this.#controls.applyPresetQuietly(this.getAttribute('preset'));
       this.#emit('smp-ready', null);
     } catch (e) {
@@ -232,22 +235,24 @@ export class SmpVisualiser extends HTMLElement {
   }
 
   /** Decodes and shows a photo; starts a new, empty area (or, with
-   * `{ findArea: true }`, the proposed one); keeps the settings. */
+   * `{ findArea: true }`, the proposed one); keeps the settings. Resolves
+   * with null when another photo was chosen before this one was shown. */
   async loadImage(file, { findArea = false } = {}) {
+    const ticket = ++this.#loads;
+    let first;
     const loaded = await this.#guard(async () => {
-      const photo = await decodePhoto(file, { workingSize, checkDecodeSize });
-      // One call: the engine makes room (or says out-of-memory) before it copies the photo in.
-      loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadImage(photo.rgba, photo.width, photo.height, this.#view.previewSideFor(photo.width, photo.height)));
-      const shown = this.#loaded('Photo loaded. Now mark the thin or bald area.');
-      return photo.reducedFrom ? { ...shown, reducedFrom: photo.reducedFrom } : shown;
+      const keep = /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked;
+      first = await loadPhoto(file, { engine: this.#engine, memory: this.#memory, worker: this.#worker, schema: this.#schema, findArea, keep, isCurrent: () => ticket === this.#loads, previewSide: (w, h) => this.#view.previewSideFor(w, h), say: (m) => this.#flow.say(m) });
+      return first && this.#loaded('Photo loaded. Now mark the thin or bald area.', first);
     });
-    await this.#flow.afterLoad(loaded, findArea);
+    if (loaded) await this.#flow.afterLoad(loaded, findArea, first);
     return loaded;
   }
 
   /** Loads the built-in synthetic sample scalp (no file needed); with
    * `{ findArea: true }` its area is proposed too. */
   async loadSample({ findArea = false } = {}) {
+    this.#loads++; // a photo still being read is not shown after it
     const loaded = await this.#guard(async () => {
       loadKeepingScale(this.#engine, /** @type {HTMLInputElement} */ (this.shadowRoot.querySelector('.keep-scale')).checked, () => this.#engine.loadSample(1600, 1200, 1, this.#view.previewSideFor(1600, 1200)));
       return this.#loaded('Sample loaded. Now mark its two bald patches.');
@@ -460,13 +465,15 @@ export class SmpVisualiser extends HTMLElement {
     }
   }
 
-  /** Shows a newly loaded photo with an empty area. */
-  #loaded(message) {
+  /** Shows a new photo with an empty area, or the worker's proposal (`first`, photo-load.js). */
+  #loaded(message, first = null) {
     this.#photoNumber++;
     this.#controls.newPhoto();
     this.#tools.resetForPhoto();
     this.#view.applyZoom({ s: 1, ox: 0, oy: 0 });
-    this.#worker.load(photoCopy(this.#engine, this.#memory), this.#engine.width(), this.#engine.height(), settingsArrays(this.#engine, this.#schema));
+    // A prepared photo is in the worker already.
+    if (!first?.prepared) this.#worker.sendPhoto(this.#engine, this.#memory, this.#schema);
+    else if (first.suggestion) this.#controls.matchToPhoto(first.suggestion);
     this.#view.showPhoto();
     this.#controls.sync();
     this.#areaChanged();
@@ -474,7 +481,8 @@ export class SmpVisualiser extends HTMLElement {
     this.#view.fitPreview(); // the stage is shown now: measure it, not the estimate
     this.#view.renderNow();
     this.#flow.say(message);
-    return { width: this.#engine.width(), height: this.#engine.height() };
+    const shown = { width: this.#engine.width(), height: this.#engine.height() };
+    return first?.reducedFrom ? { ...shown, reducedFrom: first.reducedFrom } : shown;
   }
 
   #emit(type, detail) {

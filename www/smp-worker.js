@@ -1,7 +1,9 @@
-// Full-resolution rendering off the page's main thread. The page sends each
-// new photo as soon as it is loaded; the worker builds the photo's caches
-// (dot pattern, skin analysis) while the user paints, so an export only
-// renders. Messages are handled in order.
+// A second engine off the page's main thread. Each new photo comes here
+// first (`prepare`): this engine proposes its area, suggests its look and
+// builds its dot pattern and skin analysis, and the page's engine takes
+// the result (www/element/photo-load.js). It then renders full-resolution
+// exports and zoomed detail for the same photo. Messages are handled in
+// order.
 import init, { Engine, ensureRoomForRender } from './pkg/smp_visualiser.js';
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
@@ -26,6 +28,36 @@ self.onmessage = async ({ data }) => {
       engine.loadImage(data.rgba, data.width, data.height, 1);
       size = [data.width, data.height];
       engine.warm();
+      return;
+    }
+    if (data.type === 'prepare') {
+      // A new photo's slow first steps, off the page's thread: load it,
+      // propose its area, suggest the look, build the pattern; the page's
+      // engine then takes the result (loadPrepared) instead of computing it.
+      engine?.free();
+      engine = null;
+      ensureRoomForRender(data.width, data.height);
+      engine = new Engine();
+      engine.setSettings(data.names, data.values);
+      if (!data.scaleGiven) engine.forgetScale();
+      engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
+      size = [data.width, data.height];
+      let found = null;
+      let detectError = null;
+      if (data.findArea) {
+        try {
+          engine.detectArea(new Float64Array(0), false);
+          found = true;
+        } catch (e) {
+          if (e instanceof WebAssembly.RuntimeError) throw e;
+          found = false;
+          if (e?.code !== 'no-bald-scalp') detectError = { code: e?.code ?? 'internal', message: e?.message ?? String(e) };
+        }
+      }
+      const suggestion = data.findArea ? engine.suggestSettings() : null;
+      const state = engine.preparedState();
+      // The photo's bytes go back too: the page keeps no copy meanwhile.
+      self.postMessage({ id: data.id, ok: true, rgba: data.rgba, state, found, detectError, suggestion }, [data.rgba.buffer, state.buffer]);
       return;
     }
     if (data.type === 'crop') {
@@ -58,7 +90,7 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id: data.id, ok: true, pixels }, [pixels.buffer]);
     }
   } catch (e) {
-    if (data.type === 'load') {
+    if (data.type === 'load' || data.type === 'prepare') {
       engine?.free();
       engine = null; // the page falls back to rendering on its own thread
     }
@@ -66,7 +98,11 @@ self.onmessage = async ({ data }) => {
     // leaves this wasm instance unusable: say so and end; the page renders
     // on its own thread and starts a fresh worker with the next photo.
     const dead = e instanceof WebAssembly.RuntimeError;
-    self.postMessage({ id: data.id, ok: false, dead, fallback: dead, code: e?.code ?? 'internal', message: e?.message ?? String(e) });
+    // A photo that came to be prepared goes back with the failure, so the
+    // page can load it itself.
+    const rgba = data.type === 'prepare' ? data.rgba : undefined;
+    const reply = { id: data.id, ok: false, dead, fallback: dead, rgba, code: e?.code ?? 'internal', message: e?.message ?? String(e) };
+    self.postMessage(reply, rgba ? [rgba.buffer] : []);
     if (dead) self.close();
   }
 };

@@ -145,11 +145,12 @@ export class Controls {
   }
 
   /** Sets the shade, dot size and density the engine suggests from this
-   * photo's hair and skin, unless someone chose them; says so. */
-  matchToPhoto() {
+   * photo's hair and skin (or `json`, the worker's suggestion for it),
+   * unless someone chose them; says so. */
+  matchToPhoto(json = null) {
     if (this.chosenForGood || this.#chosenHere) return;
     const { engine, $ } = this.#ctx;
-    const suggestion = JSON.parse(engine.suggestSettings());
+    const suggestion = JSON.parse(json ?? engine.suggestSettings());
     try {
       engine.setSettings(MATCHED, Float64Array.from(MATCHED, (n) => suggestion[n]));
     } catch (e) {

@@ -81,8 +81,13 @@ export class Flow {
   /** After a photo loaded: with `findArea`, its area is proposed at once,
    * so the first after-image needs no tap (nothing found is no error here:
    * the person is asked to paint); a reduced photo says so last. */
-  async afterLoad(loaded, findArea) {
-    if (findArea) {
+  async afterLoad(loaded, findArea, first = null) {
+    if (findArea && first?.prepared) {
+      // The worker proposed the area and matched the look (photo-load.js).
+      this.say('');
+      if (first.detectError) this.#ctx.report(first.detectError);
+      this.#proposed(first.found);
+    } else if (findArea) {
       let found = true;
       try {
         await this.#ctx.tools.detect([], false, { quiet: true });

@@ -21,6 +21,9 @@ async function sniffFile(blob) {
   }
 }
 
+/** Pixels read back from the decoding canvas at a time (see decodePhoto). */
+const BAND_PIXELS = 2_000_000;
+
 /** What to say when the browser cannot decode a format the sniffer
  * accepted (this browser's decoders, not the file, are the limit). */
 const NOT_IN_THIS_BROWSER = {
@@ -63,12 +66,20 @@ export async function decodePhoto(blob, wasm) {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw outOfMemory();
     ctx.drawImage(source, 0, 0);
-    const data = ctx.getImageData(0, 0, width, height);
+    // Read back in bands, letting the page's thread go between them: one
+    // read of a 12 MP photo held it for over 100 ms.
+    const rgba = new Uint8Array(width * height * 4);
+    const band = Math.max(1, Math.floor(BAND_PIXELS / width));
+    for (let y = 0; y < height; y += band) {
+      const rows = Math.min(band, height - y);
+      rgba.set(new Uint8Array(ctx.getImageData(0, y, width, rows).data.buffer), y * width * 4);
+      if (y + rows < height) await new Promise((ok) => setTimeout(ok, 0));
+    }
     canvas.width = canvas.height = 0; // let the browser free it now
     return {
       width,
       height,
-      rgba: new Uint8Array(data.data.buffer),
+      rgba,
       reducedFrom: reduced ? { width: bitmap.width, height: bitmap.height } : null,
     };
   } catch (e) {

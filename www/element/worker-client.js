@@ -3,6 +3,8 @@
 // each photo when it loads and builds its caches in the background; replies
 // are matched to requests by id.
 
+import { photoCopy, settingsArrays } from './engine-client.js';
+
 /** Starts the export worker next to the element. From another origin (a
  * partner site loading the element from a CDN) a worker cannot be started
  * from the module's URL directly, so a tiny blob module imports it (the
@@ -21,6 +23,10 @@ export class WorkerClient {
   #worker = null;
   #seq = 0;
   #replies = new Map();
+  /** Whether the worker holds the page's photo (not one prepared and not
+   * taken), and how many photos are being prepared. */
+  #inStep = true;
+  #preparing = 0;
 
   /** Whether a worker runs (exports then render off the page's thread). */
   get running() {
@@ -31,8 +37,48 @@ export class WorkerClient {
    * (`[names, values]`).
    * @param {Uint8Array} rgba @param {number} width @param {number} height @param {Array<any>} settings */
   load(rgba, width, height, [names, values]) {
+    this.#inStep = true;
     if (!this.#worker && !this.#start()) return;
     this.#worker.postMessage({ type: 'load', rgba, width, height, names, values }, [rgba.buffer]);
+  }
+
+  /** Starts the worker ahead of the first photo, so that its engine is
+   * ready when a photo comes. */
+  warmUp() {
+    if (!this.#worker) this.#start();
+  }
+
+  /** Sends the engine's photo, if it has one, as `load` does.
+   * @param {any} engine @param {WebAssembly.Memory} memory @param {Array<any>} schema */
+  sendPhoto(engine, memory, schema) {
+    if (engine?.width() > 0) this.load(photoCopy(engine, memory), engine.width(), engine.height(), settingsArrays(engine, schema));
+  }
+
+  /** A new photo's first steps in the worker (see photo-load.js): the
+   * photo (RGBA, transferred, and given back in the reply) with the
+   * settings; resolves with `{ ok, rgba, state, found, detectError,
+   * suggestion }` or a failure (with `rgba` unless the worker stopped).
+   * The worker then holds the photo for exports, as after `load`.
+   * @param {Uint8Array} rgba @param {number} width @param {number} height
+   * @param {{ names: string[], values: Float64Array, scaleGiven: boolean, previewSide: number, findArea: boolean }} how */
+  prepare(rgba, width, height, how) {
+    if (!this.#worker && !this.#start()) return Promise.resolve({ ok: false, fallback: true, rgba });
+    this.#inStep = false;
+    this.#preparing++;
+    return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer]).finally(() => this.#preparing--);
+  }
+
+  /** The page took the photo the worker prepared last. */
+  taken() {
+    if (this.#preparing === 0) this.#inStep = true;
+  }
+
+  /** After a photo the page did not take (another was chosen, or it
+   * failed): unless a later photo is being prepared, the worker gets the
+   * page's photo back, so exports render what the page shows.
+   * @param {any} engine @param {WebAssembly.Memory} memory @param {Array<any>} schema */
+  settle(engine, memory, schema) {
+    if (!this.#inStep && this.#preparing === 0) this.sendPhoto(engine, memory, schema);
   }
 
   /** The full-resolution result for `mask` and settings: `{ ok, pixels }`. */

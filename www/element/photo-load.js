@@ -1,0 +1,74 @@
+// A decoded photo into the page's engine. The slow first steps of a new
+// photo (proposing its area, suggesting the look, placing the dots,
+// analysing the skin) take most of a second on a large photo; with the
+// export worker running they happen there, and the page's engine takes the
+// worker's result (`loadPrepared`), so the page's thread stays free while a
+// photo loads. Without a worker the page's engine does it all itself.
+
+import { SmpError, asSmpError, loadKeepingScale, settingsArrays, workingSize, checkDecodeSize } from './engine-client.js';
+import { decodePhoto } from './photo-file.js';
+
+/**
+ * Decodes `file` and puts it into `engine`; a given scale is kept only when
+ * `keep` (see `loadKeepingScale`). With `findArea`, the area is proposed
+ * and the look suggested too. Resolves with `{ width, height, reducedFrom,
+ * prepared: true, found, detectError, suggestion }` when the worker did the
+ * first steps (the area is then in the engine), with `prepared: false` when
+ * the caller still has to, or with null when `isCurrent()` turned false
+ * meanwhile (another photo was chosen: only the last one chosen is shown).
+ * @param {Blob} file
+ * @param {{ engine: any, memory: WebAssembly.Memory, worker: any, schema: Array<any>, keep: boolean, findArea: boolean,
+ *   previewSide: (w: number, h: number) => number, say: (text: string) => void, isCurrent: () => boolean }} how
+ */
+export async function loadPhoto(file, how) {
+  let result = null;
+  try {
+    result = await takePhoto(file, how);
+    return result;
+  } finally {
+    if (!result) how.worker.settle(how.engine, how.memory, how.schema);
+  }
+}
+
+async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
+  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
+  const photo = await decode();
+  if (!isCurrent()) return null;
+  if (findArea) say('Looking for the thin or bald area…');
+  const { width, height } = photo;
+  const side = () => previewSide(width, height);
+  const shown = { width, height, reducedFrom: photo.reducedFrom };
+  const scale = engine.scaleGiven() ? engine.setting('pxPerMm') : null;
+  const restoreScale = () => {
+    if (scale !== null && !engine.scaleGiven()) engine.setSettings(['pxPerMm'], Float64Array.of(scale));
+  };
+  if (!keep) engine.forgetScale();
+  const [names, values] = settingsArrays(engine, schema);
+  const reply = await worker.prepare(photo.rgba, width, height, { names, values, scaleGiven: engine.scaleGiven(), previewSide: side(), findArea });
+  if (reply.ok) {
+    if (!isCurrent()) {
+      restoreScale();
+      return null;
+    }
+    try {
+      engine.loadPrepared(reply.rgba, width, height, side(), reply.state);
+    } catch (e) {
+      restoreScale(); // the earlier photo stays (out of memory, say)
+      throw asSmpError(e);
+    }
+    worker.taken();
+    // The page's thread is let go between taking the photo and drawing it.
+    await new Promise((ok) => setTimeout(ok, 0));
+    const detectError = reply.detectError ? new SmpError(reply.detectError.code, reply.detectError.message) : null;
+    return { ...shown, prepared: true, found: reply.found, detectError, suggestion: reply.suggestion };
+  }
+  // No worker here, or it could not (it ran out of memory, or stopped):
+  // the page's engine loads the photo, given back by the worker (or
+  // decoded again when a stopped worker kept it). The page then sends it
+  // to the worker as any photo it loads itself.
+  restoreScale();
+  const rgba = reply.rgba ?? (photo.rgba.byteLength ? photo.rgba : (await decode()).rgba);
+  if (!isCurrent()) return null;
+  loadKeepingScale(engine, keep, () => engine.loadImage(rgba, width, height, side()));
+  return { ...shown, prepared: false };
+}
