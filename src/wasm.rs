@@ -208,6 +208,18 @@ impl Engine {
         height: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
+        let photo = self.photo_in(rgba, width, height)?;
+        self.core.load_image(photo, preview_side_px).map_err(to_js)
+    }
+
+    /// A new photo's bytes copied in, once its buffer is checked and room
+    /// is made for it and its caches.
+    fn photo_in(
+        &mut self,
+        rgba: &js_sys::Uint8Array,
+        width: u32,
+        height: u32,
+    ) -> Result<Rgba8Image, JsValue> {
         let len = rgba.length() as usize;
         Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
         // Without this, the load would need room for two photos' state at
@@ -217,8 +229,7 @@ impl Engine {
         crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
         let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
         rgba.copy_to(&mut bytes);
-        let photo = Rgba8Image::new(width, height, bytes).map_err(to_js)?;
-        self.core.load_image(photo, preview_side_px).map_err(to_js)
+        Rgba8Image::new(width, height, bytes).map_err(to_js)
     }
 
     /// Loads a photo as `loadImage` does, taking the state another engine
@@ -235,17 +246,10 @@ impl Engine {
         preview_side_px: u32,
         prepared: &js_sys::Uint8Array,
     ) -> Result<(), JsValue> {
-        let len = rgba.length() as usize;
-        Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
-        self.core.make_room_for_load();
-        let per_px = crate::error::PHOTO_BYTES_PER_PX;
-        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        let photo = self.photo_in(rgba, width, height)?;
         let mut state =
             crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
         prepared.copy_to(&mut state);
-        let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
-        rgba.copy_to(&mut bytes);
-        let photo = Rgba8Image::new(width, height, bytes).map_err(to_js)?;
         self.core
             .load_prepared(photo, preview_side_px, &state)
             .map_err(to_js)
