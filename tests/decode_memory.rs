@@ -70,17 +70,77 @@ fn encode(img: DynamicImage, format: ImageFormat) -> Vec<u8> {
     out
 }
 
+fn flat_pixels(w: u16, h: u16) -> Vec<u8> {
+    (0..h as usize)
+        .flat_map(|y| (0..w as usize).map(move |x| ((x / 64 + y / 64) % 256) as u8))
+        .collect()
+}
+
 fn flat_gif(w: u16, h: u16) -> Vec<u8> {
     let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
-    let pixels: Vec<u8> = (0..h as usize)
-        .flat_map(|y| (0..w as usize).map(move |x| ((x / 64 + y / 64) % 256) as u8))
-        .collect();
     let mut out = Vec::new();
     {
         let mut e = gif::Encoder::new(&mut out, w, h, &palette).unwrap();
-        e.write_frame(&gif::Frame::from_indexed_pixels(w, h, pixels, None))
-            .unwrap();
+        e.write_frame(&gif::Frame::from_indexed_pixels(
+            w,
+            h,
+            flat_pixels(w, h),
+            None,
+        ))
+        .unwrap();
     }
+    out
+}
+
+fn interlaced_gif(w: u16, h: u16) -> Vec<u8> {
+    let mut plain = gif::Frame::from_indexed_pixels(w, h, flat_pixels(w, h), None);
+    plain.interlaced = true;
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i, i]).collect();
+    let mut out = Vec::new();
+    {
+        let mut e = gif::Encoder::new(&mut out, w, h, &palette).unwrap();
+        e.write_frame(&plain).unwrap();
+    }
+    out
+}
+
+/// An interlaced (Adam7) 8-bit RGB PNG of `w`×`h` pixels `rgb(x, y)`:
+/// neither the `png` nor the `image` crate writes one.
+fn adam7_png(w: u32, h: u32, rgb: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    use std::io::Write;
+    let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let body = [kind, data].concat();
+        out.extend(&body);
+        let mut crc = flate2::Crc::new();
+        crc.update(&body);
+        out.extend(crc.sum().to_be_bytes());
+    };
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    for (x0, dx, y0, dy) in [
+        (0, 8, 0, 8),
+        (4, 8, 0, 8),
+        (0, 4, 4, 8),
+        (2, 4, 0, 4),
+        (0, 2, 2, 4),
+        (1, 2, 0, 2),
+        (0, 1, 1, 2),
+    ] {
+        if x0 >= w || y0 >= h {
+            continue;
+        }
+        for y in (y0..h).step_by(dy) {
+            let mut row = vec![0u8];
+            row.extend((x0..w).step_by(dx).flat_map(|x| rgb(x, y)));
+            z.write_all(&row).unwrap();
+        }
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = [w.to_be_bytes(), h.to_be_bytes()].concat();
+    ihdr.extend([8, 2, 0, 0, 1]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
     out
 }
 
@@ -105,6 +165,30 @@ fn decoding_holds_little_more_than_the_working_image() {
         "GIF: {peak} bytes at the peak for a {working}-byte result"
     );
     drop(gif);
+
+    // Interlaced: a 12 MP GIF's palette indices (12 MB) and a 12 MP RGB
+    // PNG's frame (36 MB) were held whole until the last pass; now only
+    // the even rows of a band (here all of them: half the image).
+    let gif = interlaced_gif(w as u16, h as u16);
+    let (peak, working) = peak_of_decode(&gif);
+    assert!(
+        peak < working + (8 << 20),
+        "interlaced GIF: {peak} bytes at the peak for a {working}-byte result"
+    );
+    drop(gif);
+    let png = adam7_png(w, h, |x, y| [x as u8, y as u8, (x ^ y) as u8]);
+    let d = decode_photo(&png).unwrap();
+    assert!(d.photo.pixels.chunks_exact(4).enumerate().all(|(i, p)| {
+        let (x, y) = (i as u32 % w, i as u32 / w);
+        p == [x as u8, y as u8, (x ^ y) as u8, 255]
+    }));
+    drop(d);
+    let (peak, working) = peak_of_decode(&png);
+    assert!(
+        peak < working + (24 << 20),
+        "interlaced PNG: {peak} bytes at the peak for a {working}-byte result"
+    );
+    drop(png);
 
     // JPEGs above the working size stream from libjpeg's rows into the
     // reduction. 20000×1000 (20 MP, over the 16,384-px side, reduced to
