@@ -12,6 +12,7 @@
 use crate::analysis::skin_coloured;
 use crate::color::Transfer;
 use crate::detect;
+use crate::error::{try_zeroed, SmpError};
 use crate::field::box_mean;
 use crate::look::{predicted_darkening, superficial_share, DARK_SKIN_SUPERFICIAL};
 use crate::raster::{resample_area, Mask, Rgba8Image};
@@ -236,8 +237,12 @@ pub fn suggest_reduced(photo: &Rgba8Image, small: &Rgba8Image, area: Option<&Mas
     // The hair's own darkness: strands are finer than the reduced copy's
     // pixels, so they are read from the photo itself (at most ~4 MP of it),
     // as the darker tail of the ring, where strands cover whole pixels.
-    let ring = sample_full(photo, &hair_px, w, h, &t);
-    let bare = sample_full(photo, &skin_px, w, h, &t);
+    let (Ok(ring), Ok(bare)) = (
+        sample_full(photo, &hair_px, w, h, &t),
+        sample_full(photo, &skin_px, w, h, &t),
+    ) else {
+        return Suggestion::defaults(NO_MEMORY.into());
+    };
     if ring.lums.is_empty() || bare.lums.is_empty() {
         return Suggestion::defaults(
             "The area or the hair around it is too small to read; default settings.".into(),
@@ -361,21 +366,39 @@ struct Sampled {
 }
 
 /// Reads the photo's own pixels that fall on the reduced copy's pixels
-/// `which` (a `w`×`h` grid), at most about 4 MP of them.
-fn sample_full(photo: &Rgba8Image, which: &[usize], w: usize, h: usize, t: &Transfer) -> Sampled {
+/// `which` (a `w`×`h` grid), at most about 4 MP of them; `out-of-memory`
+/// when there is no room for their luminances (up to 16 MB).
+fn sample_full(
+    photo: &Rgba8Image,
+    which: &[usize],
+    w: usize,
+    h: usize,
+    t: &Transfer,
+) -> Result<Sampled, SmpError> {
     let mut on = vec![false; w * h];
     for &i in which {
         on[i] = true;
     }
     let (fw, fh) = (photo.width as usize, photo.height as usize);
     let step = ((fw * fh) as f64 / 4.0e6).sqrt().ceil().max(1.0) as usize;
-    let mut lums = Vec::new();
+    let taken = |x: usize, sy: usize| on[sy * w + (x * w / fw).min(w - 1)];
+    // Counted first and reserved fallibly: grown a push at a time, the
+    // buffer would abort the engine when memory is short (in wasm for good).
+    let count: usize = (0..fh)
+        .step_by(step)
+        .map(|y| {
+            let sy = (y * h / fh).min(h - 1);
+            (0..fw).step_by(step).filter(|&x| taken(x, sy)).count()
+        })
+        .sum();
+    let mut lums = try_zeroed::<f32>(count, "hair and skin samples")?;
+    lums.clear();
     let mut sum = [0.0f64; 3];
     let (mut edges, mut edge_n) = (0.0f64, 0usize);
     for y in (0..fh).step_by(step) {
         let sy = (y * h / fh).min(h - 1);
         for x in (0..fw).step_by(step) {
-            if on[sy * w + (x * w / fw).min(w - 1)] {
+            if taken(x, sy) {
                 let i = (y * fw + x) * 4;
                 let p = &photo.pixels[i..i + 4];
                 lums.push(luminance(t, p));
@@ -384,7 +407,7 @@ fn sample_full(photo: &Rgba8Image, which: &[usize], w: usize, h: usize, t: &Tran
                 }
                 // Only within the set: an edge against what lies outside it
                 // (the backdrop at the head's outline) is not hair.
-                if x + 1 < fw && on[sy * w + ((x + 1) * w / fw).min(w - 1)] {
+                if x + 1 < fw && taken(x + 1, sy) {
                     let q = &photo.pixels[i + 4..i + 8];
                     edges += (0..3)
                         .map(|c| (p[c] as f64 - q[c] as f64).abs())
@@ -395,11 +418,11 @@ fn sample_full(photo: &Rgba8Image, which: &[usize], w: usize, h: usize, t: &Tran
         }
     }
     let n = lums.len().max(1) as f64;
-    Sampled {
+    Ok(Sampled {
         lums,
         mean: sum.map(|s| (s / n) as f32),
         texture: (edges / edge_n.max(1) as f64) as f32,
-    }
+    })
 }
 
 fn capitalise(s: &str) -> String {

@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use smp_visualiser::hairline::HairlineStyle;
-use smp_visualiser::suggest::suggest;
+use smp_visualiser::suggest::{suggest, Suggestion};
 use smp_visualiser::{Engine, ErrorCode, Mask, Rgba8Image};
 
 struct Refusing;
@@ -77,4 +77,43 @@ fn suggestions_without_memory_are_made_without_copying_the_area() {
     let s = suggest(&photo, Some(&area));
     REFUSE_FROM.store(usize::MAX, Relaxed);
     assert!(!s.reason.is_empty());
+}
+
+#[test]
+fn suggestions_without_memory_for_their_samples_are_the_defaults() {
+    let _alone = SERIAL.lock().unwrap();
+    // Skin below, hair (dark strands every third column) above, and the
+    // area on the skin, against the hair: the area's skin (1.1 M samples,
+    // 4.5 MB of luminances) is read from the photo itself.
+    let (w, h) = (2000u32, 1500u32);
+    let mut pixels = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let hair = y < 600 && x % 3 == 0;
+            pixels.extend(if hair {
+                [45, 35, 30, 255]
+            } else {
+                [205, 160, 140, 255]
+            });
+        }
+    }
+    let photo = Rgba8Image::new(w, h, pixels).unwrap();
+    let mut area = vec![0u8; (w * h) as usize];
+    for y in 600..1400 {
+        area[(y * w + 300) as usize..(y * w + 1700) as usize].fill(255);
+    }
+    let area = Mask::new(w, h, area).unwrap();
+    let read = suggest(&photo, Some(&area));
+    assert!(
+        read.stop.is_some(),
+        "the hair was not read: {}",
+        read.reason
+    );
+    // Every buffer of the suggestion but the samples is under 2 MB here;
+    // the samples grew a push at a time, and their growth aborted.
+    REFUSE_FROM.store(2 << 20, Relaxed);
+    let s = suggest(&photo, Some(&area));
+    REFUSE_FROM.store(usize::MAX, Relaxed);
+    assert!(s.reason.contains("Not enough memory"), "{}", s.reason);
+    assert_eq!(s.shade, Suggestion::defaults_because("").shade);
 }

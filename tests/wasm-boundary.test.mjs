@@ -148,3 +148,53 @@ test('results cross as named objects; drawPreview puts the rendered pixels into 
   assert.equal(r.same, true, 'the canvas holds the rendered pixels');
   assertNoErrors(assert, page);
 });
+
+test('copying the area out without memory is an out-of-memory error; the engine goes on', async () => {
+  // Its own page: the memory is filled to the browser's limit.
+  const own = await browser.open();
+  await ready(own);
+  const r = await own.evaluate(async () => {
+    const m = await import('./pkg/smp_visualiser.js');
+    const { memory } = await m.default();
+    const e = new m.Engine();
+    // A 20 MP photo: copying its area out needs 20 MB in one piece.
+    const [w, h] = [5000, 4000];
+    e.loadImage(new Uint8Array(w * h * 4).fill(180), w, h, 256);
+    const area = new Uint8Array(w * h);
+    area.fill(255, 0, (w * h) / 2);
+    e.setMask(area);
+    // Every page the browser allows, taken from outside the allocator: it
+    // has only what it already holds, and the copy cannot grow it.
+    for (let chunk = 4096; chunk >= 1; ) {
+      try { memory.grow(chunk); } catch { chunk >>= 1; }
+    }
+    // What the allocator still holds free (the load's own temporaries) is
+    // taken by other engines' photos, until none fits: each load first
+    // checks for room for it and 16 MB more, so no 16 MB piece is left.
+    const fillers = [];
+    for (let side = 2048; side >= 16; ) {
+      const f = new m.Engine();
+      try {
+        f.loadImage(new Uint8Array(side * side * 4), side, side, 16);
+        fillers.push(f);
+      } catch {
+        f.free();
+        side >>= 1;
+      }
+    }
+    let error = null;
+    try {
+      e.mask();
+    } catch (err) {
+      error = { code: err.code, message: String(err.message) };
+    }
+    // The engine goes on: the area is still there and settings still apply.
+    e.setSettingsByName(['shade'], [0.6]);
+    return { fullBytes: memory.buffer.byteLength, error, hasArea: e.hasArea() };
+  });
+  assert.ok(r.fullBytes > 3.5 * 2 ** 30, `memory filled to ${r.fullBytes} bytes`);
+  assert.equal(r.error?.code, 'out-of-memory', JSON.stringify(r.error));
+  assert.match(r.error.message, /memory/i);
+  assert.equal(r.hasArea, true);
+  assertNoErrors(assert, own);
+});

@@ -6,14 +6,14 @@
 //! row at a time (`gif`'s [`gif::Decoder::fill_buffer`]) and each screen
 //! row is made as the `image` crate makes it, then reduced at once: the
 //! same pixels, with only the working-size output held. An interlaced
-//! frame's rows come in four passes, so its indices (1 byte a pixel) are
-//! held until the last pass.
+//! frame's rows come in four passes, so it is read a band of rows at a
+//! time (`interlace.rs`): at most 64 MiB of its even rows' indices held.
 
-use std::io::BufRead;
+use std::io::{BufRead, Seek, SeekFrom};
 
 use image::ColorType;
 
-use super::{sink, zeroed, Rows, Want};
+use super::{interlace, read_failed, sink, Rows, Want};
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::check_decode_size;
 
@@ -26,14 +26,15 @@ fn damaged(e: impl std::fmt::Display) -> SmpError {
 
 /// The first frame of a GIF as RGBA rows of its logical screen, reduced to
 /// `target(width, height)`.
-pub(super) fn read_rows<R: BufRead>(
-    reader: R,
+pub(super) fn read_rows<R: BufRead + Seek>(
+    mut source: R,
     want: Want,
     target: impl Fn(u32, u32) -> (u32, u32),
 ) -> Result<Rows, SmpError> {
+    let start = source.stream_position().map_err(read_failed)?;
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);
-    let mut decoder = options.read_info(reader).map_err(damaged)?;
+    let mut decoder = options.clone().read_info(&mut source).map_err(damaged)?;
     let (w, h) = (decoder.width() as u32, decoder.height() as u32);
     check_decode_size(w, h)?;
     let frame = decoder
@@ -66,26 +67,46 @@ pub(super) fn read_rows<R: BufRead>(
     };
     let cut = || damaged("image truncated");
     if interlaced && fw > 0 {
-        let mut all = zeroed(fw * fh)?;
-        if !decoder.fill_buffer(&mut all).map_err(damaged)? {
-            return Err(cut());
+        // Rows in four passes: read a band of rows at a time, the file
+        // decoded from its start for each ([`interlace::banded`]).
+        drop(decoder);
+        let (h, top) = (h as usize, top.min(h as usize));
+        for _ in 0..top {
+            paint(&mut line, None);
+            rows.push(&line)?;
         }
-        // The file's rows in pass order: every 8th from 0, every 8th from
-        // 4, every 4th from 2, every 2nd from 1.
-        let order: Vec<usize> = [(0, 8), (4, 8), (2, 4), (1, 2)]
-            .into_iter()
-            .flat_map(|(start, step)| (start..fh).step_by(step))
-            .collect();
-        let mut at = vec![0usize; fh];
-        for (k, &y) in order.iter().enumerate() {
-            at[y] = k;
-        }
-        for y in 0..h as usize {
-            let frame_row = y.checked_sub(top).filter(|&r| r < fh);
-            paint(
-                &mut line,
-                frame_row.map(|r| &all[at[r] * fw..(at[r] + 1) * fw]),
-            );
+        let mut y = top;
+        interlace::banded(
+            &interlace::GIF,
+            (fw, fh),
+            1,
+            interlace::BAND_BYTES,
+            |take| {
+                source.seek(SeekFrom::Start(start)).map_err(read_failed)?;
+                let mut decoder = options.clone().read_info(&mut source).map_err(damaged)?;
+                decoder.next_frame_info().map_err(damaged)?;
+                for _ in 0..fh {
+                    if !decoder.fill_buffer(&mut indices).map_err(damaged)? {
+                        return Err(cut());
+                    }
+                    if !take(&indices)? {
+                        break;
+                    }
+                }
+                Ok(())
+            },
+            |frame_row| {
+                // Frame rows below the screen are not drawn.
+                if y < h {
+                    paint(&mut line, Some(frame_row));
+                    rows.push(&line)?;
+                }
+                y += 1;
+                Ok(())
+            },
+        )?;
+        for _ in y.min(h)..h {
+            paint(&mut line, None);
             rows.push(&line)?;
         }
     } else {

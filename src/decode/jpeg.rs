@@ -2,15 +2,18 @@
 //!
 //! Two things a whole-image decode gets wrong with large or hostile files:
 //!
-//! - **Size.** A JPEG far above the working size is decoded at a reduced
-//!   DCT scale (1/2, 1/4 or 1/8, the `jpeg-decoder` crate's
-//!   [`jpeg_decoder::Decoder::scale`]): the smallest scale that is still at
-//!   least the working size, which the area reduction then brings to exactly
-//!   the working size (the same size the page gives). A 250 MP JPEG is so
-//!   never held at more than a quarter of its pixels. Progressive JPEGs keep
-//!   every DCT coefficient until their last scan whatever the scale (2 bytes
-//!   a sample), so the sniffer refuses those above [`crate::sniff::PROGRESSIVE_BYTES`]
-//!   of coefficients from their frame header, for the page and here alike.
+//! - **Size.** A JPEG above the working size is decoded a row at a time by
+//!   libjpeg-turbo (the `mozjpeg` crate), at full scale, straight into the
+//!   area reduction to exactly the working size, as the page reduces the
+//!   browser's whole decode: the decoder holds a few rows of blocks, not
+//!   the image, so a 48 MP or a 250 MP JPEG costs the result and a few MB
+//!   (whole, it cost 3 bytes a pixel besides). Progressive JPEGs keep every
+//!   DCT coefficient until their last scan whatever the decoder (2 bytes a
+//!   sample), so the sniffer refuses those above
+//!   [`crate::sniff::PROGRESSIVE_BYTES`] of coefficients from their frame
+//!   header, for the page and here alike. JPEGs up to the working size are
+//!   decoded whole by the `image` crate, as before (3 bytes a pixel beside
+//!   the 4 of the result).
 //! - **Segments after the frame header.** The sniffer bounds what comes
 //!   before the frame header (it must start within 16 MiB), but colour
 //!   profile (APP2) and other APPn/COM segments may follow it, and decoders
@@ -20,110 +23,132 @@
 //!   comes from the EXIF segment before it, as cameras write it).
 
 use std::io::{self, BufRead, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use image::metadata::Orientation;
 use image::ColorType;
+use mozjpeg::{Decompress, Format, Marker};
 
 use super::{sink, wrong_size, Rows, Want};
-use crate::error::{ensure_room, ErrorCode, SmpError};
+use crate::error::{ErrorCode, SmpError};
 
-/// The DCT scale (in eighths) to decode a `w`×`h` JPEG at so that it is at
-/// least `target` on both sides: 8 when it must be decoded whole.
-pub fn dct_eighths((w, h): (u32, u32), target: (u32, u32)) -> u32 {
-    let scaled = |len: u32, k: u32| (len * k).div_ceil(8);
-    [1, 2, 4]
-        .into_iter()
-        .find(|&k| scaled(w, k) >= target.0 && scaled(h, k) >= target.1)
-        .unwrap_or(8)
-}
-
-fn damaged(e: jpeg_decoder::Error) -> SmpError {
-    match e {
-        jpeg_decoder::Error::Io(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
-            crate::sniff::truncated()
-        }
-        e => SmpError::new(
-            ErrorCode::NotAnImage,
-            format!("This file is damaged and cannot be read as a photo ({e})."),
-        ),
+/// libjpeg's message (carried by the unwind its error handler starts) as
+/// the command line's error.
+fn damaged(message: &str) -> SmpError {
+    // libjpeg's JERR_OUT_OF_MEMORY: its own allocations failed.
+    if message.contains("Insufficient memory") {
+        return SmpError::new(
+            ErrorCode::OutOfMemory,
+            "There is not enough memory to read this photo.",
+        );
     }
+    SmpError::new(
+        ErrorCode::NotAnImage,
+        format!("This file is damaged and cannot be read as a photo ({message})."),
+    )
 }
 
-/// Decodes a JPEG whose header gave `(w, h)` at a reduced DCT scale, when
-/// `target(w, h)` allows one; `None` when it must be decoded whole (the
-/// caller then uses the `image` crate's decoder, on [`AfterFrame`] bytes).
-pub(super) fn read_scaled<R: Read>(
+fn io_damaged(e: io::Error) -> SmpError {
+    damaged(&e.to_string())
+}
+
+/// Decodes a JPEG whose header gave `(w, h)` row by row into the reduction
+/// to `out` (at most its size).
+pub(super) fn read_streamed<R: Read>(
     reader: R,
     (w, h): (u32, u32),
     want: Want,
-    target: impl Fn(u32, u32) -> (u32, u32),
-) -> Result<Option<Rows>, SmpError> {
-    let out = target(w, h);
-    let k = dct_eighths((w, h), out);
-    if k == 8 {
-        // Decoded whole. Progressive files too large for that were refused
-        // by the sniffer, from the same frame header, before any decoding.
-        return Ok(None);
-    }
-    let mut decoder = jpeg_decoder::Decoder::new(io::BufReader::new(AfterFrame::new(reader)));
-    decoder.read_info().map_err(damaged)?;
-    let info = decoder.info().ok_or_else(wrong_size)?;
-    if (info.width as u32, info.height as u32) != (w, h) {
-        return Err(wrong_size());
-    }
-    let scaled = |len: u32| (len * k).div_ceil(8);
-    let (sw, sh) = (scaled(w), scaled(h));
-    let got = decoder.scale(sw as u16, sh as u16).map_err(damaged)?;
-    if (got.0 as u32, got.1 as u32) != (sw, sh) {
-        return Err(wrong_size());
-    }
-    let (color, bytes) = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => (ColorType::L8, 1),
-        jpeg_decoder::PixelFormat::L16 => (ColorType::L16, 2),
-        jpeg_decoder::PixelFormat::RGB24 => (ColorType::Rgb8, 3),
-        jpeg_decoder::PixelFormat::CMYK32 => (ColorType::Rgb8, 4),
-    };
-    // The decoder holds its planes and its output at the reduced size.
-    ensure_room(sw as usize * sh as usize * bytes * 2, "photo")?;
-    let pixels = decoder.decode().map_err(damaged)?;
-    let orientation = decoder
-        .exif_data()
-        .and_then(Orientation::from_exif_chunk)
-        .unwrap_or(Orientation::NoTransforms);
-    drop(decoder);
-    let row = sw as usize * bytes;
-    if pixels.len() != row * sh as usize {
-        return Err(wrong_size());
-    }
-    let mut rows = sink(color, (sw, sh), want, out, true)?;
-    let mut rgb = Vec::new();
-    for line in pixels.chunks_exact(row) {
-        if info.pixel_format == jpeg_decoder::PixelFormat::CMYK32 {
-            cmyk_to_rgb(line, &mut rgb);
-            rows.push(&rgb)?;
-        } else {
-            rows.push(line)?;
+    out: (u32, u32),
+) -> Result<Rows, SmpError> {
+    // libjpeg reports errors by unwinding out of its error handler (the
+    // crate's way: C cannot return them through every call); caught here,
+    // they become the file's error like any other decoder's.
+    match catch_unwind(AssertUnwindSafe(|| stream((w, h), reader, want, out))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("the JPEG decoder stopped");
+            Err(damaged(message))
         }
     }
-    Ok(Some(Rows {
+}
+
+fn stream<R: Read>(
+    (w, h): (u32, u32),
+    reader: R,
+    want: Want,
+    out: (u32, u32),
+) -> Result<Rows, SmpError> {
+    let mut filtered = AfterFrame::new(reader);
+    let source = io::BufReader::with_capacity(64 << 10, &mut filtered);
+    let decoder = Decompress::with_markers(&[Marker::APP(1)])
+        .from_reader(source)
+        .map_err(io_damaged)?;
+    if decoder.size() != (w as usize, h as usize) {
+        return Err(wrong_size());
+    }
+    let orientation = decoder
+        .markers()
+        .filter(|m| m.marker == Marker::APP(1))
+        .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let (mut started, color, cmyk) = match decoder.image().map_err(io_damaged)? {
+        Format::RGB(d) => (d, ColorType::Rgb8, false),
+        Format::Gray(d) => (d, ColorType::L8, false),
+        Format::CMYK(d) => (d, ColorType::Rgb8, true),
+    };
+    if (started.width(), started.height()) != (w as usize, h as usize) {
+        return Err(wrong_size());
+    }
+    let mut rows = sink(color, (w, h), want, out, true)?;
+    let mut line = vec![
+        0u8;
+        w as usize
+            * if cmyk {
+                4
+            } else {
+                color.bytes_per_pixel() as usize
+            }
+    ];
+    let mut rgb = Vec::new();
+    for _ in 0..h {
+        started
+            .read_scanlines_into(&mut line[..])
+            .map_err(io_damaged)?;
+        if cmyk {
+            cmyk_to_rgb(&line, &mut rgb);
+            rows.push(&rgb)?;
+        } else {
+            rows.push(&line)?;
+        }
+    }
+    started.finish().map_err(io_damaged)?;
+    // libjpeg pads a file cut short with grey and only warns; the page and
+    // the whole decode call it truncated, and so does this: the end of the
+    // image was never read.
+    if !filtered.ended() {
+        return Err(crate::sniff::truncated());
+    }
+    Ok(Rows {
         size: out,
         pixels: rows.resampler.finish()?,
         source_size: (w, h),
         has_alpha: false,
         orientation,
-    }))
+    })
 }
 
-/// CMYK as `jpeg-decoder` gives it (Adobe's inversion undone) to RGB.
+/// CMYK as libjpeg gives it, with the inversion Adobe's software writes
+/// (the browser assumes it too), to RGB.
 fn cmyk_to_rgb(cmyk: &[u8], rgb: &mut Vec<u8>) {
     rgb.clear();
     for p in cmyk.chunks_exact(4) {
         let k = p[3] as u32;
-        rgb.extend(
-            p[..3]
-                .iter()
-                .map(|&c| ((255 - c as u32) * (255 - k) / 255) as u8),
-        );
+        rgb.extend(p[..3].iter().map(|&c| (c as u32 * k / 255) as u8));
     }
 }
 
@@ -143,16 +168,19 @@ enum At {
     Skip(usize),
     /// Entropy-coded data after a scan header: markers end it.
     Scan,
-    /// After the end of the image: anything left is passed on as it is.
+    /// After the end of the image (or the file): nothing more is read.
     End,
 }
 
 /// The bytes of a JPEG with every APPn and COM segment after the frame
-/// header (`SOFn`) left out; everything else passes unchanged.
+/// header (`SOFn`) left out, up to its end-of-image marker; everything
+/// else passes unchanged.
 pub struct AfterFrame<R> {
     inner: io::BufReader<R>,
     at: At,
     framed: bool,
+    /// Whether the end-of-image marker has been passed on.
+    eoi: bool,
     /// Bytes made but not yet handed out (a marker and its length).
     pending: Vec<u8>,
 }
@@ -164,8 +192,14 @@ impl<R: Read> AfterFrame<R> {
             inner: io::BufReader::with_capacity(64 << 10, inner),
             at: At::Markers,
             framed: false,
+            eoi: false,
             pending: Vec::new(),
         }
+    }
+
+    /// True once the end-of-image marker has been read.
+    pub fn ended(&self) -> bool {
+        self.eoi
     }
 
     fn byte(&mut self) -> io::Result<Option<u8>> {
@@ -189,7 +223,10 @@ impl<R: Read> AfterFrame<R> {
                 return Ok(n);
             }
             match self.at {
-                At::End | At::Copy(..) | At::Scan => {
+                // Nothing after the end of the image is passed on: no
+                // decoder reads it, and a copy of it could be any size.
+                At::End => return Ok(0),
+                At::Copy(..) | At::Scan => {
                     let buf = self.inner.fill_buf()?;
                     if buf.is_empty() {
                         return Ok(0);
@@ -296,6 +333,7 @@ impl<R: Read> AfterFrame<R> {
     fn code(&mut self, m: u8) -> io::Result<()> {
         match m {
             0xd9 => {
+                self.eoi = true;
                 self.pending.push(m);
                 self.at = At::End;
             }
@@ -346,8 +384,11 @@ mod tests {
         for part in [&exif, &sof, &sos, &scan[..]] {
             plain.extend(part);
         }
-        plain.extend([0xff, 0xd9, 1, 2, 3]);
-        assert_eq!(filtered(&plain), plain);
+        plain.extend([0xff, 0xd9]);
+        let mut trailed = plain.clone();
+        // What follows the end of the image is not passed on.
+        trailed.extend([1, 2, 3]);
+        assert_eq!(filtered(&trailed), plain);
         let mut padded = vec![0xff, 0xd8];
         for part in [&exif, &sof] {
             padded.extend(part);
@@ -358,6 +399,55 @@ mod tests {
         padded.extend(segment(0xe5, &[9; 300]));
         padded.extend([0xff, 0xd9, 1, 2, 3]);
         assert_eq!(filtered(&padded), plain);
+    }
+
+    /// Mean difference, in levels, between streaming `file` into a
+    /// reduction to half its size and the `image` crate's whole decode of
+    /// it reduced the same way.
+    fn streamed_against_whole(file: &str) -> f64 {
+        let bytes = std::fs::read(format!("tests/corpus/{file}")).unwrap();
+        let whole = image::load_from_memory(&bytes).unwrap().into_rgba8();
+        let (w, h) = whole.dimensions();
+        let rows = read_streamed(&bytes[..], (w, h), Want::Rgba, (w / 2, h / 2)).unwrap();
+        assert_eq!(rows.size, (w / 2, h / 2));
+        let reduced = crate::raster::resample_area(whole.as_raw(), w, h, 4, w / 2, h / 2).unwrap();
+        let diff: u64 = reduced
+            .iter()
+            .zip(&rows.pixels)
+            .map(|(a, b)| a.abs_diff(*b) as u64)
+            .sum();
+        diff as f64 / reduced.len() as f64
+    }
+
+    #[test]
+    fn cmyk_and_progressive_files_stream_as_they_decode_whole() {
+        // Different decoders (libjpeg-turbo, zune-jpeg) round differently,
+        // by a level here and there; a wrong CMYK inversion or channel
+        // order would be off by tens.
+        for file in ["cmyk.jpg", "progressive.jpg"] {
+            let mean = streamed_against_whole(file);
+            assert!(mean < 0.1, "{file}: mean difference {mean}");
+        }
+    }
+
+    #[test]
+    fn errors_from_libjpeg_are_the_files_errors() {
+        let bytes = std::fs::read("tests/corpus/progressive.jpg").unwrap();
+        let whole = image::load_from_memory(&bytes).unwrap();
+        let size = (whole.width(), whole.height());
+        let half = (size.0 / 2, size.1 / 2);
+        let code = |r: Result<Rows, SmpError>| r.err().expect("an error").code;
+        let read = |b: &[u8]| code(read_streamed(b, size, Want::Rgba, half));
+        // Cut short: libjpeg pads with grey and warns; this says truncated.
+        assert_eq!(
+            read(&bytes[..bytes.len() * 2 / 3]),
+            ErrorCode::TruncatedFile
+        );
+        // A frame header of another size than the sniffer read.
+        let other = read_streamed(&bytes[..], (size.0 + 1, size.1), Want::Rgba, half);
+        assert_eq!(code(other), ErrorCode::BadImage);
+        // Not a JPEG at all: libjpeg's own error, unwound and caught.
+        assert_eq!(read(b"\xff\xd8\xff\xc0 not a frame"), ErrorCode::NotAnImage);
     }
 
     #[test]

@@ -10,19 +10,21 @@
 //! format where the `image` crate's whole-image decode would not):
 //! - PNG rows stream from the decoder into the reduction
 //!   ([`AreaResampler`]) so a 250 MP PNG is never held whole (interlaced
-//!   ones are, since their rows come in seven passes); its text and
-//!   colour-profile chunks are skipped and every other chunk is capped
-//!   ([`CHUNK_BYTES`]);
-//! - JPEGs far above the working size are decoded at a reduced DCT scale,
-//!   large progressive ones are refused, and segments after the frame header
-//!   are left out (`jpeg.rs`);
-//! - GIF frames are read a row at a time (`gif.rs`), uncompressed BMPs a
+//!   ones, whose rows come in seven passes, a band of rows at a time:
+//!   `interlace.rs`); its text and colour-profile chunks are skipped and
+//!   every other chunk is capped ([`CHUNK_BYTES`]);
+//! - JPEGs above the working size stream a row at a time from libjpeg-turbo
+//!   into the reduction, large progressive ones are refused, and segments
+//!   after the frame header are left out (`jpeg.rs`);
+//! - GIF frames are read a row at a time (`gif.rs`; interlaced ones a band
+//!   at a time, as PNG), uncompressed BMPs a
 //!   strip at a time (`bmp.rs`);
 //! - WebP and RLE bitmaps (whole images only) are refused above the
 //!   working size by the sniffer, and decoded whole up to it.
 
 mod bmp;
 mod gif;
+mod interlace;
 mod jpeg;
 
 use std::io::{BufRead, Cursor, Read, Seek, SeekFrom};
@@ -337,25 +339,47 @@ fn read_rows<R: BufRead + Seek>(
     read_whole(reader, info, want, target)
 }
 
-/// A JPEG: at a reduced DCT scale when it is far above `target`, else whole
-/// by the `image` crate's decoder; either way without the APPn/COM segments
-/// after its frame header ([`jpeg::AfterFrame`]).
+/// Bytes a pixel (beyond [`CHUNK_BYTES`]) that a JPEG up to the working
+/// size may take, segments after its frame header left out, and still be
+/// decoded whole: cameras write well under one. More is padding or junk
+/// within its scans, which the whole decode would first copy into memory.
+const WHOLE_JPEG_BYTES_PER_PX: u64 = 1;
+
+/// A JPEG: whole by the `image` crate's decoder when it needs no reduction
+/// (the pixels it always gave), else, or when its bytes are more than such
+/// a photo needs ([`WHOLE_JPEG_BYTES_PER_PX`]), row by row from libjpeg
+/// into the reduction; either way without the APPn/COM segments after its
+/// frame header nor anything after its end ([`jpeg::AfterFrame`]).
 fn read_jpeg_rows<R: BufRead + Seek>(
     mut reader: R,
     info: ImageInfo,
     want: Want,
     target: impl Fn(u32, u32) -> (u32, u32),
 ) -> Result<Rows, SmpError> {
-    let start = reader.stream_position().map_err(read_failed)?;
-    if let Some(rows) = jpeg::read_scaled(&mut reader, (info.width, info.height), want, &target)? {
-        return Ok(rows);
-    }
-    reader.seek(SeekFrom::Start(start)).map_err(read_failed)?;
-    let mut kept = Vec::new();
-    jpeg::AfterFrame::new(reader)
-        .read_to_end(&mut kept)
+    let size = (info.width, info.height);
+    let out = target(size.0, size.1);
+    if out == size {
+        let start = reader.stream_position().map_err(read_failed)?;
+        let cap = size.0 as u64 * size.1 as u64 * WHOLE_JPEG_BYTES_PER_PX + CHUNK_BYTES as u64;
+        // Counted first, then copied into a buffer of exactly that size:
+        // a file of junk is never copied, and a good one only once.
+        let len = std::io::copy(
+            &mut jpeg::AfterFrame::new(&mut reader).take(cap + 1),
+            &mut std::io::sink(),
+        )
         .map_err(read_failed)?;
-    read_whole(Cursor::new(kept), info, want, target)
+        reader.seek(SeekFrom::Start(start)).map_err(read_failed)?;
+        if len <= cap {
+            ensure_room(len as usize, "photo")?;
+            let mut kept = Vec::with_capacity(len as usize);
+            jpeg::AfterFrame::new(&mut reader)
+                .take(len)
+                .read_to_end(&mut kept)
+                .map_err(read_failed)?;
+            return read_whole(Cursor::new(kept), info, want, target);
+        }
+    }
+    jpeg::read_streamed(reader, size, want, out)
 }
 
 fn read_failed(e: std::io::Error) -> SmpError {
@@ -414,16 +438,23 @@ fn image_decoder<'a, R: BufRead + Seek + 'a>(
     reader.into_decoder().map_err(|e| damaged(&e))
 }
 
-fn read_png_rows<R: BufRead + Seek>(
-    reader: R,
-    want: Want,
-    target: impl Fn(u32, u32) -> (u32, u32),
-) -> Result<Rows, SmpError> {
+/// The PNG decoder as the command line sets it up: text and colour-profile
+/// chunks skipped, other chunks capped, pixels expanded to whole bytes.
+fn open_png<R: BufRead + Seek>(reader: R) -> Result<png::Reader<R>, SmpError> {
     let mut decoder = png::Decoder::new_with_limits(reader, png::Limits { bytes: CHUNK_BYTES });
     decoder.set_ignore_text_chunk(true);
     decoder.set_ignore_iccp_chunk(true);
     decoder.set_transformations(png::Transformations::EXPAND);
-    let mut reader = decoder.read_info().map_err(png_damaged)?;
+    decoder.read_info().map_err(png_damaged)
+}
+
+fn read_png_rows<R: BufRead + Seek>(
+    mut source: R,
+    want: Want,
+    target: impl Fn(u32, u32) -> (u32, u32),
+) -> Result<Rows, SmpError> {
+    let start = source.stream_position().map_err(read_failed)?;
+    let mut reader = open_png(&mut source)?;
     let (w, h, interlaced) = {
         let i = reader.info();
         (i.width, i.height, i.interlaced)
@@ -447,13 +478,25 @@ fn read_png_rows<R: BufRead + Seek>(
     };
     let mut rows = sink(color, (w, h), want, target(w, h), true)?;
     if interlaced {
-        // Adam7 rows come in passes: the whole frame is needed first.
-        let total = reader.output_buffer_size().ok_or_else(wrong_size)?;
-        let mut buf = zeroed(total)?;
-        reader.next_frame(&mut buf).map_err(png_damaged)?;
-        for row in buf.chunks_exact(row_bytes(total, h)?) {
-            rows.push(row)?;
-        }
+        // Adam7 rows come in passes: read a band of rows at a time.
+        drop(reader);
+        interlace::banded(
+            &interlace::ADAM7,
+            (w as usize, h as usize),
+            color.bytes_per_pixel() as usize,
+            interlace::BAND_BYTES,
+            |take| {
+                source.seek(SeekFrom::Start(start)).map_err(read_failed)?;
+                let mut png = open_png(&mut source)?;
+                while let Some(row) = png.next_row().map_err(png_damaged)? {
+                    if !take(row.data())? {
+                        break;
+                    }
+                }
+                Ok(())
+            },
+            |row| rows.push(row),
+        )?;
     } else {
         while let Some(row) = reader.next_row().map_err(png_damaged)? {
             rows.push(row.data())?;
