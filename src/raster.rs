@@ -194,7 +194,11 @@ impl Mask {
 
     /// True when no pixel has any weight.
     pub fn is_empty(&self) -> bool {
-        self.weights.iter().all(|&w| w == 0)
+        // OR-ing a chunk at a time vectorises (byte by byte with an early
+        // exit does not); the page asks this after every edit of a 12 MP area.
+        self.weights
+            .chunks(4096)
+            .all(|c| c.iter().fold(0u8, |a, &w| a | w) == 0)
     }
 }
 
