@@ -425,40 +425,49 @@ impl Layer {
         };
         let outer = reach.max(red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
-        let x0 = ((cx - outer).floor().max(0.0)) as usize;
-        let y0 = ((cy - outer).floor().max(0.0)) as usize;
-        let x1 = ((cx + outer).ceil().max(0.0) as usize).min(w);
-        let y1 = ((cy + outer).ceil().max(0.0) as usize).min(h);
+        // `as` saturates: a negative edge is 0 (an f32 `max` is a call in wasm).
+        let x0 = (cx - outer).floor() as usize;
+        let y0 = (cy - outer).floor() as usize;
+        let x1 = ((cx + outer).ceil() as usize).min(w);
+        let y1 = ((cy + outer).ceil() as usize).min(h);
         if x0 >= x1 || y0 >= y1 {
             return halo_rect;
         }
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the profiles per pixel (kept for the second pass),
-        // written so that it vectorises; then their sums, each one serial
-        // sum in pixel order (its rounding depends on the order).
+        // First pass: the profiles per pixel (kept for the second pass) and
+        // their sums, each one serial sum in pixel order (its rounding
+        // depends on the order); then the units. Footprints are a few pixels
+        // at the preview's scale, so the loops are plain: in wasm nothing
+        // vectorises and every pass and call per dot counts.
         let span = x1 - x0;
         let n = span * (y1 - y0);
         let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        // The redness's profiles only when there is redness: healed dots
-        // (most drags) skip that work.
-        scratch.resize(if redness { 2 * n } else { n }, 0.0);
-        let (cores, reds) = scratch.split_at_mut(n);
+        // Every value read is written first: the buffer only grows.
+        let len = if redness { 2 * n } else { n };
+        if scratch.len() < len {
+            scratch.resize(len, 0.0);
+        }
+        let (cores, reds) = scratch[..len].split_at_mut(n);
         // The distance, the same operations for both profiles.
         let dist = |x: usize, dy2: f32| {
             // Pixel indices are far below 2^24: exact as i32 and f32.
             let dx = x as i32 as f32 + 0.5 - cx;
             (dx * dx + dy2).sqrt()
         };
-        for (y, core_row) in (y0..y1).zip(cores.chunks_exact_mut(span)) {
+        let mut core_sum = 0.0f32;
+        let mut i = 0;
+        for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             let dy2 = dy * dy;
-            for (k, c) in core_row.iter_mut().enumerate() {
-                let d = dist(x0 + k, dy2);
+            for x in x0..x1 {
+                let d = dist(x, dy2);
                 let t = ((reach - d) / edge).clamp(0.0, 1.0);
-                *c = t * t * (3.0 - 2.0 * t);
+                let c = t * t * (3.0 - 2.0 * t);
+                cores[i] = c;
+                core_sum += c;
+                i += 1;
             }
         }
         for (y, red_row) in (y0..y1).zip(reds.chunks_exact_mut(span)) {
@@ -474,7 +483,6 @@ impl Layer {
                 };
             }
         }
-        let core_sum: f32 = cores.iter().fold(0.0, |a, &v| a + v);
         let red_sum: f32 = reds.iter().fold(0.0, |a, &v| a + v);
         if core_sum > 0.0 {
             let core_scale = area / core_sum;
@@ -492,13 +500,16 @@ impl Layer {
                     a.wrapping_sub(units)
                 };
             };
-            let core_units = |c: f32| ((c * core_scale).min(1.0) * strength + 0.5) as u32;
+            // `min(1.0)` for values that are never NaN, without the call
+            // an f32 `min` is in wasm.
+            let at_most_1 = |v: f32| if v < 1.0 { v } else { 1.0 };
+            let core_units = |c: f32| (at_most_1(c * core_scale) * strength + 0.5) as u32;
             for (y, core_row) in (y0..y1).zip(cores.chunks_exact(span)) {
                 let sums = &mut self.acc[y * w + x0..y * w + x1];
                 if redness {
                     let red_row = &reds[(y - y0) * span..][..span];
                     for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
-                        let red = ((r * red_scale).min(1.0) * UNITS + 0.5) as u32;
+                        let red = (at_most_1(r * red_scale) * UNITS + 0.5) as u32;
                         apply(a, core_units(c) | red << 16);
                     }
                 } else {
