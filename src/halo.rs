@@ -161,6 +161,18 @@ impl HaloGrid {
         ((v0 + (v1 - v0) * tx) * gain + 0.5) as u32
     }
 
+    /// The halo's values before any gain at pixel columns `x0..` of a row
+    /// from [`Self::row`], into `out` (one per pixel): the values
+    /// [`Self::at_in_row`] scales, so a caller may keep them and scale
+    /// them itself with the same rounding.
+    pub fn row_values(&self, row: &HaloRow, x0: usize, out: &mut [f32]) {
+        for (v, &(ix, tx)) in out.iter_mut().zip(&self.col_node[x0..]) {
+            let k = ix as usize - row.first;
+            let (v0, v1) = (row.values[k], row.values[k + 1]);
+            *v = v0 + (v1 - v0) * tx;
+        }
+    }
+
     /// The halo's coverage units at pixel `x`, `y`: the same value as
     /// [`Self::at_in_row`] gives, for a single pixel.
     pub fn at(&self, x: usize, y: usize, row: &mut HaloRow, gain: f32) -> u32 {

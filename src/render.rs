@@ -33,6 +33,9 @@ pub use crate::tiles::Rect;
 use crate::tiles::{spatial_order, Tiles};
 pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
+mod composite;
+use composite::Pass;
+
 /// Most absorbance overlapping dots can reach, as a multiple of one dot's.
 const SATURATION: f32 = 1.4;
 /// Absorbance never exceeds this: the darkest carbon grey under skin keeps
@@ -124,12 +127,22 @@ pub struct Layer {
     scratch: Vec<f32>,
     /// The dots' indices in bands of rows, left to right within a band.
     order: Vec<u32>,
+    /// The dots themselves in that order: a drawing pass reads them in
+    /// sequence instead of one cache miss a dot.
+    ordered: Vec<Dot>,
     /// Which tiles an update recomposites.
     tiles: Tiles,
-    /// One row's coverage units while compositing (reused buffer).
-    covers: Vec<u32>,
     /// A rectangle holding every halo drawn since the halo grid was cleared.
     haloed: Rect,
+    /// One row's halo values while compositing (reused buffer).
+    halos: Vec<f32>,
+    /// Each pixel's halo value before the look's gain, kept from a layer's
+    /// first look change on (empty until then): see `composite`.
+    halo_px: Vec<f32>,
+    /// The halo grid changed since the last composite.
+    halo_changed: bool,
+    /// The fresh redness the result was last drawn with.
+    redness_drawn: f32,
 }
 
 impl Layer {
@@ -180,9 +193,13 @@ impl Layer {
             shade_index: None,
             scratch: Vec::new(),
             order: Vec::new(),
+            ordered: Vec::new(),
             tiles: Tiles::default(),
-            covers: Vec::new(),
             haloed: Rect::default(),
+            halos: Vec::new(),
+            halo_px: Vec::new(),
+            halo_changed: false,
+            redness_drawn: 0.0,
         })
     }
 
@@ -249,6 +266,7 @@ impl Layer {
             self.acc.fill(0);
             if !keep_halo {
                 self.halo.clear();
+                self.halo_changed = true;
                 self.haloed = Rect::default();
             }
             self.inked = Rect::default();
@@ -257,14 +275,27 @@ impl Layer {
         }
         if self.order.len() != placement.dots.len() {
             self.order = spatial_order(placement, self.sx, self.sy);
+            self.ordered = self
+                .order
+                .iter()
+                .map(|&i| placement.dots[i as usize])
+                .collect();
         }
         // In spatial order: neighbouring dots touch the same cache lines of
         // the sums and the halo grid. Integer sums do not depend on the order.
         let order = std::mem::take(&mut self.order);
+        let ordered = std::mem::take(&mut self.ordered);
+        // A look change after the first draw: from now on a look change is
+        // likely again (a drag), so keep what makes it quick.
+        let mut fresh_caches = false;
+        if keep_halo && (self.halo_px.is_empty() || self.shade_index.is_none()) {
+            self.keep_per_pixel();
+            fresh_caches = true;
+        }
         if redraw_all {
             let was = std::mem::replace(&mut self.shown, vec![false; placement.dots.len()]);
-            for &i in &order {
-                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+            for (&i, dot) in order.iter().zip(&ordered) {
+                let i = i as usize;
                 if keep_halo && was[i] != visible[i] {
                     self.splat_halo(dot, &shape, visible[i]);
                 }
@@ -278,8 +309,8 @@ impl Layer {
             self.inked = self.inked.union(self.haloed);
             dirty = everything;
         } else {
-            for &i in &order {
-                let (i, dot) = (i as usize, &placement.dots[i as usize]);
+            for (&i, dot) in order.iter().zip(&ordered) {
+                let i = i as usize;
                 if visible[i] != self.shown[i] {
                     let r = self.splat(dot, &shape, visible[i], true);
                     self.shown[i] = visible[i];
@@ -291,6 +322,7 @@ impl Layer {
             }
         }
         self.order = order;
+        self.ordered = ordered;
         if redraw_all {
             rects = vec![everything];
         } else if footprint_area > self.width as u64 * self.height as u64 / 8 {
@@ -309,6 +341,10 @@ impl Layer {
             look.centre_cover.to_bits(),
             superficial.to_bits(),
         );
+        // Pixels whose table index stays may be left as they are only when
+        // they were drawn with this table and this redness (the redness
+        // units are not kept, so with redness every pixel is drawn).
+        let mut same_table = !fresh_caches && look.redness == 0.0 && self.redness_drawn == 0.0;
         if self.lut_key != Some(key) {
             self.build_lut(look, superficial);
             self.lut_key = Some(key);
@@ -317,11 +353,21 @@ impl Layer {
             if rects.first() != Some(&everything) {
                 self.composite_covered(photo, mask, skin, look, t);
                 dirty = everything;
+            } else {
+                same_table = false;
             }
         }
+        // Every halo that changed lies in `rects` (a dot's footprint holds
+        // its halo's reach): compositing them refreshes the kept values.
+        let pass = Pass {
+            covered_only,
+            skip_same: same_table,
+            halo_live: std::mem::take(&mut self.halo_changed) || fresh_caches,
+        };
         for r in &rects {
-            self.composite((photo, mask, skin), *r, covered_only, look, t);
+            self.composite((photo, mask, skin), *r, pass, look, t);
         }
+        self.redness_drawn = look.redness;
         dirty
     }
 
@@ -362,6 +408,7 @@ impl Layer {
             .halo
             .splat(cx, cy, halo_reach, halo_amount, add)
             .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        self.halo_changed = true;
         self.haloed = self.haloed.union(r);
         r
     }
@@ -389,40 +436,57 @@ impl Layer {
         };
         let outer = reach.max(red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
-        let x0 = ((cx - outer).floor().max(0.0)) as usize;
-        let y0 = ((cy - outer).floor().max(0.0)) as usize;
-        let x1 = ((cx + outer).ceil().max(0.0) as usize).min(w);
-        let y1 = ((cy + outer).ceil().max(0.0) as usize).min(h);
+        // `as` saturates: a negative edge is 0 (an f32 `max` is a call in wasm).
+        let x0 = (cx - outer).floor() as usize;
+        let y0 = (cy - outer).floor() as usize;
+        let x1 = ((cx + outer).ceil() as usize).min(w);
+        let y1 = ((cy + outer).ceil() as usize).min(h);
         if x0 >= x1 || y0 >= y1 {
             return halo_rect;
         }
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
         // the same dot looks the same at every scale.
-        // First pass: the profiles per pixel (kept for the second pass),
-        // written so that it vectorises; then their sums, each one serial
-        // sum in pixel order (its rounding depends on the order).
+        // First pass: the profiles per pixel (kept for the second pass) and
+        // their sums, each one serial sum in pixel order (its rounding
+        // depends on the order); then the units. Footprints are a few pixels
+        // at the preview's scale, so the loops are plain: in wasm nothing
+        // vectorises and every pass and call per dot counts.
         let span = x1 - x0;
         let n = span * (y1 - y0);
         let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        scratch.resize(2 * n, 0.0);
-        let (cores, reds) = scratch.split_at_mut(n);
-        for (y, (core_row, red_row)) in (y0..y1).zip(
-            cores
-                .chunks_exact_mut(span)
-                .zip(reds.chunks_exact_mut(span)),
-        ) {
+        // Every value read is written first: the buffer only grows.
+        let len = if redness { 2 * n } else { n };
+        if scratch.len() < len {
+            scratch.resize(len, 0.0);
+        }
+        let (cores, reds) = scratch[..len].split_at_mut(n);
+        // The distance, the same operations for both profiles.
+        let dist = |x: usize, dy2: f32| {
+            // Pixel indices are far below 2^24: exact as i32 and f32.
+            let dx = x as i32 as f32 + 0.5 - cx;
+            (dx * dx + dy2).sqrt()
+        };
+        let mut core_sum = 0.0f32;
+        let mut i = 0;
+        for y in y0..y1 {
             let dy = y as f32 + 0.5 - cy;
             let dy2 = dy * dy;
-            for (k, (c, r)) in core_row.iter_mut().zip(red_row.iter_mut()).enumerate() {
-                // Pixel indices are far below 2^24: exact as i32 and f32.
-                let dx = (x0 + k) as i32 as f32 + 0.5 - cx;
-                let d = (dx * dx + dy2).sqrt();
+            for x in x0..x1 {
+                let d = dist(x, dy2);
                 let t = ((reach - d) / edge).clamp(0.0, 1.0);
-                *c = t * t * (3.0 - 2.0 * t);
-                // The redness falls off linearly (nothing without redness:
-                // `red_reach` is 0 then).
+                let c = t * t * (3.0 - 2.0 * t);
+                cores[i] = c;
+                core_sum += c;
+                i += 1;
+            }
+        }
+        for (y, red_row) in (y0..y1).zip(reds.chunks_exact_mut(span)) {
+            let dy = y as f32 + 0.5 - cy;
+            let dy2 = dy * dy;
+            for (k, r) in red_row.iter_mut().enumerate() {
+                // The redness falls off linearly.
+                let d = dist(x0 + k, dy2);
                 *r = if d < red_reach {
                     1.0 - d / red_reach
                 } else {
@@ -430,12 +494,7 @@ impl Layer {
                 };
             }
         }
-        let core_sum: f32 = cores.iter().fold(0.0, |a, &v| a + v);
-        let red_sum: f32 = if redness {
-            reds.iter().fold(0.0, |a, &v| a + v)
-        } else {
-            0.0
-        };
+        let red_sum: f32 = reds.iter().fold(0.0, |a, &v| a + v);
         if core_sum > 0.0 {
             let core_scale = area / core_sum;
             let red_area = std::f32::consts::PI * (red_reach - 0.5).powi(2) * REDNESS_MEAN;
@@ -444,21 +503,30 @@ impl Layer {
             } else {
                 0.0
             };
-            for (y, (core_row, red_row)) in
-                (y0..y1).zip(cores.chunks_exact(span).zip(reds.chunks_exact(span)))
-            {
+            // Wrapping: adding then subtracting the same units is exact.
+            let apply = |a: &mut u32, units: u32| {
+                *a = if add {
+                    a.wrapping_add(units)
+                } else {
+                    a.wrapping_sub(units)
+                };
+            };
+            // `min(1.0)` for values that are never NaN, without the call
+            // an f32 `min` is in wasm.
+            let at_most_1 = |v: f32| if v < 1.0 { v } else { 1.0 };
+            let core_units = |c: f32| (at_most_1(c * core_scale) * strength + 0.5) as u32;
+            for (y, core_row) in (y0..y1).zip(cores.chunks_exact(span)) {
                 let sums = &mut self.acc[y * w + x0..y * w + x1];
-                for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
-                    let mut units = ((c * core_scale).min(1.0) * strength + 0.5) as u32;
-                    if redness {
-                        units |= (((r * red_scale).min(1.0) * UNITS + 0.5) as u32) << 16;
+                if redness {
+                    let red_row = &reds[(y - y0) * span..][..span];
+                    for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
+                        let red = (at_most_1(r * red_scale) * UNITS + 0.5) as u32;
+                        apply(a, core_units(c) | red << 16);
                     }
-                    // Wrapping: adding then subtracting the same units is exact.
-                    *a = if add {
-                        a.wrapping_add(units)
-                    } else {
-                        a.wrapping_sub(units)
-                    };
+                } else {
+                    for (a, &c) in sums.iter_mut().zip(core_row) {
+                        apply(a, core_units(c));
+                    }
                 }
             }
         }
@@ -471,204 +539,8 @@ impl Layer {
         })
     }
 
-    /// Recomputes the result pixels in `r` from the photo; with
-    /// `covered_only`, skips pixels with no pigment (they are the photo).
-    fn composite(
-        &mut self,
-        input: (&Rgba8Image, &Mask, &Skin),
-        r: Rect,
-        covered_only: bool,
-        look: &Look,
-        t: &Transfer,
-    ) {
-        let (photo, mask, skin) = input;
-        let w = self.width as usize;
-        if r.is_empty() {
-            return;
-        }
-        let mut row = std::mem::take(&mut self.halo_row);
-        let mut covers = std::mem::take(&mut self.covers);
-        let mut cache = self.shade_index.take();
-        // Without a kept index, the indices go to a scratch row.
-        let mut no_cache = Vec::new();
-        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
-        for y in r.y0 as usize..r.y1 as usize {
-            self.halo.row(y, x0, x1, &mut row);
-            // First the coverage of the row (and the hair and shine maps of
-            // its pigmented pixels the first time they are needed)...
-            covers.clear();
-            covers.resize(x1 - x0, 0);
-            for (x, cover) in (x0..x1).zip(covers.iter_mut()) {
-                let i = y * w + x;
-                if mask.weights[i] == 0 {
-                    continue;
-                }
-                *cover = (self.acc[i] & 0xFFFF) + self.halo.at_in_row(&row, x, look.halo_gain);
-                if *cover != 0 && self.shine[i] == NOT_YET {
-                    self.fill_maps_at(photo, skin, t, x, y);
-                }
-            }
-            // ...then the pixels, over row slices (nothing to bounds-check).
-            let (a, b) = (y * w + x0, y * w + x1);
-            let indices = match cache.as_mut() {
-                Some(c) => &mut c[a..b],
-                None => {
-                    no_cache.resize(b - a, 0);
-                    &mut no_cache[..]
-                }
-            };
-            let shader = Shader {
-                lut: &self.lut,
-                redness: look.redness,
-                t,
-            };
-            let pixels = self.out[a * 4..b * 4]
-                .chunks_exact_mut(4)
-                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
-            let maps = indices
-                .iter_mut()
-                .zip(&covers)
-                .zip(self.shine[a..b].iter().zip(&self.acc[a..b]))
-                .zip(&self.scalp[a..b]);
-            for ((dst, src), (((index, &cover), (&shine, &acc)), &scalp)) in pixels.zip(maps) {
-                if cover == 0 {
-                    *index = NO_PIGMENT;
-                    if !covered_only {
-                        dst.copy_from_slice(src);
-                    }
-                    continue;
-                }
-                *index = lut_index(cover, scalp);
-                let src = [src[0], src[1], src[2], src[3]];
-                dst.copy_from_slice(&shader.shade(src, *index, shine, acc, scalp));
-            }
-        }
-        self.shade_index = cache;
-        self.covers = covers;
-        self.halo_row = row;
-    }
-
-    /// Recomposites every pigmented pixel (after a shade change): the
-    /// others already show the photo.
-    fn composite_covered(
-        &mut self,
-        photo: &Rgba8Image,
-        mask: &Mask,
-        skin: &Skin,
-        look: &Look,
-        t: &Transfer,
-    ) {
-        let Some(cache) = self.shade_index.take() else {
-            // The first shade change on this layer: from now on each pixel's
-            // table index is kept (2 bytes a pixel, only for layers whose
-            // shade changes: the preview), so later ones skip the halo and
-            // hair lookups. Without the memory, it goes on without.
-            if let Ok(mut cache) = try_zeroed::<u16>(self.acc.len(), "result") {
-                cache.fill(NO_PIGMENT);
-                self.shade_index = Some(cache);
-            }
-            self.composite((photo, mask, skin), self.inked, true, look, t);
-            return;
-        };
-        let w = self.width as usize;
-        let r = self.inked;
-        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
-        let shader = Shader {
-            lut: &self.lut,
-            redness: look.redness,
-            t,
-        };
-        // Row slices: the loop indexes nothing it must bounds-check.
-        for y in r.y0 as usize..r.y1 as usize {
-            let (a, b) = (y * w + x0, y * w + x1);
-            let pixels = self.out[a * 4..b * 4]
-                .chunks_exact_mut(4)
-                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
-            let maps = cache[a..b]
-                .iter()
-                .zip(&self.shine[a..b])
-                .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
-            for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
-                if index != NO_PIGMENT {
-                    let src = [src[0], src[1], src[2], src[3]];
-                    dst.copy_from_slice(&shader.shade(src, index, shine, acc, scalp));
-                }
-            }
-        }
-        self.shade_index = Some(cache);
-    }
-
-    /// Computes a pixel's hair and shine values the first time it needs them.
-    #[cold]
-    #[inline(never)]
-    fn fill_maps_at(&mut self, photo: &Rgba8Image, skin: &Skin, t: &Transfer, x: usize, y: usize) {
-        let i = y * self.width as usize + x;
-        let src = &photo.pixels[i * 4..i * 4 + 3];
-        let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
-        if self.skin_cols.is_empty() {
-            // Where each column and row falls on the skin grid, once.
-            self.skin_cols = (0..self.width)
-                .map(|x| skin.axis((x as f64 + 0.5) * self.to_full_x, false))
-                .collect();
-            self.skin_rows = (0..self.height)
-                .map(|y| skin.axis((y as f64 + 0.5) * self.to_full_y, true))
-                .collect();
-        }
-        self.scalp[i] =
-            (skin.scalp_at(lin, self.skin_cols[x], self.skin_rows[y]) * 255.0 + 0.5) as u8;
-        self.shine[i] = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
-    }
-
     /// Full-resolution pixels per layer pixel (x, y).
     pub fn to_full(&self) -> (f64, f64) {
         (self.to_full_x, self.to_full_y)
-    }
-}
-
-/// A pigmented pixel's entry in the transmittance table: its coverage
-/// where scalp shows (hair stays on top of the pigment).
-#[inline(always)]
-fn lut_index(cover: u32, scalp: u8) -> u16 {
-    let units = cover * scalp as u32 / 255;
-    ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
-}
-
-/// What shading a pigmented pixel needs besides the pixel's own values.
-struct Shader<'a> {
-    /// The transmittance table ([`LUT_LEN`] entries).
-    lut: &'a [[u32; 3]],
-    /// The look's redness (0 when healed).
-    redness: f32,
-    t: &'a Transfer,
-}
-
-impl Shader<'_> {
-    /// The photo's pixel `src` seen through the pigment of table entry
-    /// `index`, with its `shine` on top, reddened by the fresh-redness units
-    /// of its sums `acc` where scalp (`scalp`) shows.
-    #[inline(always)]
-    fn shade(&self, src: [u8; 4], index: u16, shine: u16, acc: u32, scalp: u8) -> [u8; 4] {
-        let t = self.t;
-        // Indices are below LUT_LEN (a power of two): the mask only drops
-        // the bounds check.
-        let tr = self.lut[index as usize & (LUT_LEN - 1)];
-        // The shine is reflected at the surface: it stays on top.
-        let shine = shine as u32;
-        let mut px = src;
-        if self.redness > 0.0 {
-            let halo = ((acc >> 16).min(UNITS as u32) * scalp as u32 / 255) as f32 / UNITS;
-            let red = (self.redness * halo * 65535.0) as u32;
-            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
-            }
-        } else {
-            for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
-            }
-        }
-        px
     }
 }

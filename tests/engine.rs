@@ -450,6 +450,81 @@ fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
 }
 
 #[test]
+fn every_frame_of_a_drag_equals_a_fresh_render() {
+    // Dragging size, softness or years keeps each pixel's halo value and
+    // table entry, and leaves the pixels whose entry stays; every frame of
+    // the drag, with density, shade, healing and brush strokes between,
+    // must be the frame a fresh engine draws for the same state.
+    let sample = smp_visualiser::sample::sample_scalp(260, 200, 7).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 180).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    e.render_preview().unwrap();
+    let steps: Vec<Vec<(&str, f64)>> = vec![
+        vec![("dotDiameterMm", 0.36)],
+        vec![("dotDiameterMm", 0.37)],
+        vec![("softness", 0.4)],
+        vec![("softness", 0.41)],
+        vec![("densityPerCm2", 95.0)],
+        vec![("dotDiameterMm", 0.5)],
+        vec![("shade", 0.7)],
+        vec![("softness", 0.9)],
+        vec![("yearsAfter", 0.5)],
+        vec![("yearsAfter", 1.0)],
+        vec![("healing", 0.0)],
+        vec![("dotDiameterMm", 0.45)],
+        vec![("softness", 0.3)],
+        vec![("healing", 1.0)],
+        vec![("softness", 0.31)],
+        vec![("mode", 2.0)],
+        vec![("dotDiameterMm", 0.3)],
+        vec![("session", 2.0)],
+        vec![("softness", 0.6)],
+    ];
+    for (k, step) in steps.iter().enumerate() {
+        e.set_settings(step).unwrap();
+        if k % 4 == 3 {
+            e.paint(&Stroke {
+                x0: 20.0 + 25.0 * k as f64 % 200.0,
+                y0: 40.0,
+                x1: 150.0,
+                y1: 150.0,
+                radius_px: 15.0,
+                hardness: 0.4,
+                erase: k % 8 == 3,
+            })
+            .unwrap();
+        }
+        let drawn = e.render_preview().unwrap().to_vec();
+        let mut fresh = Engine::new();
+        fresh.load_image(sample.photo.clone(), 180).unwrap();
+        fresh.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+        let s = *e.settings();
+        let pairs: Vec<(&str, f64)> = [
+            "densityPerCm2",
+            "dotDiameterMm",
+            "softness",
+            "shade",
+            "yearsAfter",
+            "healing",
+            "session",
+            "mode",
+        ]
+        .iter()
+        .map(|&name| (name, e.setting(name).unwrap()))
+        .collect();
+        fresh.set_settings(&pairs).unwrap();
+        assert_eq!(*fresh.settings(), s);
+        fresh.set_mask(e.mask().unwrap().clone()).unwrap();
+        assert!(
+            drawn == fresh.render_preview().unwrap(),
+            "frame {k} ({step:?}) differs from a fresh render"
+        );
+    }
+}
+
+#[test]
 fn a_preview_resized_to_its_displayed_size_equals_one_loaded_at_that_size() {
     // The page sizes the preview to the photo as shown and resizes it when the
     // view changes: the area, settings and undo carry over, and the pixels

@@ -1,0 +1,350 @@
+//! Compositing: each pixel's coverage (its dots' cores, and the halos read
+//! from the grid) turned into the photo seen through that much pigment.
+//!
+//! A look change (size, softness, years, healing) recomposites the whole
+//! layer, so this is the inner loop a drag waits on. Two things keep it
+//! short without changing a pixel:
+//! - each pixel's halo value before the look's gain is kept (the grid
+//!   changes only where dots come and go, and those pixels are always
+//!   recomposited in the same update, which refreshes them);
+//! - with each pixel's transmittance-table index kept, a pixel whose index
+//!   is the one it was drawn with, under the same table, is already right
+//!   (a softness step changes only the dots' edges).
+
+use super::{Layer, Look, Rect, LUT_LEN, LUT_PER_UNIT, NOT_YET, NO_PIGMENT, UNITS};
+use crate::analysis::{MmFieldAxis, Skin};
+use crate::color::Transfer;
+use crate::error::try_zeroed;
+use crate::raster::{Mask, Rgba8Image};
+
+/// How one composite pass may take shortcuts.
+#[derive(Clone, Copy)]
+pub(super) struct Pass {
+    /// Pixels without pigment already show the photo (the first draw).
+    pub covered_only: bool,
+    /// The result was drawn with the current table and redness: a pixel
+    /// whose kept table index is unchanged is left as it is.
+    pub skip_same: bool,
+    /// The halo grid changed in this update (or the kept halo values are
+    /// new): read the grid, and keep what it gives.
+    pub halo_live: bool,
+}
+
+impl Layer {
+    /// Keeps each pixel's halo value and table index from now on (4 + 2
+    /// bytes a pixel, only for layers whose look changes after their first
+    /// draw: the preview). Without the memory, it goes on without. The
+    /// update that makes them must recomposite every pixel.
+    pub(super) fn keep_per_pixel(&mut self) {
+        if self.halo_px.is_empty() {
+            if let Ok(v) = try_zeroed::<f32>(self.acc.len(), "result") {
+                self.halo_px = v;
+            }
+        }
+        if self.shade_index.is_none() {
+            if let Ok(mut cache) = try_zeroed::<u16>(self.acc.len(), "result") {
+                cache.fill(NO_PIGMENT);
+                self.shade_index = Some(cache);
+            }
+        }
+    }
+
+    /// Recomputes the result pixels in `r` from the photo.
+    pub(super) fn composite(
+        &mut self,
+        input: (&Rgba8Image, &Mask, &Skin),
+        r: Rect,
+        pass: Pass,
+        look: &Look,
+        t: &Transfer,
+    ) {
+        let (photo, mask, skin) = input;
+        let w = self.width as usize;
+        if r.is_empty() {
+            return;
+        }
+        self.skin_axes(skin);
+        let mut halo_row = std::mem::take(&mut self.halo_row);
+        let mut halos = std::mem::take(&mut self.halos);
+        let mut cache = self.shade_index.take();
+        let skip_same = pass.skip_same && cache.is_some();
+        let kept_halos = !self.halo_px.is_empty();
+        // Without a kept index, the indices go to a scratch row.
+        let mut no_cache = Vec::new();
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
+        let shader = Shader {
+            lut: &self.lut,
+            redness: look.redness,
+            t,
+        };
+        for y in r.y0 as usize..r.y1 as usize {
+            let (a, b) = (y * w + x0, y * w + x1);
+            // The halo's values along the row, before the look's gain.
+            let halo: &[f32] = if kept_halos && !pass.halo_live {
+                &self.halo_px[a..b]
+            } else {
+                self.halo.row(y, x0, x1, &mut halo_row);
+                halos.resize(x1 - x0, 0.0);
+                self.halo.row_values(&halo_row, x0, &mut halos);
+                if kept_halos {
+                    self.halo_px[a..b].copy_from_slice(&halos);
+                }
+                &halos
+            };
+            let indices = match cache.as_mut() {
+                Some(c) => &mut c[a..b],
+                None => {
+                    no_cache.resize(b - a, 0);
+                    &mut no_cache[..]
+                }
+            };
+            let job = RowJob {
+                out: &mut self.out[a * 4..b * 4],
+                indices,
+                src: &photo.pixels[a * 4..b * 4],
+                mask: &mask.weights[a..b],
+                acc: &self.acc[a..b],
+                halo,
+                shine: &mut self.shine[a..b],
+                scalp: &mut self.scalp[a..b],
+                cols: &self.skin_cols[x0..x1],
+                row: self.skin_rows[y],
+            };
+            // One loop per redness: the test stays out of the pixel loop.
+            if look.redness > 0.0 {
+                shader.row::<true>(job, skin, look.halo_gain, pass, skip_same);
+            } else {
+                shader.row::<false>(job, skin, look.halo_gain, pass, skip_same);
+            }
+        }
+        self.shade_index = cache;
+        self.halos = halos;
+        self.halo_row = halo_row;
+    }
+
+    /// Recomposites every pigmented pixel (after a shade change): the
+    /// others already show the photo.
+    pub(super) fn composite_covered(
+        &mut self,
+        photo: &Rgba8Image,
+        mask: &Mask,
+        skin: &Skin,
+        look: &Look,
+        t: &Transfer,
+    ) {
+        let Some(cache) = self.shade_index.take() else {
+            // The first shade change on this layer: from now on each pixel's
+            // table index is kept (2 bytes a pixel, only for layers whose
+            // shade changes: the preview), so later ones skip the halo and
+            // hair lookups. Without the memory, it goes on without.
+            if let Ok(mut cache) = try_zeroed::<u16>(self.acc.len(), "result") {
+                cache.fill(NO_PIGMENT);
+                self.shade_index = Some(cache);
+            }
+            let pass = Pass {
+                covered_only: true,
+                skip_same: false,
+                // Halos that changed in this update are read from the grid.
+                halo_live: self.halo_changed,
+            };
+            self.composite((photo, mask, skin), self.inked, pass, look, t);
+            return;
+        };
+        let w = self.width as usize;
+        let r = self.inked;
+        let (x0, x1) = (r.x0 as usize, r.x1 as usize);
+        let shader = Shader {
+            lut: &self.lut,
+            redness: look.redness,
+            t,
+        };
+        // Row slices: the loop indexes nothing it must bounds-check.
+        for y in r.y0 as usize..r.y1 as usize {
+            let (a, b) = (y * w + x0, y * w + x1);
+            let pixels = self.out[a * 4..b * 4]
+                .chunks_exact_mut(4)
+                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+            let maps = cache[a..b]
+                .iter()
+                .zip(&self.shine[a..b])
+                .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
+            for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
+                if index != NO_PIGMENT {
+                    let src = [src[0], src[1], src[2], src[3]];
+                    dst.copy_from_slice(&shader.shade(src, index, shine, acc, scalp));
+                }
+            }
+        }
+        self.shade_index = Some(cache);
+    }
+
+    /// Where each column and row falls on the skin grid, once a layer
+    /// (it lives for one photo and scale, so for one skin analysis).
+    fn skin_axes(&mut self, skin: &Skin) {
+        if self.skin_cols.is_empty() {
+            self.skin_cols = (0..self.width)
+                .map(|x| skin.axis((x as f64 + 0.5) * self.to_full_x, false))
+                .collect();
+            self.skin_rows = (0..self.height)
+                .map(|y| skin.axis((y as f64 + 0.5) * self.to_full_y, true))
+                .collect();
+        }
+    }
+}
+
+/// A pixel's hair (scalp share, 255 = bare scalp) and shine values, computed
+/// the first time it needs them.
+#[cold]
+#[inline(never)]
+fn maps_at(src: &[u8], skin: &Skin, t: &Transfer, ax: MmFieldAxis, ay: MmFieldAxis) -> (u8, u16) {
+    let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
+    let scalp = (skin.scalp_at(lin, ax, ay) * 255.0 + 0.5) as u8;
+    let shine = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
+    (scalp, shine)
+}
+
+/// A pigmented pixel's entry in the transmittance table: its coverage
+/// where scalp shows (hair stays on top of the pigment).
+#[inline(always)]
+fn lut_index(cover: u32, scalp: u8) -> u16 {
+    let units = cover * scalp as u32 / 255;
+    ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
+}
+
+/// What shading a pigmented pixel needs besides the pixel's own values.
+struct Shader<'a> {
+    /// The transmittance table ([`LUT_LEN`] entries).
+    lut: &'a [[u32; 3]],
+    /// The look's redness (0 when healed).
+    redness: f32,
+    t: &'a Transfer,
+}
+
+/// One row of pixels to draw, every slice of the same length in pixels
+/// (4 bytes a pixel for `out` and `src`).
+struct RowJob<'a> {
+    out: &'a mut [u8],
+    /// Each pixel's kept table entry (or [`NO_PIGMENT`]).
+    indices: &'a mut [u16],
+    src: &'a [u8],
+    mask: &'a [u8],
+    acc: &'a [u32],
+    /// The halo's values before the look's gain.
+    halo: &'a [f32],
+    shine: &'a mut [u16],
+    scalp: &'a mut [u8],
+    /// The pixels' columns, and the row, on the skin grid.
+    cols: &'a [MmFieldAxis],
+    row: MmFieldAxis,
+}
+
+impl Shader<'_> {
+    /// Draws one row: each pixel's coverage (its cores' units and the halo
+    /// scaled by `gain`, as [`crate::halo::HaloGrid::at_in_row`] does; none
+    /// outside the area), its table entry, then its colour. With
+    /// `skip_same`, a pixel whose entry is the kept one is left as it is.
+    /// One pass: in wasm nothing vectorises, so every extra pass over a
+    /// row buffer is paid in full.
+    #[inline(always)]
+    fn row<const RED: bool>(
+        &self,
+        job: RowJob,
+        skin: &Skin,
+        gain: f32,
+        pass: Pass,
+        skip_same: bool,
+    ) {
+        let RowJob {
+            out,
+            indices,
+            src,
+            mask,
+            acc,
+            halo,
+            shine,
+            scalp,
+            cols,
+            row,
+        } = job;
+        let n = indices.len();
+        // Equal lengths, said once, let the loop index without checks.
+        assert!(out.len() == 4 * n && src.len() == 4 * n && mask.len() == n && acc.len() == n);
+        assert!(halo.len() == n && shine.len() == n && scalp.len() == n && cols.len() == n);
+        for k in 0..n {
+            let cover = if mask[k] == 0 {
+                0
+            } else {
+                (acc[k] & 0xFFFF) + (halo[k] * gain + 0.5) as u32
+            };
+            let px = &src[4 * k..4 * k + 4];
+            let new = if cover == 0 {
+                NO_PIGMENT
+            } else {
+                if shine[k] == NOT_YET {
+                    (scalp[k], shine[k]) = maps_at(px, skin, self.t, cols[k], row);
+                }
+                lut_index(cover, scalp[k])
+            };
+            if skip_same && indices[k] == new {
+                continue;
+            }
+            indices[k] = new;
+            let dst = &mut out[4 * k..4 * k + 4];
+            if new == NO_PIGMENT {
+                if !pass.covered_only {
+                    dst.copy_from_slice(px);
+                }
+                continue;
+            }
+            let px = [px[0], px[1], px[2], px[3]];
+            dst.copy_from_slice(&self.shade_as::<RED>(px, new, shine[k], acc[k], scalp[k]));
+        }
+    }
+
+    /// The photo's pixel `src` seen through the pigment of table entry
+    /// `index`, with its `shine` on top, reddened by the fresh-redness units
+    /// of its sums `acc` where scalp (`scalp`) shows.
+    #[inline(always)]
+    fn shade(&self, src: [u8; 4], index: u16, shine: u16, acc: u32, scalp: u8) -> [u8; 4] {
+        if self.redness > 0.0 {
+            self.shade_as::<true>(src, index, shine, acc, scalp)
+        } else {
+            self.shade_as::<false>(src, index, shine, acc, scalp)
+        }
+    }
+
+    /// [`Self::shade`] with the redness test (`RED`: the redness is above
+    /// 0) made by the caller, once for many pixels.
+    #[inline(always)]
+    fn shade_as<const RED: bool>(
+        &self,
+        src: [u8; 4],
+        index: u16,
+        shine: u16,
+        acc: u32,
+        scalp: u8,
+    ) -> [u8; 4] {
+        let t = self.t;
+        // Indices are below LUT_LEN (a power of two): the mask only drops
+        // the bounds check.
+        let tr = self.lut[index as usize & (LUT_LEN - 1)];
+        // The shine is reflected at the surface: it stays on top.
+        let shine = shine as u32;
+        let mut px = src;
+        if RED {
+            let halo = ((acc >> 16).min(UNITS as u32) * scalp as u32 / 255) as f32 / UNITS;
+            let red = (self.redness * halo * 65535.0) as u32;
+            let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
+            }
+        } else {
+            for c in 0..3 {
+                let lin = t.linear16(src[c]).saturating_sub(shine);
+                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
+            }
+        }
+        px
+    }
+}
