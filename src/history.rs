@@ -19,6 +19,15 @@ pub(crate) fn encode(weights: &[u8]) -> Vec<u8> {
     while i < weights.len() {
         let v = weights[i];
         let mut n = 1;
+        // Long runs (an empty or full area) are measured eight bytes at a
+        // time: a whole 12 MP area is coded at every undo step.
+        let splat = u64::from_ne_bytes([v; 8]);
+        while let Some(word) = weights.get(i + n..i + n + 8) {
+            if u64::from_ne_bytes(word.try_into().unwrap_or([!v; 8])) != splat {
+                break;
+            }
+            n += 8;
+        }
         while i + n < weights.len() && weights[i + n] == v {
             n += 1;
         }
