@@ -7,10 +7,47 @@
 import init, { Engine, ensureRoomForRender } from './pkg/smp_visualiser.js';
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
+ready.then(() => setTimeout(warmUp, 0));
+
+/** Runs a small photo through every step once, a step a task (a real
+ * photo coming meanwhile goes first). The browser first runs each wasm
+ * function in a quick baseline tier and optimises it only once it has run
+ * a while; a long call (placing a 12 MP photo's dots) stays in the
+ * baseline tier to its end, about three times slower: so a person's photo
+ * comes to optimised code. */
+const warming = [
+  (e) => e.loadSample(360, 270, 1, 180),
+  (e) => e.detectArea(new Float64Array(0), false),
+  (e) => e.suggestSettings(),
+  (e) => e.preparedState(),
+  (e) => e.renderFull(),
+  (e) => e.placeAhead(960, 720),
+];
+let warmEngine = null;
+function warmUp() {
+  const step = warming.shift();
+  if (!step) {
+    warmEngine?.free();
+    warmEngine = null;
+    return;
+  }
+  try {
+    warmEngine ??= new Engine();
+    step(warmEngine);
+  } catch {
+    warming.length = 0; // only a head start: a failure here changes nothing
+  }
+  setTimeout(warmUp, 0);
+}
+
 let engine = null;
+/** An engine whose dots were placed for the photo being read (`place`). */
+let ahead = null;
 let size = null;
 
 self.onmessage = async ({ data }) => {
+  // Real work warms the engine itself: the rest of the warm-up would only delay it.
+  if (data.type !== 'stats') warming.length = 0;
   const wasm = await ready;
   if (data.type === 'stats') {
     // Diagnostics for the element's memoryUsage(): this worker's wasm memory.
@@ -30,6 +67,16 @@ self.onmessage = async ({ data }) => {
       engine.warm();
       return;
     }
+    if (data.type === 'place') {
+      // A new photo's size is known before its pixels are read: its dots
+      // are placed meanwhile, in the engine that will take the photo.
+      ahead?.free();
+      ahead = new Engine();
+      ahead.setSettings(data.names, data.values);
+      if (!data.scaleGiven) ahead.forgetScale();
+      ahead.placeAhead(data.width, data.height);
+      return;
+    }
     if (data.type === 'prepare') {
       // A new photo's slow first steps, off the page's thread: load it,
       // propose its area, suggest the look, build the pattern; the page's
@@ -37,7 +84,8 @@ self.onmessage = async ({ data }) => {
       engine?.free();
       engine = null;
       ensureRoomForRender(data.width, data.height);
-      engine = new Engine();
+      engine = ahead ?? new Engine();
+      ahead = null;
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();
       engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
@@ -90,6 +138,11 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id: data.id, ok: true, pixels }, [pixels.buffer]);
     }
   } catch (e) {
+    if (data.type === 'place') {
+      ahead?.free();
+      ahead = null; // the photo's dots are placed with it instead
+      if (!(e instanceof WebAssembly.RuntimeError)) return;
+    }
     if (data.type === 'load' || data.type === 'prepare') {
       engine?.free();
       engine = null; // the page falls back to rendering on its own thread

@@ -78,6 +78,8 @@ pub struct Engine {
     settings: Settings,
     transfer: Transfer,
     loaded: Option<Loaded>,
+    /// Dots placed for a photo before it came ([`Engine::place_ahead`]).
+    placed_ahead: Option<placement::Placement>,
 }
 
 impl Default for Engine {
@@ -111,6 +113,7 @@ impl Engine {
             settings: Settings::default(),
             transfer: Transfer::new(),
             loaded: None,
+            placed_ahead: None,
         }
     }
 
@@ -392,6 +395,7 @@ impl Engine {
         settings: &Settings,
         transfer: &Transfer,
         loaded: &'a mut Option<Loaded>,
+        placed_ahead: &mut Option<placement::Placement>,
     ) -> Result<(Look, &'a mut Loaded), SmpError> {
         let l = loaded.as_mut().ok_or_else(no_image)?;
         let (w, h) = l.photo.size();
@@ -402,7 +406,8 @@ impl Engine {
             // Free what is being replaced before building its successor.
             l.layers.forget();
             let old = l.pattern.take();
-            let p = Pattern::build(old, &l.photo.full, &l.area.mask, seed, ppm, transfer)?;
+            let ahead = placed_ahead.take();
+            let p = Pattern::build(old, ahead, &l.photo.full, &l.area.mask, seed, ppm, transfer)?;
             l.pattern = Some(p);
         }
         let look = Look::new(settings);
@@ -414,7 +419,13 @@ impl Engine {
     /// Builds the per-photo caches (dot pattern, skin analysis) ahead of the
     /// first render, e.g. in a worker while the user is still painting.
     pub fn warm(&mut self) -> Result<(), SmpError> {
-        Self::prepare(&self.settings, &self.transfer, &mut self.loaded).map(|_| ())
+        Self::prepare(
+            &self.settings,
+            &self.transfer,
+            &mut self.loaded,
+            &mut self.placed_ahead,
+        )
+        .map(|_| ())
     }
 
     /// Renders the preview; returns its RGBA pixels.
@@ -425,7 +436,12 @@ impl Engine {
     /// Renders the preview; returns its RGBA pixels and the rectangle that
     /// changed, `[x0, y0, x1, y1]` (as [`Engine::last_preview_change`]).
     pub fn render_preview_change(&mut self) -> Result<(&[u8], [u32; 4]), SmpError> {
-        let (look, l) = Self::prepare(&self.settings, &self.transfer, &mut self.loaded)?;
+        let (look, l) = Self::prepare(
+            &self.settings,
+            &self.transfer,
+            &mut self.loaded,
+            &mut self.placed_ahead,
+        )?;
         let src = Sources {
             photo: &l.photo.preview,
             mask: l.area.preview_mask(),
@@ -448,7 +464,12 @@ impl Engine {
 
     /// Renders the full-resolution result; returns its RGBA pixels.
     pub fn render_full(&mut self) -> Result<&[u8], SmpError> {
-        let (look, l) = Self::prepare(&self.settings, &self.transfer, &mut self.loaded)?;
+        let (look, l) = Self::prepare(
+            &self.settings,
+            &self.transfer,
+            &mut self.loaded,
+            &mut self.placed_ahead,
+        )?;
         let src = Sources {
             photo: &l.photo.full,
             mask: &l.area.mask,

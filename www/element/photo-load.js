@@ -31,7 +31,13 @@ export async function loadPhoto(file, how) {
 }
 
 async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
-  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
+  // The worker places the dots while the pixels are read (they depend on
+  // the photo's size, the scale and the seed only).
+  const ahead = (w, h) => {
+    const [names, values] = settingsArrays(engine, schema);
+    worker.placeAhead(w, h, { names, values, scaleGiven: keep && engine.scaleGiven() });
+  };
+  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize }, ahead);
   const photo = await decode();
   if (!isCurrent()) return null;
   if (findArea) say('Looking for the thin or bald area…');
