@@ -416,16 +416,22 @@ impl Engine {
         Ok((look, l))
     }
 
-    /// Builds the per-photo caches (dot pattern, skin analysis) ahead of the
-    /// first render, e.g. in a worker while the user is still painting.
-    pub fn warm(&mut self) -> Result<(), SmpError> {
-        Self::prepare(
+    /// [`Engine::prepare`] on this engine's own fields, lending the
+    /// transfer table beside the loaded state.
+    fn prepared(&mut self) -> Result<(Look, &mut Loaded, &Transfer), SmpError> {
+        let (look, l) = Self::prepare(
             &self.settings,
             &self.transfer,
             &mut self.loaded,
             &mut self.placed_ahead,
-        )
-        .map(|_| ())
+        )?;
+        Ok((look, l, &self.transfer))
+    }
+
+    /// Builds the per-photo caches (dot pattern, skin analysis) ahead of the
+    /// first render, e.g. in a worker while the user is still painting.
+    pub fn warm(&mut self) -> Result<(), SmpError> {
+        self.prepared().map(|_| ())
     }
 
     /// Renders the preview; returns its RGBA pixels.
@@ -436,12 +442,7 @@ impl Engine {
     /// Renders the preview; returns its RGBA pixels and the rectangle that
     /// changed, `[x0, y0, x1, y1]` (as [`Engine::last_preview_change`]).
     pub fn render_preview_change(&mut self) -> Result<(&[u8], [u32; 4]), SmpError> {
-        let (look, l) = Self::prepare(
-            &self.settings,
-            &self.transfer,
-            &mut self.loaded,
-            &mut self.placed_ahead,
-        )?;
+        let (look, l, transfer) = self.prepared()?;
         let src = Sources {
             photo: &l.photo.preview,
             mask: l.area.preview_mask(),
@@ -449,7 +450,7 @@ impl Engine {
             visible: &l.shown.visible,
             full_size: l.photo.size(),
         };
-        let (pixels, r) = l.layers.render_preview(&src, &look, &self.transfer)?;
+        let (pixels, r) = l.layers.render_preview(&src, &look, transfer)?;
         Ok((pixels, [r.x0, r.y0, r.x1, r.y1]))
     }
 
@@ -464,12 +465,7 @@ impl Engine {
 
     /// Renders the full-resolution result; returns its RGBA pixels.
     pub fn render_full(&mut self) -> Result<&[u8], SmpError> {
-        let (look, l) = Self::prepare(
-            &self.settings,
-            &self.transfer,
-            &mut self.loaded,
-            &mut self.placed_ahead,
-        )?;
+        let (look, l, transfer) = self.prepared()?;
         let src = Sources {
             photo: &l.photo.full,
             mask: &l.area.mask,
@@ -477,7 +473,7 @@ impl Engine {
             visible: &l.shown.visible,
             full_size: l.photo.size(),
         };
-        l.layers.render_full(&src, &look, &self.transfer)
+        l.layers.render_full(&src, &look, transfer)
     }
 
     /// Settings suggested from the photo and the area (see
