@@ -255,14 +255,6 @@ impl Engine {
             .map_err(to_js)
     }
 
-    /// Places the dots for a `width`×`height` photo before it comes (the
-    /// worker does this while the page reads a new photo's pixels); the
-    /// next photo of that size, scale and seed takes them.
-    #[wasm_bindgen(js_name = placeAhead)]
-    pub fn place_ahead(&mut self, width: u32, height: u32) -> Result<(), JsValue> {
-        self.core.place_ahead(width, height).map_err(to_js)
-    }
-
     /// The loaded photo's state for another engine's `loadPrepared` (the
     /// pattern is built first if it is not yet): a copy outside wasm memory,
     /// ready to be transferred.

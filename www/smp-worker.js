@@ -21,7 +21,6 @@ const warming = [
   (e) => e.suggestSettings(),
   (e) => e.preparedState(),
   (e) => e.renderFull(),
-  (e) => e.placeAhead(960, 720),
 ];
 let warmEngine = null;
 function warmUp() {
@@ -41,8 +40,6 @@ function warmUp() {
 }
 
 let engine = null;
-/** An engine whose dots were placed for the photo being read (`place`). */
-let ahead = null;
 let size = null;
 
 self.onmessage = async ({ data }) => {
@@ -67,16 +64,6 @@ self.onmessage = async ({ data }) => {
       engine.warm();
       return;
     }
-    if (data.type === 'place') {
-      // A new photo's size is known before its pixels are read: its dots
-      // are placed meanwhile, in the engine that will take the photo.
-      ahead?.free();
-      ahead = new Engine();
-      ahead.setSettings(data.names, data.values);
-      if (!data.scaleGiven) ahead.forgetScale();
-      ahead.placeAhead(data.width, data.height);
-      return;
-    }
     if (data.type === 'prepare') {
       // A new photo's slow first steps, off the page's thread: load it,
       // propose its area, suggest the look, build the pattern; the page's
@@ -84,8 +71,7 @@ self.onmessage = async ({ data }) => {
       engine?.free();
       engine = null;
       ensureRoomForRender(data.width, data.height);
-      engine = ahead ?? new Engine();
-      ahead = null;
+      engine = new Engine();
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();
       engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
@@ -138,11 +124,6 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id: data.id, ok: true, pixels }, [pixels.buffer]);
     }
   } catch (e) {
-    if (data.type === 'place') {
-      ahead?.free();
-      ahead = null; // the photo's dots are placed with it instead
-      if (!(e instanceof WebAssembly.RuntimeError)) return;
-    }
     if (data.type === 'load' || data.type === 'prepare') {
       engine?.free();
       engine = null; // the page falls back to rendering on its own thread

@@ -78,8 +78,6 @@ pub struct Engine {
     settings: Settings,
     transfer: Transfer,
     loaded: Option<Loaded>,
-    /// Dots placed for a photo before it came ([`Engine::place_ahead`]).
-    placed_ahead: Option<placement::Placement>,
 }
 
 impl Default for Engine {
@@ -113,7 +111,6 @@ impl Engine {
             settings: Settings::default(),
             transfer: Transfer::new(),
             loaded: None,
-            placed_ahead: None,
         }
     }
 
@@ -395,7 +392,6 @@ impl Engine {
         settings: &Settings,
         transfer: &Transfer,
         loaded: &'a mut Option<Loaded>,
-        placed_ahead: &mut Option<placement::Placement>,
     ) -> Result<(Look, &'a mut Loaded), SmpError> {
         let l = loaded.as_mut().ok_or_else(no_image)?;
         let (w, h) = l.photo.size();
@@ -406,8 +402,7 @@ impl Engine {
             // Free what is being replaced before building its successor.
             l.layers.forget();
             let old = l.pattern.take();
-            let ahead = placed_ahead.take();
-            let p = Pattern::build(old, ahead, &l.photo.full, &l.area.mask, seed, ppm, transfer)?;
+            let p = Pattern::build(old, &l.photo.full, &l.area.mask, seed, ppm, transfer)?;
             l.pattern = Some(p);
         }
         let look = Look::new(settings);
@@ -419,12 +414,7 @@ impl Engine {
     /// [`Engine::prepare`] on this engine's own fields, lending the
     /// transfer table beside the loaded state.
     fn prepared(&mut self) -> Result<(Look, &mut Loaded, &Transfer), SmpError> {
-        let (look, l) = Self::prepare(
-            &self.settings,
-            &self.transfer,
-            &mut self.loaded,
-            &mut self.placed_ahead,
-        )?;
+        let (look, l) = Self::prepare(&self.settings, &self.transfer, &mut self.loaded)?;
         Ok((look, l, &self.transfer))
     }
 

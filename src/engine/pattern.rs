@@ -11,8 +11,6 @@ use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
 use crate::render::{self, Rect};
 
-use super::Engine;
-
 pub(super) struct Pattern {
     pub seed: u32,
     pub px_per_mm: f64,
@@ -33,7 +31,6 @@ impl Pattern {
     /// its place, so that it is freed before its successor's dots exist.
     pub fn build(
         old: Option<Pattern>,
-        ahead: Option<Placement>,
         photo: &Rgba8Image,
         mask: &Mask,
         seed: u32,
@@ -45,10 +42,7 @@ impl Pattern {
             photo.width as f64 / px_per_mm,
             photo.height as f64 / px_per_mm,
         );
-        let placement = match ahead {
-            Some(p) if p.seed == seed && p.width_mm == w_mm && p.height_mm == h_mm => p,
-            _ => placement::place(w_mm, h_mm, seed)?,
-        };
+        let placement = placement::place(w_mm, h_mm, seed)?;
         let (skin, feather) = match old {
             Some(p) if !scale_changed => (p.skin, p.feather),
             _ => (
@@ -72,50 +66,5 @@ impl Pattern {
         // A failure here only leaves the fade stale; it cannot fail for
         // lack of memory since the grids already exist.
         let _ = self.feather.update(mask, r.x0, r.y0, r.x1, r.y1);
-    }
-}
-
-impl Engine {
-    /// Places the dots for a `width`×`height` photo before the photo
-    /// itself is here (their places depend on its size, the scale and the
-    /// seed only): the export worker does this while the page is still
-    /// reading a new photo's pixels. The next pattern built for a photo of
-    /// that size, scale and seed takes them; any other is placed as usual.
-    pub fn place_ahead(&mut self, width: u32, height: u32) -> Result<(), SmpError> {
-        self.placed_ahead = None;
-        let ppm = self.settings.px_per_mm_for(width, height);
-        let (w_mm, h_mm) = (width as f64 / ppm, height as f64 / ppm);
-        self.placed_ahead = Some(placement::place(w_mm, h_mm, self.settings.seed)?);
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sample::sample_scalp;
-
-    #[test]
-    fn dots_placed_ahead_are_taken_only_for_their_photo_and_render_the_same() {
-        let photo = sample_scalp(300, 200, 2).unwrap().photo;
-        let mut plain = Engine::new();
-        plain.load_image(photo.clone(), 150).unwrap();
-        let mut ahead = Engine::new();
-        ahead.place_ahead(300, 200).unwrap();
-        ahead.load_image(photo.clone(), 150).unwrap();
-        ahead.warm().unwrap();
-        assert!(ahead.placed_ahead.is_none(), "taken by the photo's pattern");
-        assert_eq!(ahead.render_full().unwrap(), plain.render_full().unwrap());
-        // Placed for another size or seed: not taken, placed as usual.
-        for (w, seed) in [(301, 1.0), (300, 77.0)] {
-            let mut other = Engine::new();
-            other.place_ahead(w, 200).unwrap();
-            other.set_settings(&[("seed", seed)]).unwrap();
-            other.load_image(photo.clone(), 150).unwrap();
-            let mut fresh = Engine::new();
-            fresh.set_settings(&[("seed", seed)]).unwrap();
-            fresh.load_image(photo.clone(), 150).unwrap();
-            assert_eq!(other.render_full().unwrap(), fresh.render_full().unwrap());
-        }
     }
 }

@@ -34,11 +34,10 @@ const NOT_IN_THIS_BROWSER = {
 /**
  * Decodes a photo with the browser to RGBA: EXIF orientation applied, and
  * reduced to the engine's working size when larger (`reducedFrom` is then the
- * upright size of the file's own pixels); `onSize(width, height)` hears the
- * size as soon as it is known. SVG is never decoded: a drawing is
+ * upright size of the file's own pixels). SVG is never decoded: a drawing is
  * not a photo, and nothing of it (scripts, links) is ever loaded.
  */
-export async function decodePhoto(blob, wasm, onSize = (_w, _h) => {}) {
+export async function decodePhoto(blob, wasm) {
   if (!(blob instanceof Blob)) throw new SmpError('not-a-file', 'Please choose a photo file.');
   // A drawing is refused by its type too, before any of it is read.
   if (blob.type === 'image/svg+xml') throw new SmpError('unsupported-format', 'This is a drawing (SVG), not a photo. Please choose a JPEG or PNG photo.');
@@ -55,7 +54,6 @@ export async function decodePhoto(blob, wasm, onSize = (_w, _h) => {}) {
   try {
     wasm.checkDecodeSize(bitmap.width, bitmap.height);
     const [width, height] = wasm.workingSize(bitmap.width, bitmap.height);
-    onSize(width, height); // known now, before the pixels are read
     if (width !== bitmap.width || height !== bitmap.height) {
       // The browser reduces it (off the JS heap) so the engine never holds
       // more than its working size.

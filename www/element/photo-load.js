@@ -31,13 +31,7 @@ export async function loadPhoto(file, how) {
 }
 
 async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
-  // The worker places the dots while the pixels are read (they depend on
-  // the photo's size, the scale and the seed only).
-  const ahead = (w, h) => {
-    const [names, values] = settingsArrays(engine, schema);
-    worker.placeAhead(w, h, { names, values, scaleGiven: keep && engine.scaleGiven() });
-  };
-  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize }, ahead);
+  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
   const photo = await decode();
   if (!isCurrent()) return null;
   if (findArea) say('Looking for the thin or bald area…');

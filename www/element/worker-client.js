@@ -68,14 +68,6 @@ export class WorkerClient {
     return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer]).finally(() => this.#preparing--);
   }
 
-  /** Tells the worker the size of a photo being read, so that it places
-   * its dots meanwhile (see `prepare`).
-   * @param {number} width @param {number} height
-   * @param {{ names: string[], values: Float64Array, scaleGiven: boolean }} how */
-  placeAhead(width, height, how) {
-    if (this.#worker || this.#start()) this.#worker.postMessage({ type: 'place', width, height, ...how });
-  }
-
   /** The page took the photo the worker prepared last. */
   taken() {
     if (this.#preparing === 0) this.#inStep = true;
