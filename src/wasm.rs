@@ -171,6 +171,22 @@ pub fn ensure_room_for_render(width: u32, height: u32) -> Result<(), JsValue> {
     .map_err(to_js)
 }
 
+/// Checks that a new photo's first steps in the worker (`loadImage`, the
+/// proposal, `preparedState`) and later full-resolution renders of it fit
+/// now, reserving room for both at once: the hand-off's copies come on top
+/// of a render's needs, and room reserved once, for the largest photo,
+/// keeps the worker's memory from growing by pieces with later photos.
+#[wasm_bindgen(js_name = ensureRoomForPrepare)]
+pub fn ensure_room_for_prepare(width: u32, height: u32) -> Result<(), JsValue> {
+    crate::error::ensure_room_for(
+        width,
+        height,
+        crate::error::FULL_RENDER_BYTES_PER_PX + crate::error::PHOTO_BYTES_PER_PX,
+        "photo",
+    )
+    .map_err(to_js)
+}
+
 /// Longest side of the page's live preview, in pixels (exports are always
 /// full size).
 #[wasm_bindgen(js_name = previewSidePx)]

@@ -4,7 +4,7 @@
 // the result (www/element/photo-load.js). It then renders full-resolution
 // exports and zoomed detail for the same photo. Messages are handled in
 // order.
-import init, { Engine, ensureRoomForRender } from './pkg/smp_visualiser.js';
+import init, { Engine, ensureRoomForRender, ensureRoomForPrepare } from './pkg/smp_visualiser.js';
 
 const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
 ready.then(() => setTimeout(warmUp, 0));
@@ -70,7 +70,7 @@ self.onmessage = async ({ data }) => {
       // engine then takes the result (loadPrepared) instead of computing it.
       engine?.free();
       engine = null;
-      ensureRoomForRender(data.width, data.height);
+      ensureRoomForPrepare(data.width, data.height);
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();
