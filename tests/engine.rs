@@ -525,6 +525,75 @@ fn every_frame_of_a_drag_equals_a_fresh_render() {
 }
 
 #[test]
+fn dots_that_come_and_go_again_leave_no_trace() {
+    // The preview keeps each dot's drawn units once a density change or a
+    // brush has drawn it, and adds or takes them again the next time: a
+    // density drag back and forth, sessions, looks and strokes that paint
+    // and erase the same place must each give a fresh engine's frame.
+    let sample = smp_visualiser::sample::sample_scalp(240, 180, 11).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 200).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    e.render_preview().unwrap();
+    let steps: Vec<Vec<(&str, f64)>> = vec![
+        vec![("densityPerCm2", 60.0)],
+        vec![("densityPerCm2", 110.0)],
+        vec![("densityPerCm2", 60.0)],
+        vec![("densityPerCm2", 110.0)],
+        vec![("session", 1.0)],
+        vec![("session", 3.0)],
+        vec![("session", 1.0)],
+        vec![("mode", 2.0)],
+        vec![("mode", 0.0)],
+        vec![("mode", 2.0)],
+        vec![("healing", 0.0)],
+        vec![("densityPerCm2", 70.0)],
+        vec![("densityPerCm2", 120.0)],
+        vec![("densityPerCm2", 70.0)],
+        vec![("dotDiameterMm", 0.5)],
+        vec![("densityPerCm2", 100.0)],
+        vec![("densityPerCm2", 50.0)],
+        vec![("densityPerCm2", 100.0)],
+    ];
+    for (k, step) in steps.iter().enumerate() {
+        e.set_settings(step).unwrap();
+        if k % 3 == 2 {
+            // The same stroke erased, then painted back, then erased.
+            e.paint(&Stroke {
+                x0: 60.0,
+                y0: 50.0,
+                x1: 180.0,
+                y1: 120.0,
+                radius_px: 18.0,
+                hardness: 0.5,
+                erase: k % 2 == 0,
+            })
+            .unwrap();
+        }
+        let drawn = e.render_preview().unwrap().to_vec();
+        let mut fresh = Engine::new();
+        fresh.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+        fresh.load_image(sample.photo.clone(), 200).unwrap();
+        let names = [
+            "densityPerCm2",
+            "dotDiameterMm",
+            "healing",
+            "session",
+            "mode",
+        ];
+        let pairs: Vec<(&str, f64)> = names.iter().map(|&n| (n, e.setting(n).unwrap())).collect();
+        fresh.set_settings(&pairs).unwrap();
+        assert_eq!(*fresh.settings(), *e.settings());
+        fresh.set_mask(e.mask().unwrap().clone()).unwrap();
+        assert!(
+            drawn == fresh.render_preview().unwrap(),
+            "frame {k} ({step:?}) differs from a fresh render"
+        );
+    }
+}
+
+#[test]
 fn a_preview_resized_to_its_displayed_size_equals_one_loaded_at_that_size() {
     // The page sizes the preview to the photo as shown and resizes it when the
     // view changes: the area, settings and undo carry over, and the pixels

@@ -142,7 +142,9 @@ impl Layer {
                 self.shade_index = Some(cache);
             }
             let pass = Pass {
-                covered_only: true,
+                // Dots that went in this update left pixels without
+                // pigment that do not show the photo yet.
+                covered_only: false,
                 skip_same: false,
                 // Halos that changed in this update are read from the grid.
                 halo_live: self.halo_changed,
