@@ -9,6 +9,7 @@
 //! a dot restores the grid bit for bit and a cached render equals a fresh one.
 
 use crate::error::{try_zeroed, SmpError};
+use crate::kept::{Footprint, KeptUnits};
 
 /// Spacing of the grid's nodes in mm: a few nodes across the halo's reach,
 /// which is smooth at that scale.
@@ -28,7 +29,13 @@ pub struct HaloGrid {
     row_node: Vec<(u32, f32)>,
     /// Profile values of the halo being drawn (reused buffer).
     scratch: Vec<f32>,
+    /// Its node units (reused buffer).
+    units_scratch: Vec<u32>,
 }
+
+/// Where one dot's halo lies on the grid: its first node and its size in
+/// nodes.
+type HaloNodes = Footprint;
 
 /// Node index and fraction for each pixel centre along one axis.
 fn nodes(n: u32, cell_px: f32) -> Vec<(u32, f32)> {
@@ -56,6 +63,7 @@ impl HaloGrid {
             col_node: nodes(width, cell_px),
             row_node: nodes(height, cell_px),
             scratch: Vec::new(),
+            units_scratch: Vec::new(),
         })
     }
 
@@ -76,6 +84,48 @@ impl HaloGrid {
         amount: f32,
         add: bool,
     ) -> Option<(u32, u32, u32, u32)> {
+        let mut units = std::mem::take(&mut self.units_scratch);
+        let nodes = self.halo_units(cx, cy, reach_px, amount, &mut units);
+        let r = nodes.map(|n| self.apply(n, &units, add));
+        self.units_scratch = units;
+        r
+    }
+
+    /// [`Self::splat`] for dot number `dot`, whose halo on this grid is
+    /// kept in `kept` after its first splat: a dot that comes and goes (a
+    /// density drag, a brush) then only adds or takes its kept units.
+    /// The same units either way, so the grid is the same bit for bit.
+    pub fn splat_kept(
+        &mut self,
+        kept: &mut KeptUnits,
+        dot: usize,
+        halo: (f32, f32, f32, f32),
+        add: bool,
+    ) -> Option<(u32, u32, u32, u32)> {
+        if let Some((nodes, units)) = kept.get(dot) {
+            return Some(self.apply(nodes, units, add));
+        }
+        let (cx, cy, reach_px, amount) = halo;
+        let mut units = std::mem::take(&mut self.units_scratch);
+        let nodes = self.halo_units(cx, cy, reach_px, amount, &mut units);
+        let r = nodes.map(|n| {
+            kept.put(dot, n, &units);
+            self.apply(n, &units, add)
+        });
+        self.units_scratch = units;
+        r
+    }
+
+    /// One dot's halo in node units, into `units` (row by row over the
+    /// returned nodes), or `None` when it misses the grid.
+    fn halo_units(
+        &mut self,
+        cx: f32,
+        cy: f32,
+        reach_px: f32,
+        amount: f32,
+        units: &mut Vec<u32>,
+    ) -> Option<HaloNodes> {
         let c = self.cell_px;
         let last = |n: usize| (n - 1) as f32;
         let gx0 = ((cx - reach_px) / c).ceil().clamp(0.0, last(self.cols)) as usize;
@@ -113,10 +163,23 @@ impl HaloGrid {
         } else {
             0.0
         };
-        for (gy, row) in (gy0..=gy1).zip(values.chunks_exact(span)) {
+        units.clear();
+        units.extend(values.iter().map(|&p| (p * scale + 0.5) as u32));
+        self.scratch = values;
+        Some(HaloNodes {
+            x0: gx0 as u32,
+            y0: gy0 as u32,
+            span: span as u32,
+            rows: (gy1 + 1 - gy0) as u32,
+        })
+    }
+
+    /// Adds (or takes) a halo's node units; returns the pixels it reaches.
+    fn apply(&mut self, n: HaloNodes, units: &[u32], add: bool) -> (u32, u32, u32, u32) {
+        let (gx0, gy0, span) = (n.x0 as usize, n.y0 as usize, n.span as usize);
+        for (gy, row) in (gy0..).zip(units.chunks_exact(span)) {
             let nodes = &mut self.units[gy * self.cols + gx0..][..span];
-            for (n, &p) in nodes.iter_mut().zip(row) {
-                let v = (p * scale + 0.5) as u32;
+            for (n, &v) in nodes.iter_mut().zip(row) {
                 *n = if add {
                     n.wrapping_add(v)
                 } else {
@@ -124,14 +187,15 @@ impl HaloGrid {
                 };
             }
         }
-        self.scratch = values;
+        let c = self.cell_px;
+        let (gx1, gy1) = (gx0 + span - 1, gy0 + n.rows as usize - 1);
         let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
-        Some((
+        (
             px(gx0.saturating_sub(1), self.width),
             px(gy0.saturating_sub(1), self.height),
             ((((gx1 + 1) as f32) * c).ceil() as u32).min(self.width),
             ((((gy1 + 1) as f32) * c).ceil() as u32).min(self.height),
-        ))
+        )
     }
 
     /// Interpolates the grid to pixel row `y` at the node columns that

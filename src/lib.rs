@@ -22,6 +22,7 @@ pub mod files;
 pub mod hairline;
 pub mod halo;
 pub mod history;
+pub mod kept;
 pub mod look;
 pub mod measure;
 pub mod placement;

@@ -25,6 +25,7 @@ use crate::analysis::{MmFieldAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
 use crate::halo::{HaloGrid, HaloRow};
+use crate::kept::{Footprint, KeptUnits};
 pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
 use crate::placement::{Dot, Placement};
@@ -101,6 +102,12 @@ pub struct Layer {
     acc: Vec<u32>,
     /// The dots' scatter halos, on a coarse grid.
     halo: HaloGrid,
+    /// Each dot's halo units on that grid, kept once drawn (only for a
+    /// layer made with `keep_dots`: the preview, redrawn as people drag).
+    kept_halos: Option<KeptUnits>,
+    /// Each dot's core units for the current shape, kept once drawn by a
+    /// density or area change (with `kept_halos`).
+    kept_cores: Option<KeptUnits>,
     /// One row of the halo grid interpolated (reused buffer).
     halo_row: HaloRow,
     /// Where each pixel column and row falls on the skin analysis's grid
@@ -111,7 +118,7 @@ pub struct Layer {
     shown: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
-    lut: Vec<[u32; 3]>,
+    lut: Box<[[u16; 3]; LUT_LEN]>,
     lut_key: Option<(u32, u32, u32)>,
     out: Vec<u8>,
     /// `out` is a plain copy of the photo (nothing drawn yet).
@@ -125,6 +132,8 @@ pub struct Layer {
     inked: Rect,
     /// Per-pixel profile values of the dot being drawn (reused buffer).
     scratch: Vec<f32>,
+    /// Its core units, to keep (reused buffer).
+    core_units: Vec<u32>,
     /// The dots' indices in bands of rows, left to right within a band.
     order: Vec<u32>,
     /// The dots themselves in that order: a drawing pass reads them in
@@ -153,6 +162,7 @@ impl Layer {
         full_w: u32,
         full_h: u32,
         full_px_per_mm: f64,
+        keep_dots: bool,
     ) -> Result<Layer, SmpError> {
         let (w, h) = (photo.width, photo.height);
         let n = w as usize * h as usize;
@@ -176,6 +186,8 @@ impl Layer {
             shine,
             acc: try_zeroed(n, "result")?,
             halo_row: HaloRow::default(),
+            kept_halos: keep_dots.then(KeptUnits::default),
+            kept_cores: keep_dots.then(KeptUnits::default),
             skin_cols: Vec::new(),
             skin_rows: Vec::new(),
             halo: HaloGrid::new(
@@ -185,13 +197,14 @@ impl Layer {
             )?,
             shown: Vec::new(),
             shape: None,
-            lut: vec![[65535; 3]; LUT_LEN],
+            lut: Box::new([[65535; 3]; LUT_LEN]),
             lut_key: None,
             out,
             out_is_photo: true,
             inked: Rect::default(),
             shade_index: None,
             scratch: Vec::new(),
+            core_units: Vec::new(),
             order: Vec::new(),
             ordered: Vec::new(),
             tiles: Tiles::default(),
@@ -264,8 +277,14 @@ impl Layer {
                         == (shape.halo_radius_px, shape.halo_reach_px)
                 });
             self.acc.fill(0);
+            if let Some(k) = self.kept_cores.as_mut() {
+                k.clear();
+            }
             if !keep_halo {
                 self.halo.clear();
+                if let Some(k) = self.kept_halos.as_mut() {
+                    k.clear();
+                }
                 self.halo_changed = true;
                 self.haloed = Rect::default();
             }
@@ -297,10 +316,10 @@ impl Layer {
             for (&i, dot) in order.iter().zip(&ordered) {
                 let i = i as usize;
                 if keep_halo && was[i] != visible[i] {
-                    self.splat_halo(dot, &shape, visible[i]);
+                    self.splat_halo(i, dot, &shape, visible[i]);
                 }
                 if visible[i] {
-                    let r = self.splat(dot, &shape, true, !keep_halo);
+                    let r = self.splat(i, dot, &shape, true, !keep_halo, false);
                     self.inked = self.inked.union(r);
                     self.shown[i] = true;
                 }
@@ -312,7 +331,7 @@ impl Layer {
             for (&i, dot) in order.iter().zip(&ordered) {
                 let i = i as usize;
                 if visible[i] != self.shown[i] {
-                    let r = self.splat(dot, &shape, visible[i], true);
+                    let r = self.splat(i, dot, &shape, visible[i], true, true);
                     self.shown[i] = visible[i];
                     dirty = dirty.union(r);
                     self.inked = self.inked.union(r);
@@ -387,13 +406,13 @@ impl Layer {
             let a = a.min(MAX_ABSORBANCE);
             for c in 0..3 {
                 let tr = superficial + (1.0 - superficial) * libm::expf(-a * PIGMENT_CAST[c]);
-                entry[c] = (tr * 65535.0 + 0.5) as u32;
+                entry[c] = (tr * 65535.0 + 0.5) as u16;
             }
         }
     }
 
     /// Adds (or removes) one dot's halo alone; returns the pixels it reaches.
-    fn splat_halo(&mut self, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
+    fn splat_halo(&mut self, i: usize, dot: &Dot, shape: &ShapeKey, add: bool) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
         // Drawn for a dot of the halos' radius; the look's gain scales it
         // to the dots' size as it is read.
@@ -404,18 +423,31 @@ impl Layer {
         // halo) around each impression, about a fixed distance.
         let halo_reach = shape.halo_reach_px + 0.5;
         let halo_amount = crate::look::HALO_SHARE as f32 * area * strength;
-        let r = self
-            .halo
-            .splat(cx, cy, halo_reach, halo_amount, add)
-            .map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
+        let r = match self.kept_halos.as_mut() {
+            Some(kept) => {
+                let halo = (cx, cy, halo_reach, halo_amount);
+                self.halo.splat_kept(kept, i, halo, add)
+            }
+            None => self.halo.splat(cx, cy, halo_reach, halo_amount, add),
+        };
+        let r = r.map_or(Rect::default(), |(x0, y0, x1, y1)| Rect { x0, y0, x1, y1 });
         self.halo_changed = true;
         self.haloed = self.haloed.union(r);
         r
     }
 
     /// Adds (or removes) one dot's absorbance (its core, and its halo with
-    /// `halo`); returns the pixels it touches.
-    fn splat(&mut self, dot: &Dot, shape: &ShapeKey, add: bool, halo: bool) -> Rect {
+    /// `halo`); returns the pixels it touches. With `keep`, its core's units
+    /// are kept for the next time it comes or goes under the same shape.
+    fn splat(
+        &mut self,
+        dot_index: usize,
+        dot: &Dot,
+        shape: &ShapeKey,
+        add: bool,
+        halo: bool,
+        keep: bool,
+    ) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
         let radius = shape.radius_px * dot.size_factor;
         let edge = 1.0 + shape.softness * radius * 1.2;
@@ -423,10 +455,22 @@ impl Layer {
         let area = std::f32::consts::PI * radius * radius;
         let strength = UNITS * dot.darkness_factor;
         let halo_rect = if halo {
-            self.splat_halo(dot, shape, add)
+            self.splat_halo(dot_index, dot, shape, add)
         } else {
             Rect::default()
         };
+        if let Some(kept) = self.kept_cores.take() {
+            let r = kept
+                .get(dot_index)
+                .map(|(f, units)| self.add_units(f, units, add));
+            self.kept_cores = Some(kept);
+            if let Some(r) = r {
+                return halo_rect.union(r);
+            }
+        }
+        let keep = keep && self.kept_cores.is_some();
+        let mut kept_units = std::mem::take(&mut self.core_units);
+        kept_units.clear();
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
         let red_reach = if redness {
@@ -521,15 +565,33 @@ impl Layer {
                     let red_row = &reds[(y - y0) * span..][..span];
                     for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
                         let red = (at_most_1(r * red_scale) * UNITS + 0.5) as u32;
-                        apply(a, core_units(c) | red << 16);
+                        let units = core_units(c) | red << 16;
+                        apply(a, units);
+                        if keep {
+                            kept_units.push(units);
+                        }
                     }
                 } else {
                     for (a, &c) in sums.iter_mut().zip(core_row) {
-                        apply(a, core_units(c));
+                        let units = core_units(c);
+                        apply(a, units);
+                        if keep {
+                            kept_units.push(units);
+                        }
                     }
                 }
             }
+            if let Some(kept) = self.kept_cores.as_mut().filter(|_| keep) {
+                let f = Footprint {
+                    x0: x0 as u32,
+                    y0: y0 as u32,
+                    span: span as u32,
+                    rows: (y1 - y0) as u32,
+                };
+                kept.put(dot_index, f, &kept_units);
+            }
         }
+        self.core_units = kept_units;
         self.scratch = scratch;
         halo_rect.union(Rect {
             x0: x0 as u32,
@@ -537,6 +599,27 @@ impl Layer {
             x1: x1 as u32,
             y1: y1 as u32,
         })
+    }
+
+    /// Adds (or takes) a dot's kept core units; returns their pixels.
+    fn add_units(&mut self, f: Footprint, units: &[u32], add: bool) -> Rect {
+        let (x0, span, w) = (f.x0 as usize, f.span as usize, self.width as usize);
+        for (y, row) in (f.y0 as usize..).zip(units.chunks_exact(span)) {
+            let sums = &mut self.acc[y * w + x0..][..span];
+            for (a, &u) in sums.iter_mut().zip(row) {
+                *a = if add {
+                    a.wrapping_add(u)
+                } else {
+                    a.wrapping_sub(u)
+                };
+            }
+        }
+        Rect {
+            x0: f.x0,
+            y0: f.y0,
+            x1: f.x0 + f.span,
+            y1: f.y0 + f.rows,
+        }
     }
 
     /// Full-resolution pixels per layer pixel (x, y).

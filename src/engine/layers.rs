@@ -66,7 +66,8 @@ impl Layers {
         look: &Look,
         t: &Transfer,
     ) -> Result<(&[u8], Rect), SmpError> {
-        let (changed, layer) = Self::ready(&mut self.preview, &mut self.pending_preview, src)?;
+        let (changed, layer) =
+            Self::ready(&mut self.preview, &mut self.pending_preview, src, true)?;
         let (sx, sy) = layer.to_full();
         let changed = to_layer(changed, sx, sy, src.photo.width, src.photo.height);
         self.last_preview_change = layer.update(&src.input(), changed, look, t);
@@ -80,7 +81,7 @@ impl Layers {
         look: &Look,
         t: &Transfer,
     ) -> Result<&[u8], SmpError> {
-        let (changed, layer) = Self::ready(&mut self.full, &mut self.pending_full, src)?;
+        let (changed, layer) = Self::ready(&mut self.full, &mut self.pending_full, src, false)?;
         layer.update(&src.input(), changed, look, t);
         Ok(layer.pixels())
     }
@@ -91,10 +92,17 @@ impl Layers {
         slot: &'l mut Option<Layer>,
         pending: &mut Rect,
         src: &Sources,
+        keep_dots: bool,
     ) -> Result<(Rect, &'l mut Layer), SmpError> {
         let (w, h) = src.full_size;
         if slot.is_none() {
-            *slot = Some(Layer::new(src.photo, w, h, src.pattern.px_per_mm)?);
+            *slot = Some(Layer::new(
+                src.photo,
+                w,
+                h,
+                src.pattern.px_per_mm,
+                keep_dots,
+            )?);
             *pending = whole(w, h);
         }
         let layer = slot.as_mut().ok_or_else(super::no_image)?;

@@ -216,7 +216,7 @@ fn lut_index(cover: u32, scalp: u8) -> u16 {
 /// What shading a pigmented pixel needs besides the pixel's own values.
 struct Shader<'a> {
     /// The transmittance table ([`LUT_LEN`] entries).
-    lut: &'a [[u32; 3]],
+    lut: &'a [[u16; 3]; LUT_LEN],
     /// The look's redness (0 when healed).
     redness: f32,
     t: &'a Transfer,
@@ -339,12 +339,12 @@ impl Shader<'_> {
             let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
             for c in 0..3 {
                 let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((((lin * tr[c]) >> 16) * redden[c]) >> 16) + shine);
+                px[c] = t.srgb16(((((lin * tr[c] as u32) >> 16) * redden[c]) >> 16) + shine);
             }
         } else {
             for c in 0..3 {
                 let lin = t.linear16(src[c]).saturating_sub(shine);
-                px[c] = t.srgb16(((lin * tr[c]) >> 16) + shine);
+                px[c] = t.srgb16(((lin * tr[c] as u32) >> 16) + shine);
             }
         }
         px
