@@ -497,31 +497,33 @@ fn every_frame_of_a_drag_equals_a_fresh_render() {
             .unwrap();
         }
         let drawn = e.render_preview().unwrap().to_vec();
-        let mut fresh = Engine::new();
-        fresh.load_image(sample.photo.clone(), 180).unwrap();
-        fresh.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-        let s = *e.settings();
-        let pairs: Vec<(&str, f64)> = [
-            "densityPerCm2",
-            "dotDiameterMm",
-            "softness",
-            "shade",
-            "yearsAfter",
-            "healing",
-            "session",
-            "mode",
-        ]
-        .iter()
-        .map(|&name| (name, e.setting(name).unwrap()))
-        .collect();
-        fresh.set_settings(&pairs).unwrap();
-        assert_eq!(*fresh.settings(), s);
-        fresh.set_mask(e.mask().unwrap().clone()).unwrap();
         assert!(
-            drawn == fresh.render_preview().unwrap(),
+            drawn == fresh_preview(&e, &sample.photo, 180),
             "frame {k} ({step:?}) differs from a fresh render"
         );
     }
+}
+
+/// The preview a fresh engine draws for `e`'s photo, settings and area.
+fn fresh_preview(e: &Engine, photo: &smp_visualiser::Rgba8Image, preview_side_px: u32) -> Vec<u8> {
+    let mut fresh = Engine::new();
+    fresh.load_image(photo.clone(), preview_side_px).unwrap();
+    let names = [
+        "pxPerMm",
+        "densityPerCm2",
+        "dotDiameterMm",
+        "softness",
+        "shade",
+        "yearsAfter",
+        "healing",
+        "session",
+        "mode",
+    ];
+    let pairs: Vec<(&str, f64)> = names.iter().map(|&n| (n, e.setting(n).unwrap())).collect();
+    fresh.set_settings(&pairs).unwrap();
+    assert_eq!(fresh.settings(), e.settings());
+    fresh.set_mask(e.mask().unwrap().clone()).unwrap();
+    fresh.render_preview().unwrap().to_vec()
 }
 
 #[test]
@@ -572,22 +574,8 @@ fn dots_that_come_and_go_again_leave_no_trace() {
             .unwrap();
         }
         let drawn = e.render_preview().unwrap().to_vec();
-        let mut fresh = Engine::new();
-        fresh.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-        fresh.load_image(sample.photo.clone(), 200).unwrap();
-        let names = [
-            "densityPerCm2",
-            "dotDiameterMm",
-            "healing",
-            "session",
-            "mode",
-        ];
-        let pairs: Vec<(&str, f64)> = names.iter().map(|&n| (n, e.setting(n).unwrap())).collect();
-        fresh.set_settings(&pairs).unwrap();
-        assert_eq!(*fresh.settings(), *e.settings());
-        fresh.set_mask(e.mask().unwrap().clone()).unwrap();
         assert!(
-            drawn == fresh.render_preview().unwrap(),
+            drawn == fresh_preview(&e, &sample.photo, 200),
             "frame {k} ({step:?}) differs from a fresh render"
         );
     }
