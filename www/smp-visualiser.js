@@ -80,7 +80,7 @@ export class SmpVisualiser extends HTMLElement {
       areaChanged: (render) => this.#areaChanged(render),
       historyStep: (back) => this.#historyStep(back),
       tool: () => this.#tools.tool,
-      isClient: () => this.#flow.isClient,
+      isClient: () => this.#flow.isClient, loads: () => this.#loads,
       showArea: () => this.#flow.showArea,
       onZoom: () => this.#tools?.onZoom(),
     };
@@ -457,7 +457,7 @@ export class SmpVisualiser extends HTMLElement {
   /** Runs a public call once the engine is ready; a failure is reported
    * (message and `smp-error`) and rejects with its SmpError. */
   async #guard(fn) {
-    await this.ready;
+    if (!this.#engine) await this.ready; // once ready, at once: in order with the controls' own changes
     try {
       return await fn();
     } catch (e) {

@@ -24,6 +24,8 @@ export class Controls {
   #ctx;
   /** Chosen for this photo in the controls (a new photo asks the photo again). */
   #chosenHere = false;
+  /** The photo load that was the latest when the controls were last moved. */
+  #chosenDuringLoad = -1;
   /** Chosen by a partner's preset or a script: kept for every photo. */
   chosenForGood = false;
 
@@ -131,6 +133,7 @@ export class Controls {
 
   #chosen() {
     this.#chosenHere = true;
+    this.#chosenDuringLoad = this.#ctx.loads();
     this.#showMatched(false);
   }
 
@@ -138,9 +141,11 @@ export class Controls {
     for (const note of this.#ctx.root.querySelectorAll('.matched')) note.hidden = !on;
   }
 
-  /** A new photo: what was chosen in the controls was for the last one. */
+  /** A new photo: what was chosen in the controls was for the last one,
+   * unless it was chosen while this one was on its way (the last value
+   * a person gave wins over the photo's suggestion). */
   newPhoto() {
-    this.#chosenHere = false;
+    this.#chosenHere = this.#chosenHere && this.#chosenDuringLoad === this.#ctx.loads();
     this.#showMatched(false);
   }
 
