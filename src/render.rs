@@ -342,9 +342,10 @@ impl Layer {
         }
         self.order = order;
         self.ordered = ordered;
+        let tiled = !redraw_all && footprint_area > self.width as u64 * self.height as u64 / 8;
         if redraw_all {
             rects = vec![everything];
-        } else if footprint_area > self.width as u64 * self.height as u64 / 8 {
+        } else if tiled {
             // Many footprints overlap: each pixel once, by tiles.
             self.tiles.clear(self.width, self.height);
             for r in &rects {
@@ -369,7 +370,15 @@ impl Layer {
             self.lut_key = Some(key);
             // A new shade changes every pigmented pixel and nothing else
             // (unless everything is being redrawn anyway).
-            if rects.first() != Some(&everything) {
+            if tiled {
+                // Many dots changed too (a session, a look): one pass over
+                // them and every pigmented pixel, rather than shading the
+                // pigmented pixels and then most of them again.
+                self.tiles.mark(self.inked);
+                rects = self.tiles.runs();
+                same_table = false;
+                dirty = everything;
+            } else if rects.first() != Some(&everything) {
                 self.composite_covered(photo, mask, skin, look, t);
                 dirty = everything;
             } else {
