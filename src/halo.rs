@@ -97,7 +97,7 @@ impl HaloGrid {
     /// The same units either way, so the grid is the same bit for bit.
     pub fn splat_kept(
         &mut self,
-        kept: &mut KeptUnits,
+        kept: &mut KeptUnits<u16>,
         dot: usize,
         halo: (f32, f32, f32, f32),
         add: bool,
@@ -175,11 +175,17 @@ impl HaloGrid {
     }
 
     /// Adds (or takes) a halo's node units; returns the pixels it reaches.
-    fn apply(&mut self, n: HaloNodes, units: &[u32], add: bool) -> (u32, u32, u32, u32) {
+    fn apply<T: Copy + Into<u32>>(
+        &mut self,
+        n: HaloNodes,
+        units: &[T],
+        add: bool,
+    ) -> (u32, u32, u32, u32) {
         let (gx0, gy0, span) = (n.x0 as usize, n.y0 as usize, n.span as usize);
         for (gy, row) in (gy0..).zip(units.chunks_exact(span)) {
             let nodes = &mut self.units[gy * self.cols + gx0..][..span];
             for (n, &v) in nodes.iter_mut().zip(row) {
+                let v: u32 = v.into();
                 *n = if add {
                     n.wrapping_add(v)
                 } else {

@@ -104,10 +104,10 @@ pub struct Layer {
     halo: HaloGrid,
     /// Each dot's halo units on that grid, kept once drawn (only for a
     /// layer made with `keep_dots`: the preview, redrawn as people drag).
-    kept_halos: Option<KeptUnits>,
+    kept_halos: Option<KeptUnits<u16>>,
     /// Each dot's core units for the current shape, kept once drawn by a
     /// density or area change (with `kept_halos`).
-    kept_cores: Option<KeptUnits>,
+    kept_cores: Option<KeptUnits<u32>>,
     /// One row of the halo grid interpolated (reused buffer).
     halo_row: HaloRow,
     /// Where each pixel column and row falls on the skin analysis's grid
