@@ -6,8 +6,16 @@
 // order.
 import init, { Engine, ensureRoomForRender, ensureRoomForPrepare } from './pkg/smp_visualiser.js';
 
-const ready = init({ module_or_path: new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url) });
-ready.then(() => setTimeout(warmUp, 0));
+const WASM_URL = new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url);
+/** The engine, from the page's compiled module when the first message
+ * (`init`) brings one: fetching and compiling it again would delay the
+ * first photo. Without one, or if it cannot be used, from the file. */
+let ready = null;
+function start(module) {
+  const fromFile = () => init({ module_or_path: WASM_URL });
+  ready = module instanceof WebAssembly.Module ? init({ module_or_path: module }).catch(fromFile) : fromFile();
+  ready.then(() => setTimeout(warmUp, 0), () => {});
+}
 
 /** Runs a small photo through every step once, a step a task (a real
  * photo coming meanwhile goes first). The browser first runs each wasm
@@ -43,6 +51,11 @@ let engine = null;
 let size = null;
 
 self.onmessage = async ({ data }) => {
+  if (data.type === 'init') {
+    if (!ready) start(data.module);
+    return;
+  }
+  if (!ready) start(null);
   // Real work warms the engine itself: the rest of the warm-up would only delay it.
   if (data.type !== 'stats') warming.length = 0;
   const wasm = await ready;

@@ -3,7 +3,7 @@
 // each photo when it loads and builds its caches in the background; replies
 // are matched to requests by id.
 
-import { photoCopy, settingsArrays } from './engine-client.js';
+import { photoCopy, settingsArrays, compiledWasm } from './engine-client.js';
 
 /** Starts the export worker next to the element. From another origin (a
  * partner site loading the element from a CDN) a worker cannot be started
@@ -109,6 +109,13 @@ export class WorkerClient {
       this.#worker = startWorker();
     } catch {
       return false; // no workers here (or a policy forbids them): exports render on the page's thread
+    }
+    // The page's compiled module spares the worker fetching and compiling
+    // it; a browser that cannot post one leaves the worker to load the file.
+    try {
+      this.#worker.postMessage({ type: 'init', module: compiledWasm() });
+    } catch {
+      this.#worker.postMessage({ type: 'init', module: null });
     }
     this.#worker.onmessage = ({ data }) => {
       if (data.dead) this.#drop(false);
