@@ -48,6 +48,21 @@ export class WorkerClient {
     if (!this.#worker) this.#start();
   }
 
+  /** Starts the worker once the page is idle after the element is ready,
+   * or when someone reaches for the element if that comes first: a photo
+   * given by a script with no press first would otherwise wait for the
+   * worker to start and warm up. Starting it takes the page's thread for
+   * well under a millisecond; the warm-up runs in the worker.
+   * @param {HTMLElement} host */
+  startSoon(host) {
+    const start = () => {
+      if (host.isConnected) this.warmUp();
+    };
+    for (const type of ['pointerdown', 'focusin', 'dragenter']) host.addEventListener(type, start, { once: true });
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 1000 });
+    else setTimeout(start, 0);
+  }
+
   /** Sends the engine's photo, if it has one, as `load` does.
    * @param {any} engine @param {WebAssembly.Memory} memory @param {Array<any>} schema */
   sendPhoto(engine, memory, schema) {
