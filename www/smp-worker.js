@@ -11,10 +11,14 @@ const WASM_URL = new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url);
  * (`init`) brings one: fetching and compiling it again would delay the
  * first photo. Without one, or if it cannot be used, from the file. */
 let ready = null;
+let warmWasm = null;
 function start(module) {
   const fromFile = () => init({ module_or_path: WASM_URL });
   ready = module instanceof WebAssembly.Module ? init({ module_or_path: module }).catch(fromFile) : fromFile();
-  ready.then(() => setTimeout(warmUp, 0), () => {});
+  ready.then((wasm) => {
+    warmWasm = wasm;
+    setTimeout(warmUp, 0);
+  }, () => {});
 }
 
 /** Runs a small photo through every step once, a step a task (a real
@@ -24,10 +28,8 @@ function start(module) {
  * baseline tier to its end, about three times slower: so a person's photo
  * comes to optimised code. The photo is tiny and taken at twice its
  * estimated scale (dots are placed over the photo's size in mm, whatever
- * its pixels: a quarter of the dots): the warm-up then takes 0.1–0.15 s
- * instead of 0.5–0.7 s for a 360×270 sample, so it is done before a photo
- * given at once is decoded, and a 12 MP photo's first steps after it
- * took about as long as after the larger one. */
+ * its pixels: a quarter of the dots), so this pass takes about 0.1 s and
+ * is done before a photo given as the element gets ready is decoded. */
 const warming = [
   (e) => {
     e.loadSample(96, 72, 1, 96);
@@ -42,9 +44,30 @@ const warming = [
   (e) => e.renderPreview(),
   (e) => e.renderFull(),
 ];
+/** Then the same photo at four times its size (the same area in mm), so
+ * that the steps that go over every pixel run long enough to be optimised:
+ * after the small photo alone a 12 MP photo's first steps took some
+ * 0.1 s longer. Dropped when a photo is on its way (`coming`): on this
+ * 2-core machine it slowed the photo's decoding more than it gained. */
+const warmingMore = [
+  (e, wasm) => {
+    const [w, h] = [e.width(), e.height()];
+    const small = new Uint32Array(new Uint8Array(wasm.memory.buffer, e.beforePtr(), w * h * 4).slice().buffer);
+    const big = new Uint32Array(w * h * 16);
+    for (let y = 0; y < h * 4; y++) {
+      for (let x = 0; x < w * 4; x++) big[y * w * 4 + x] = small[(y >> 2) * w + (x >> 2)];
+    }
+    const scale = e.setting('pxPerMm');
+    e.loadImage(new Uint8Array(big.buffer), w * 4, h * 4, w * 2);
+    e.setSettings(['pxPerMm'], Float64Array.of(4 * scale));
+  },
+  (e) => e.detectArea(new Float64Array(0), false),
+  (e) => e.suggestSettings(),
+  (e) => e.preparedState(),
+];
 let warmEngine = null;
 function warmUp() {
-  const step = warming.shift();
+  const step = warming.shift() ?? warmingMore.shift();
   if (!step) {
     warmEngine?.free();
     warmEngine = null;
@@ -52,9 +75,9 @@ function warmUp() {
   }
   try {
     warmEngine ??= new Engine();
-    step(warmEngine);
+    step(warmEngine, warmWasm);
   } catch {
-    warming.length = 0; // only a head start: a failure here changes nothing
+    warming.length = warmingMore.length = 0; // only a head start: a failure here changes nothing
   }
   setTimeout(warmUp, 0);
 }
@@ -68,8 +91,12 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (!ready) start(null);
+  if (data.type === 'coming') {
+    warmingMore.length = 0;
+    return;
+  }
   // Real work warms the engine itself: the rest of the warm-up would only delay it.
-  if (data.type !== 'stats') warming.length = 0;
+  if (data.type !== 'stats') warming.length = warmingMore.length = 0;
   const wasm = await ready;
   if (data.type === 'stats') {
     // Diagnostics for the element's memoryUsage(): this worker's wasm memory.

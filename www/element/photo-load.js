@@ -31,7 +31,7 @@ export async function loadPhoto(file, how) {
 }
 
 async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
-  worker.warmUp(); // if it has not started yet, it starts while the photo is decoded
+  worker.photoComing();
   const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
   const photo = await decode();
   if (!isCurrent()) return null;

@@ -48,6 +48,14 @@ export class WorkerClient {
     if (!this.#worker) this.#start();
   }
 
+  /** A photo is being decoded for `prepare`: the worker starts if it has
+   * not (and warms up meanwhile), or cuts its warm-up short, which
+   * would otherwise compete with the decoding. */
+  photoComing() {
+    if (!this.#worker && !this.#start()) return;
+    this.#worker.postMessage({ type: 'coming' });
+  }
+
   /** Starts the worker once the page is idle after the element is ready,
    * or when someone reaches for the element if that comes first: a photo
    * given by a script with no press first would otherwise wait for the
