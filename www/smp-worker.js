@@ -47,7 +47,7 @@ const warming = [
 /** Then the same photo at four times its size (the same area in mm), so
  * that the steps that go over every pixel run long enough to be optimised:
  * after the small photo alone a 12 MP photo's first steps took some
- * 0.1 s longer. Dropped when a photo is on its way (`coming`): on this
+ * 0.1 s longer. Dropped when a photo is on its way (`coming`): on a
  * 2-core machine it slowed the photo's decoding more than it gained. */
 const warmingMore = [
   (e, wasm) => {

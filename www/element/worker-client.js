@@ -59,8 +59,8 @@ export class WorkerClient {
   /** Starts the worker once the page is idle after the element is ready,
    * or when someone reaches for the element if that comes first: a photo
    * given by a script with no press first would otherwise wait for the
-   * worker to start and warm up. Starting it takes the page's thread for
-   * well under a millisecond; the warm-up runs in the worker.
+   * worker to start and warm up. The warm-up runs in the worker: no long
+   * task was seen on the page while the element loads.
    * @param {HTMLElement} host */
   startSoon(host) {
     const start = () => {
