@@ -20,12 +20,24 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-/** A page whose element may have no worker, with counters on the page
- * engine's slow steps. */
-async function pageWith({ worker }) {
+/** A page whose element may have no worker (or one that is sent no
+ * compiled module), with counters on the page engine's slow steps. */
+async function pageWith({ worker, noModule = false }) {
   const page = await browser.open('?for=technician', { viewport: { width: 1100, height: 900 } });
   if (!worker) {
     await page.addInitScript(() => { window.Worker = undefined; });
+    await page.reload();
+  }
+  if (noModule) {
+    // As a browser that cannot post a compiled module to a worker.
+    await page.addInitScript(() => {
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message?.module instanceof WebAssembly.Module) throw new DOMException('A module cannot be posted here.', 'DataCloneError');
+        return post.call(this, message, ...rest);
+      };
+    });
+    page.requests.length = 0;
     await page.reload();
   }
   await ready(page);
@@ -133,3 +145,19 @@ test('a second photo chosen while the first is prepared wins; a setting changed 
   assert.ok(r.proposed, 'the photo shown has its proposed area');
   assertNoErrors(assert, page);
 });
+
+for (const noModule of [false, true]) {
+  test(noModule ? 'a worker that could not be sent the compiled module loads the file itself' : "the worker takes the page's compiled module: the wasm file is fetched once", async () => {
+    const page = await pageWith({ worker: true, noModule });
+    const r = await page.evaluate(async () => {
+      const v = document.querySelector('smp-visualiser');
+      await v.loadImage(window.photo_a, { findArea: true });
+      return { calls: window.__calls, hasArea: v.hasArea, workerBytes: (await v.memoryUsage()).workerBytes };
+    });
+    assert.deepEqual(r.calls, { loadPrepared: 1 }, 'the worker did the first steps');
+    assert.ok(r.hasArea && r.workerBytes > 0);
+    const fetched = page.requests.filter((u) => u.endsWith('/pkg/smp_visualiser_bg.wasm'));
+    assert.equal(fetched.length, noModule ? 2 : 1, fetched.join('\n'));
+    assertNoErrors(assert, page);
+  });
+}

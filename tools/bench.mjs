@@ -13,6 +13,41 @@ const TARGETS = {
   detect: 200,
 };
 
+/** A fresh page given `png` by a script as soon as its element is ready,
+ * with no press on the element first: `{ first, longest }`, the ms from
+ * the call to the first after-image on the canvas and the longest
+ * main-thread task meanwhile (0 when none was over 50 ms). */
+async function coldLoad(browser, png) {
+  const page = await browser.open('files.json');
+  const context = page.context();
+  // The photo is read into the page while the element loads (a route of
+  // the bench, not a request of the element's).
+  await context.route('**/bench-photo.png', (route) => route.fulfill({ path: png, contentType: 'image/png' }));
+  await context.addInitScript(() => {
+    window.__photo = fetch('/bench-photo.png').then((r) => r.blob());
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push({ at: e.startTime, ms: e.duration }); }).observe({ type: 'longtask' });
+  });
+  await page.goto(`${browser.base}?for=technician`);
+  return page.evaluate(async () => {
+    await customElements.whenDefined('smp-visualiser');
+    const v = document.querySelector('smp-visualiser');
+    const blob = await window.__photo;
+    await v.ready;
+    const status = v.shadowRoot.querySelector('.status');
+    let shown = 0;
+    // The after-image is drawn just before its message is shown.
+    new MutationObserver(() => {
+      if (!shown && status.textContent.startsWith('Photo loaded') && v.hasArea) shown = performance.now();
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+    const t0 = performance.now();
+    await v.loadImage(blob, { findArea: true });
+    await new Promise((ok) => setTimeout(ok, 500)); // the browser reports long tasks a moment later
+    const during = window.__long.filter((e) => e.at >= t0 && e.at < shown).map((e) => e.ms);
+    return { first: shown - t0, longest: Math.max(0, ...during) };
+  });
+}
+
 const browser = await startBrowser();
 try {
   const page = await browser.open();
@@ -192,6 +227,16 @@ try {
     await user.keyboard.up('Control');
     await user.waitForTimeout(1200); // the full-resolution detail arrives
   });
+  // A photo given by a script (`loadImage(blob, { findArea: true })`) with
+  // no press first, as soon as the element is ready: the worker starts and
+  // warms up while the photo is decoded. Fresh pages, so the browser holds
+  // no optimised code from an earlier one.
+  const coldPng = join(OUT, 'bench-12mp-cold.png');
+  execFileSync(smp, ['sample', '--out', coldPng, '--width', '4243', '--height', '2828', '--seed', '9']);
+  const cold = [];
+  for (let i = 0; i < 5; i++) cold.push(await coldLoad(browser, coldPng));
+  const coldFirst = cold.map((c) => c.first).sort((a, b) => a - b);
+  const coldLong = cold.map((c) => c.longest);
   // The sizes of dist/ (minified, each file gzipped on its own), as tools/dist.sh counts them.
   const sizes = execFileSync('bash', [join(ROOT, 'tools', 'dist.sh')]).toString().match(/(\d+) bytes gzipped.*wasm (\d+) bytes/).slice(1).map(Number);
   const worst = (list) => (list.length ? `${Math.max(...list).toFixed(0)} ms (${list.length})` : 'none');
@@ -201,6 +246,9 @@ try {
   console.log(`| photo chosen → photo on screen | ${photoShown.toFixed(0)} ms | (not a target) |`);
   console.log(`| photo chosen → first after-image, area proposed, on screen | ${firstImage.toFixed(0)} ms | ≤ 1000 ms ${firstImage <= 1000 ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while loading the photo | ${worst(loadLong)} | none over 100 ms ${loadLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
+  const coldMedian = coldFirst[coldFirst.length >> 1];
+  console.log(`| no press first: loadImage(12 MP PNG) as the element is ready → first after-image, ${cold.length} fresh pages | ${coldMedian.toFixed(0)} ms (${coldFirst[0].toFixed(0)}–${coldFirst.at(-1).toFixed(0)}) | ≤ 1000 ms ${coldMedian <= 1000 ? '✓' : '✗'} |`);
+  console.log(`| no press first: longest main-thread task meanwhile | ${Math.min(...coldLong).toFixed(0)}–${Math.max(...coldLong).toFixed(0)} ms | none over 100 ms ${coldLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while dragging a slider | ${worst(dragLong)} | none over 100 ms ${dragLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| longest main-thread task while zooming | ${worst(zoomLong)} | none over 100 ms ${zoomLong.every((m) => m <= 100) ? '✓' : '✗'} |`);
   console.log(`| element scripts and styles (dist/, minified), gzipped | ${(sizes[0] / 1024).toFixed(1)} KB | ≤ 40 KB ${sizes[0] <= 40 * 1024 ? '✓' : '✗'} |`);

@@ -156,8 +156,8 @@ export class SmpVisualiser extends HTMLElement {
       this.#flow.placeTools();
       if (this.getAttribute('lang')) this.attributeChangedCallback('lang');
       this.#readyResolve();
-      // A photo's first steps run in the worker: start it once someone reaches for the element.
-      for (const type of ['pointerdown', 'focusin', 'dragenter']) this.addEventListener(type, () => this.#worker.warmUp(), { once: true });
+      // A photo's first steps run in the worker: start it before a photo comes.
+      this.#worker.startSoon(this);
       if (this.getAttribute('preset')) this.#controls.applyPresetQuietly(this.getAttribute('preset'));
       this.#emit('smp-ready', null);
     } catch (e) {

@@ -5,6 +5,27 @@
 
 import { pixelView, asSmpError, previewSidePx } from './engine-client.js';
 
+/** The stage's width on the screen a new photo goes to, measured while
+ * the photo screen hides it (one layout, no paint in between). An
+ * estimate from the element's width made a preview larger than the stage
+ * shows, remade once the photo was shown: some 70 ms more on the page's
+ * thread before a 12 MP photo's first after-image. */
+function widthOnWorkScreen($, wrap) {
+  const app = $('.app');
+  const start = $('.start');
+  const work = $('.work');
+  const was = { screen: app.dataset.screen, start: start.hidden, work: work.hidden };
+  app.dataset.screen = app.dataset.controls === 'client' ? 'area' : 'result';
+  start.hidden = true;
+  work.hidden = false;
+  const width = wrap.getBoundingClientRect().width;
+  if (was.screen === undefined) delete app.dataset.screen;
+  else app.dataset.screen = was.screen;
+  start.hidden = was.start;
+  work.hidden = was.work;
+  return width;
+}
+
 /** Largest zoom: 800 %. */
 const MAX_ZOOM = 8;
 
@@ -145,7 +166,7 @@ export class CompareView {
     const wrap = $('.stage-wrap');
     const before = wrap.style.getPropertyValue('--aspect');
     wrap.style.setProperty('--aspect', String(aspect));
-    let cssWidth = wrap.getBoundingClientRect().width;
+    let cssWidth = wrap.getBoundingClientRect().width || widthOnWorkScreen($, wrap);
     if (before) wrap.style.setProperty('--aspect', before);
     else wrap.style.removeProperty('--aspect');
     if (!cssWidth) cssWidth = Math.min(host.getBoundingClientRect().width || innerWidth, 0.72 * innerHeight * aspect);

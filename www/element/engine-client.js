@@ -21,11 +21,33 @@ export class SmpError extends Error {
   }
 }
 
+const WASM_URL = new URL('../pkg/smp_visualiser_bg.wasm', import.meta.url);
 let wasmReady;
-/** Loads the wasm module once per page, relative to this file's own URL. */
+/** @type {WebAssembly.Module | null} */
+let compiled = null;
+/** Loads the wasm module once per page, relative to this file's own URL.
+ * It is compiled here rather than by `init` so that the worker can be
+ * given the compiled module (`compiledWasm`) instead of fetching and
+ * compiling it again. */
 export function loadWasm() {
-  wasmReady ??= init({ module_or_path: new URL('../pkg/smp_visualiser_bg.wasm', import.meta.url) });
+  wasmReady ??= compileWasm().then((module) => {
+    compiled = module;
+    return init({ module_or_path: module });
+  });
   return wasmReady;
+}
+
+async function compileWasm() {
+  const response = await fetch(WASM_URL);
+  if (!response.ok) throw new Error(`The engine (${WASM_URL.pathname}) could not be loaded: ${response.status}.`);
+  // A server that sends the wrong type refuses streaming, not the module.
+  if (response.headers.get('Content-Type')?.startsWith('application/wasm')) return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** The page's compiled wasm module, once `loadWasm` has it (else null). */
+export function compiledWasm() {
+  return compiled;
 }
 
 /** The settings table the engine owns (name, label, unit, range, choices). */

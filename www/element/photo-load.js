@@ -31,6 +31,7 @@ export async function loadPhoto(file, how) {
 }
 
 async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
+  worker.photoComing();
   const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
   const photo = await decode();
   if (!isCurrent()) return null;

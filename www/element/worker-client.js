@@ -3,7 +3,7 @@
 // each photo when it loads and builds its caches in the background; replies
 // are matched to requests by id.
 
-import { photoCopy, settingsArrays } from './engine-client.js';
+import { photoCopy, settingsArrays, compiledWasm } from './engine-client.js';
 
 /** Starts the export worker next to the element. From another origin (a
  * partner site loading the element from a CDN) a worker cannot be started
@@ -46,6 +46,29 @@ export class WorkerClient {
    * ready when a photo comes. */
   warmUp() {
     if (!this.#worker) this.#start();
+  }
+
+  /** A photo is being decoded for `prepare`: the worker starts if it has
+   * not (and warms up meanwhile), or cuts its warm-up short, which
+   * would otherwise compete with the decoding. */
+  photoComing() {
+    if (!this.#worker && !this.#start()) return;
+    this.#worker.postMessage({ type: 'coming' });
+  }
+
+  /** Starts the worker once the page is idle after the element is ready,
+   * or when someone reaches for the element if that comes first: a photo
+   * given by a script with no press first would otherwise wait for the
+   * worker to start and warm up. The warm-up runs in the worker: no long
+   * task was seen on the page while the element loads.
+   * @param {HTMLElement} host */
+  startSoon(host) {
+    const start = () => {
+      if (host.isConnected) this.warmUp();
+    };
+    for (const type of ['pointerdown', 'focusin', 'dragenter']) host.addEventListener(type, start, { once: true });
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 1000 });
+    else setTimeout(start, 0);
   }
 
   /** Sends the engine's photo, if it has one, as `load` does.
@@ -109,6 +132,13 @@ export class WorkerClient {
       this.#worker = startWorker();
     } catch {
       return false; // no workers here (or a policy forbids them): exports render on the page's thread
+    }
+    // The page's compiled module spares the worker fetching and compiling
+    // it; a browser that cannot post one leaves the worker to load the file.
+    try {
+      this.#worker.postMessage({ type: 'init', module: compiledWasm() });
+    } catch {
+      this.#worker.postMessage({ type: 'init', module: null });
     }
     this.#worker.onmessage = ({ data }) => {
       if (data.dead) this.#drop(false);
