@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowser, ready, assertNoErrors, blobInPage, ROOT, OUT } from './helpers.mjs';
 
@@ -13,6 +13,7 @@ const CLI = join(ROOT, 'target', 'release', 'smp');
 let browser;
 const photos = {};
 before(async () => {
+  mkdirSync(OUT, { recursive: true }); // a fresh clone has no tests/out yet
   for (const [name, w, h, seed] of [['a', 900, 700, 3], ['b', 800, 600, 4]]) {
     photos[name] = join(OUT, `bad-input-${name}.png`);
     execFileSync(CLI, ['sample', '--out', photos[name], '--width', String(w), '--height', String(h), '--seed', String(seed)]);
