@@ -181,20 +181,10 @@ impl HaloGrid {
         units: &[T],
         add: bool,
     ) -> (u32, u32, u32, u32) {
-        let (gx0, gy0, span) = (n.x0 as usize, n.y0 as usize, n.span as usize);
-        for (gy, row) in (gy0..).zip(units.chunks_exact(span)) {
-            let nodes = &mut self.units[gy * self.cols + gx0..][..span];
-            for (n, &v) in nodes.iter_mut().zip(row) {
-                let v: u32 = v.into();
-                *n = if add {
-                    n.wrapping_add(v)
-                } else {
-                    n.wrapping_sub(v)
-                };
-            }
-        }
+        n.add_into(&mut self.units, self.cols, units, add);
+        let (gx0, gy0) = (n.x0 as usize, n.y0 as usize);
         let c = self.cell_px;
-        let (gx1, gy1) = (gx0 + span - 1, gy0 + n.rows as usize - 1);
+        let (gx1, gy1) = (gx0 + n.span as usize - 1, gy0 + n.rows as usize - 1);
         let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
         (
             px(gx0.saturating_sub(1), self.width),

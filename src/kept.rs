@@ -17,6 +17,31 @@ pub struct Footprint {
     pub rows: u32,
 }
 
+impl Footprint {
+    /// Adds (or, without `add`, takes) `units`, row by row over this
+    /// footprint, into `sums`, a grid `stride` wide. Wrapping: adding then
+    /// taking the same units restores the sums bit for bit.
+    pub fn add_into<T: Copy + Into<u32>>(
+        &self,
+        sums: &mut [u32],
+        stride: usize,
+        units: &[T],
+        add: bool,
+    ) {
+        let (x0, span) = (self.x0 as usize, self.span as usize);
+        for (y, row) in (self.y0 as usize..).zip(units.chunks_exact(span)) {
+            for (a, &u) in sums[y * stride + x0..][..span].iter_mut().zip(row) {
+                let u: u32 = u.into();
+                *a = if add {
+                    a.wrapping_add(u)
+                } else {
+                    a.wrapping_sub(u)
+                };
+            }
+        }
+    }
+}
+
 /// Most bytes one [`KeptUnits`] holds: 16 MB, the halos of some 60,000
 /// dots at 16 bits a unit, more than a photo has at the densest setting.
 /// Past it, dots are computed each time as when nothing is kept.

@@ -612,17 +612,7 @@ impl Layer {
 
     /// Adds (or takes) a dot's kept core units; returns their pixels.
     fn add_units(&mut self, f: Footprint, units: &[u32], add: bool) -> Rect {
-        let (x0, span, w) = (f.x0 as usize, f.span as usize, self.width as usize);
-        for (y, row) in (f.y0 as usize..).zip(units.chunks_exact(span)) {
-            let sums = &mut self.acc[y * w + x0..][..span];
-            for (a, &u) in sums.iter_mut().zip(row) {
-                *a = if add {
-                    a.wrapping_add(u)
-                } else {
-                    a.wrapping_sub(u)
-                };
-            }
-        }
+        f.add_into(&mut self.acc, self.width as usize, units, add);
         Rect {
             x0: f.x0,
             y0: f.y0,

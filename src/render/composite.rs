@@ -72,11 +72,7 @@ impl Layer {
         // Without a kept index, the indices go to a scratch row.
         let mut no_cache = Vec::new();
         let (x0, x1) = (r.x0 as usize, r.x1 as usize);
-        let shader = Shader {
-            lut: &self.lut,
-            redness: look.redness,
-            t,
-        };
+        let shader = Shader::new(&self.lut, look, t);
         for y in r.y0 as usize..r.y1 as usize {
             let (a, b) = (y * w + x0, y * w + x1);
             // The halo's values along the row, before the look's gain.
@@ -155,11 +151,7 @@ impl Layer {
         let w = self.width as usize;
         let r = self.inked;
         let (x0, x1) = (r.x0 as usize, r.x1 as usize);
-        let shader = Shader {
-            lut: &self.lut,
-            redness: look.redness,
-            t,
-        };
+        let shader = Shader::new(&self.lut, look, t);
         // Row slices: the loop indexes nothing it must bounds-check.
         for y in r.y0 as usize..r.y1 as usize {
             let (a, b) = (y * w + x0, y * w + x1);
@@ -240,7 +232,16 @@ struct RowJob<'a> {
     row: MmFieldAxis,
 }
 
-impl Shader<'_> {
+impl<'a> Shader<'a> {
+    /// The shading of `look` through the transmittance table `lut`.
+    fn new(lut: &'a [[u16; 3]; LUT_LEN], look: &Look, t: &'a Transfer) -> Self {
+        Shader {
+            lut,
+            redness: look.redness,
+            t,
+        }
+    }
+
     /// Draws one row: each pixel's coverage (its cores' units and the halo
     /// scaled by `gain`, as [`crate::halo::HaloGrid::at_in_row`] does; none
     /// outside the area), its table entry, then its colour. With
