@@ -34,6 +34,7 @@ pub use crate::tiles::Rect;
 use crate::tiles::{spatial_order, Tiles};
 pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
+mod band;
 mod composite;
 use composite::Pass;
 
@@ -152,6 +153,10 @@ pub struct Layer {
     halo_changed: bool,
     /// The fresh redness the result was last drawn with.
     redness_drawn: f32,
+    /// Rows an update left to another engine (see [`Layer::update`]'s
+    /// `band`): their pixels, kept halo values and table indices are out
+    /// of date until this layer composites them whole. Empty when none.
+    stale_rows: Vec<bool>,
 }
 
 impl Layer {
@@ -213,6 +218,7 @@ impl Layer {
             halo_px: Vec::new(),
             halo_changed: false,
             redness_drawn: 0.0,
+            stale_rows: Vec::new(),
         })
     }
 
@@ -223,13 +229,19 @@ impl Layer {
 
     /// Brings the result up to date and returns the rectangle that changed.
     /// `mask_changed` is where (in this layer's pixels) the area changed
-    /// since the last update.
+    /// since the last update. With a `band` of rows `(y0, y1)`, only those
+    /// rows are composited: another engine in the same state composites
+    /// the rest (the page's and the worker's engines share a frame), and
+    /// this layer composites them whole when an update of its own next
+    /// covers them (see [`Layer::put_rows`]). Everything else (which dots
+    /// are drawn, their sums and halos) is brought up to date everywhere.
     pub fn update(
         &mut self,
         input: &LayerInput,
         mask_changed: Rect,
         look: &Look,
         t: &Transfer,
+        band: Option<(u32, u32)>,
     ) -> Rect {
         let LayerInput {
             photo,
@@ -256,6 +268,7 @@ impl Layer {
                 0.0
             },
         };
+        let band = self.band_rect(band);
         let mut dirty = mask_changed;
         // Rectangles to recomposite: the area change, then each changed dot's
         // footprint; a scattered density change then touches only its dots.
@@ -379,7 +392,7 @@ impl Layer {
                 same_table = false;
                 dirty = everything;
             } else if rects.first() != Some(&everything) {
-                self.composite_covered(photo, mask, skin, look, t);
+                self.composite_covered(photo, mask, skin, look, t, band);
                 dirty = everything;
             } else {
                 same_table = false;
@@ -393,10 +406,11 @@ impl Layer {
             halo_live: std::mem::take(&mut self.halo_changed) || fresh_caches,
         };
         for r in &rects {
-            self.composite((photo, mask, skin), *r, pass, look, t);
+            self.composite((photo, mask, skin), r.within(band), pass, look, t);
         }
         self.redness_drawn = look.redness;
-        dirty
+        let caught_up = self.settle_band((photo, mask, skin), band, look, t);
+        dirty.union(caught_up)
     }
 
     /// The transmittance per coverage step: pigment absorbs in linear light,

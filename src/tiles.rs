@@ -36,6 +36,21 @@ impl Rect {
             y1: self.y1.max(o.y1),
         }
     }
+
+    /// The part of it inside `o` (empty when they do not meet).
+    pub fn within(self, o: Rect) -> Rect {
+        let r = Rect {
+            x0: self.x0.max(o.x0),
+            y0: self.y0.max(o.y0),
+            x1: self.x1.min(o.x1),
+            y1: self.y1.min(o.y1),
+        };
+        if r.is_empty() {
+            Rect::default()
+        } else {
+            r
+        }
+    }
 }
 
 /// Height of the bands of rows dots are drawn in (see [`spatial_order`]):

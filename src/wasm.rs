@@ -15,6 +15,9 @@ use crate::error::{ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
 use crate::Stroke;
 
+mod canvas;
+use canvas::{no_preview, put_rect};
+
 #[wasm_bindgen(typescript_custom_section)]
 const NAMED_RESULTS: &str = r#"
 /** The preview rectangle a render changed (`x1`, `y1` one past its last
@@ -583,22 +586,59 @@ impl Engine {
         &mut self,
         ctx: &web_sys::CanvasRenderingContext2d,
     ) -> Result<PreviewChange, JsValue> {
-        let (w, h) = self.core.preview_size();
-        let (pixels, [x0, y0, x1, y1]) = self.core.render_preview_change().map_err(to_js)?;
-        if x1 > x0 && y1 > y0 {
-            let pixels = wasm_bindgen::Clamped(pixels);
-            let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(pixels, w, h)?;
-            ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
-                &image,
-                0.0,
-                0.0,
-                x0.into(),
-                y0.into(),
-                (x1 - x0).into(),
-                (y1 - y0).into(),
-            )?;
-        }
+        let size = self.core.preview_size();
+        let (pixels, rect) = self.core.render_preview_change().map_err(to_js)?;
+        put_rect(ctx, pixels, size, rect)?;
         Ok(self.last_preview_change())
+    }
+
+    /// Renders the preview compositing only the rows `y0..y1`: the worker's
+    /// engine, in the same state, composites the others at the same time,
+    /// and `putPreviewRows` takes them. Puts nothing on a canvas (a frame
+    /// is shown only whole, see `drawPreviewRect`); returns the rectangle
+    /// that changed.
+    #[wasm_bindgen(js_name = renderPreviewBand)]
+    pub fn render_preview_band(&mut self, y0: u32, y1: u32) -> Result<PreviewChange, JsValue> {
+        self.core
+            .render_preview_band(Some((y0, y1)))
+            .map_err(to_js)?;
+        Ok(self.last_preview_change())
+    }
+
+    /// Takes the rows another engine composited for the rows the last
+    /// `renderPreviewBand` left out, from row `y0` on (whole rows of
+    /// RGBA); returns the rows written as `[x0, y0, x1, y1]`.
+    #[wasm_bindgen(js_name = putPreviewRows)]
+    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8]) -> Vec<u32> {
+        self.core.put_preview_rows(y0, rows).to_vec()
+    }
+
+    /// Puts the rectangle `x0..x1` × `y0..y1` of the preview as it is now
+    /// into `ctx` (a canvas of the preview's size), at the same place.
+    #[wasm_bindgen(js_name = drawPreviewRect)]
+    pub fn draw_preview_rect(
+        &self,
+        ctx: &web_sys::CanvasRenderingContext2d,
+        x0: u32,
+        y0: u32,
+        x1: u32,
+        y1: u32,
+    ) -> Result<(), JsValue> {
+        let pixels = self
+            .core
+            .preview_pixels()
+            .ok_or_else(|| to_js(no_preview()))?;
+        put_rect(ctx, pixels, self.core.preview_size(), [x0, y0, x1, y1])
+    }
+
+    /// Pointer to the preview as last rendered (RGBA).
+    #[wasm_bindgen(js_name = previewPtr)]
+    pub fn preview_ptr(&self) -> Result<*const u8, JsValue> {
+        let pixels = self
+            .core
+            .preview_pixels()
+            .ok_or_else(|| to_js(no_preview()))?;
+        Ok(pixels.as_ptr())
     }
 
     /// Renders the full-size result; returns a pointer to its RGBA pixels.

@@ -58,20 +58,36 @@ impl Layers {
         self.full = None;
     }
 
-    /// Updates the preview's layer; returns its pixels and the rectangle
-    /// that changed.
+    /// Updates the preview's layer, compositing only the rows of `band`
+    /// when one is given (see [`Layer::update`]); returns its pixels and
+    /// the rectangle that changed.
     pub fn render_preview(
         &mut self,
         src: &Sources,
         look: &Look,
         t: &Transfer,
+        band: Option<(u32, u32)>,
     ) -> Result<(&[u8], Rect), SmpError> {
         let (changed, layer) =
             Self::ready(&mut self.preview, &mut self.pending_preview, src, true)?;
         let (sx, sy) = layer.to_full();
         let changed = to_layer(changed, sx, sy, src.photo.width, src.photo.height);
-        self.last_preview_change = layer.update(&src.input(), changed, look, t);
+        self.last_preview_change = layer.update(&src.input(), changed, look, t, band);
         Ok((layer.pixels(), self.last_preview_change))
+    }
+
+    /// Copies preview rows another engine composited (see
+    /// [`Layer::put_rows`]); returns the rows written (none without a
+    /// preview layer).
+    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8]) -> Rect {
+        self.preview
+            .as_mut()
+            .map_or(Rect::default(), |layer| layer.put_rows(y0, rows))
+    }
+
+    /// The preview's current pixels, if it has been rendered.
+    pub fn preview_pixels(&self) -> Option<&[u8]> {
+        self.preview.as_ref().map(Layer::pixels)
     }
 
     /// Updates the full-size layer and returns its pixels.
@@ -82,7 +98,7 @@ impl Layers {
         t: &Transfer,
     ) -> Result<&[u8], SmpError> {
         let (changed, layer) = Self::ready(&mut self.full, &mut self.pending_full, src, false)?;
-        layer.update(&src.input(), changed, look, t);
+        layer.update(&src.input(), changed, look, t, None);
         Ok(layer.pixels())
     }
 

@@ -237,6 +237,11 @@ impl Engine {
                 ),
             ));
         }
+        // The worker is given the page's area before it shares a frame,
+        // and again with each export: the same area changes nothing.
+        if l.area.mask.weights == mask.weights {
+            return Ok(());
+        }
         l.area.mask = mask;
         l.area_replaced();
         Ok(())
@@ -432,6 +437,18 @@ impl Engine {
     /// Renders the preview; returns its RGBA pixels and the rectangle that
     /// changed, `[x0, y0, x1, y1]` (as [`Engine::last_preview_change`]).
     pub fn render_preview_change(&mut self) -> Result<(&[u8], [u32; 4]), SmpError> {
+        self.render_preview_band(None)
+    }
+
+    /// Renders the preview compositing only the rows `band` (`(y0, y1)`)
+    /// when one is given: another engine in the same state composites the
+    /// others, and [`Engine::put_preview_rows`] takes its rows (see
+    /// [`crate::render::Layer::update`]). Returns the pixels and the
+    /// rectangle that changed, as [`Engine::render_preview_change`].
+    pub fn render_preview_band(
+        &mut self,
+        band: Option<(u32, u32)>,
+    ) -> Result<(&[u8], [u32; 4]), SmpError> {
         let (look, l, transfer) = self.prepared()?;
         let src = Sources {
             photo: &l.photo.preview,
@@ -440,8 +457,23 @@ impl Engine {
             visible: &l.shown.visible,
             full_size: l.photo.size(),
         };
-        let (pixels, r) = l.layers.render_preview(&src, &look, transfer)?;
+        let (pixels, r) = l.layers.render_preview(&src, &look, transfer, band)?;
         Ok((pixels, [r.x0, r.y0, r.x1, r.y1]))
+    }
+
+    /// Takes preview rows that another engine in the same state composited
+    /// for the rows this one left out of its last band, from row `y0` on
+    /// (whole rows of RGBA); returns the rows written, `[x0, y0, x1, y1]`.
+    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8]) -> [u32; 4] {
+        self.loaded.as_mut().map_or([0; 4], |l| {
+            let r = l.layers.put_preview_rows(y0, rows);
+            [r.x0, r.y0, r.x1, r.y1]
+        })
+    }
+
+    /// The preview as last rendered (RGBA), if it has been.
+    pub fn preview_pixels(&self) -> Option<&[u8]> {
+        self.loaded.as_ref()?.layers.preview_pixels()
     }
 
     /// The preview rectangle the last [`Engine::render_preview`] changed, as

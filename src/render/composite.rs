@@ -118,8 +118,8 @@ impl Layer {
         self.halo_row = halo_row;
     }
 
-    /// Recomposites every pigmented pixel (after a shade change): the
-    /// others already show the photo.
+    /// Recomposites every pigmented pixel within `band` (after a shade
+    /// change): the others already show the photo.
     pub(super) fn composite_covered(
         &mut self,
         photo: &Rgba8Image,
@@ -127,7 +127,9 @@ impl Layer {
         skin: &Skin,
         look: &Look,
         t: &Transfer,
+        band: Rect,
     ) {
+        let inked = self.inked.within(band);
         let Some(cache) = self.shade_index.take() else {
             // The first shade change on this layer: from now on each pixel's
             // table index is kept (2 bytes a pixel, only for layers whose
@@ -145,11 +147,11 @@ impl Layer {
                 // Halos that changed in this update are read from the grid.
                 halo_live: self.halo_changed,
             };
-            self.composite((photo, mask, skin), self.inked, pass, look, t);
+            self.composite((photo, mask, skin), inked, pass, look, t);
             return;
         };
         let w = self.width as usize;
-        let r = self.inked;
+        let r = inked;
         let (x0, x1) = (r.x0 as usize, r.x1 as usize);
         let shader = Shader::new(&self.lut, look, t);
         // Row slices: the loop indexes nothing it must bounds-check.

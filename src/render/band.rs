@@ -1,0 +1,116 @@
+//! One frame composited by two engines: the page's engine composites one
+//! band of the preview's rows while the worker's engine, in the same state,
+//! composites the other (a browser gives a page two threads only through a
+//! worker, and wasm threads need a cross-origin-isolated page, which a
+//! partner site embedding the element is not). Each band's pixels are the
+//! full render's rows: the same code on the same state, and compositing
+//! does not depend on what was drawn before (the tests check it).
+//!
+//! A layer remembers which rows it left out. Their pixels may be filled in
+//! from the other engine ([`Layer::put_rows`]), but the per-pixel values
+//! the next update relies on (each pixel's halo value and table index) are
+//! not, so the first update that covers those rows composites them whole.
+
+use super::composite::Pass;
+use super::{Layer, Look, Rect};
+use crate::analysis::Skin;
+use crate::color::Transfer;
+use crate::raster::{Mask, Rgba8Image};
+
+impl Layer {
+    /// The rows `band` names, as a rectangle of the layer's full width
+    /// (every row when `None`).
+    pub(super) fn band_rect(&self, band: Option<(u32, u32)>) -> Rect {
+        let (y0, y1) = band.unwrap_or((0, self.height));
+        Rect {
+            x0: 0,
+            y0: y0.min(self.height),
+            x1: self.width,
+            y1: y1.min(self.height),
+        }
+    }
+
+    /// After an update that composited `band`: marks the rows outside it
+    /// stale, and composites whole the stale rows inside it (their kept
+    /// values are out of date, so no shortcut applies). Returns the rows
+    /// it composited.
+    pub(super) fn settle_band(
+        &mut self,
+        input: (&Rgba8Image, &Mask, &Skin),
+        band: Rect,
+        look: &Look,
+        t: &Transfer,
+    ) -> Rect {
+        let h = self.height as usize;
+        let whole = band.y0 == 0 && band.y1 == self.height;
+        if !whole && self.stale_rows.len() != h {
+            self.stale_rows = vec![false; h];
+        }
+        if self.stale_rows.is_empty() {
+            return Rect::default();
+        }
+        let mut caught_up = Rect::default();
+        let mut y = 0;
+        while y < h {
+            let inside = |y: usize| (band.y0 as usize..band.y1 as usize).contains(&y);
+            if !inside(y) {
+                self.stale_rows[y] = true;
+                y += 1;
+                continue;
+            }
+            if !self.stale_rows[y] {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y < h && inside(y) && self.stale_rows[y] {
+                self.stale_rows[y] = false;
+                y += 1;
+            }
+            let rows = Rect {
+                x0: 0,
+                y0: start as u32,
+                x1: self.width,
+                y1: y as u32,
+            };
+            let pass = Pass {
+                covered_only: false,
+                skip_same: false,
+                halo_live: true,
+            };
+            self.composite(input, rows, pass, look, t);
+            caught_up = caught_up.union(rows);
+        }
+        if whole {
+            self.stale_rows = Vec::new();
+        }
+        caught_up
+    }
+
+    /// Copies rows composited by another engine in the same state into the
+    /// result, from row `y0` on (`rows` holds whole rows of RGBA). Only
+    /// rows this layer left out are written: the others are its own and
+    /// already right. Returns the rows written.
+    pub fn put_rows(&mut self, y0: u32, rows: &[u8]) -> Rect {
+        let row_bytes = self.width as usize * 4;
+        if self.stale_rows.is_empty() || row_bytes == 0 {
+            return Rect::default();
+        }
+        let mut written = Rect::default();
+        for (k, row) in rows.chunks_exact(row_bytes).enumerate() {
+            let y = y0 as usize + k;
+            if !self.stale_rows.get(y).copied().unwrap_or(false) {
+                continue;
+            }
+            self.out[y * row_bytes..(y + 1) * row_bytes].copy_from_slice(row);
+            let r = Rect {
+                x0: 0,
+                y0: y as u32,
+                x1: self.width,
+                y1: y as u32 + 1,
+            };
+            written = written.union(r);
+        }
+        written
+    }
+}

@@ -1,0 +1,159 @@
+//! A frame shared by two engines: the page's engine composites one band of
+//! the preview's rows and the worker's engine, in the same state, the other.
+//! Whatever the order of shared and solo frames, the page's frame must be a
+//! fresh engine's frame, byte for byte.
+
+use smp_visualiser::{Engine, Rgba8Image, Stroke};
+
+const NAMES: [&str; 9] = [
+    "pxPerMm",
+    "densityPerCm2",
+    "dotDiameterMm",
+    "softness",
+    "shade",
+    "yearsAfter",
+    "healing",
+    "session",
+    "mode",
+];
+
+fn same_settings(from: &Engine, to: &mut Engine) {
+    let pairs: Vec<(&str, f64)> = NAMES
+        .iter()
+        .map(|&n| (n, from.setting(n).unwrap()))
+        .collect();
+    to.set_settings(&pairs).unwrap();
+    assert_eq!(from.settings(), to.settings());
+}
+
+fn fresh_preview(e: &Engine, photo: &Rgba8Image, preview_side_px: u32) -> Vec<u8> {
+    let mut fresh = Engine::new();
+    fresh.load_image(photo.clone(), preview_side_px).unwrap();
+    same_settings(e, &mut fresh);
+    fresh.set_mask(e.mask().unwrap().clone()).unwrap();
+    fresh.render_preview().unwrap().to_vec()
+}
+
+/// How a step's frame is made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Frame {
+    /// The page's engine alone.
+    Solo,
+    /// The page composites the top rows, the worker the rest.
+    Shared,
+}
+
+/// A step: the settings changed, whether a stroke follows, how it is drawn.
+type Step = (Vec<(&'static str, f64)>, bool, Frame);
+
+#[test]
+fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
+    let side = 200;
+    let sample = smp_visualiser::sample::sample_scalp(240, 180, 5).unwrap();
+    let mut page = Engine::new();
+    let mut worker = Engine::new();
+    for e in [&mut page, &mut worker] {
+        e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+        e.load_image(sample.photo.clone(), side).unwrap();
+        e.set_mask(sample.patches.clone()).unwrap();
+    }
+    let (w, h) = page.preview_size();
+    let split = h / 2;
+    let row_bytes = w as usize * 4;
+    use Frame::*;
+    // Every kind of change, shared and solo in turn; strokes are solo (the
+    // worker gets the area afterwards, as the element sends it).
+    let steps: Vec<Step> = vec![
+        (vec![], false, Shared),
+        (vec![("densityPerCm2", 110.0)], false, Shared),
+        (vec![("densityPerCm2", 60.0)], false, Solo),
+        (vec![("shade", 0.8)], false, Shared),
+        (vec![("shade", 0.3)], false, Shared),
+        (vec![("dotDiameterMm", 0.5)], false, Shared),
+        (vec![("softness", 0.7)], false, Solo),
+        (vec![("session", 1.0)], false, Shared),
+        (vec![("yearsAfter", 6.0)], false, Shared),
+        (vec![("mode", 2.0)], true, Solo),
+        (vec![("densityPerCm2", 90.0)], false, Shared),
+        (vec![("healing", 0.0)], false, Shared),
+        (vec![("session", 3.0)], true, Solo),
+        (vec![("mode", 0.0)], false, Shared),
+        (vec![("shade", 0.6)], false, Solo),
+        (vec![("densityPerCm2", 50.0)], false, Shared),
+    ];
+    for (k, (change, stroke, frame)) in steps.iter().enumerate() {
+        page.set_settings(change).unwrap();
+        if *stroke {
+            page.paint(&Stroke {
+                x0: 40.0,
+                y0: 30.0,
+                x1: 200.0,
+                y1: 150.0,
+                radius_px: 20.0,
+                hardness: 0.5,
+                erase: k % 2 == 0,
+            })
+            .unwrap();
+        }
+        let fresh = fresh_preview(&page, &sample.photo, side);
+        if *frame == Solo {
+            let drawn = page.render_preview().unwrap().to_vec();
+            assert!(
+                drawn == fresh,
+                "solo frame {k} ({change:?}) differs from a fresh render"
+            );
+            continue;
+        }
+        // The worker is brought to the page's state: its settings and area.
+        same_settings(&page, &mut worker);
+        worker.set_mask(page.mask().unwrap().clone()).unwrap();
+        let (_, [_, y0, _, y1]) = worker.render_preview_band(Some((split, h))).unwrap();
+        let theirs = worker.preview_pixels().unwrap().to_vec();
+        // The worker's band is the fresh frame's rows.
+        let band = split as usize * row_bytes..h as usize * row_bytes;
+        assert!(
+            theirs[band.clone()] == fresh[band],
+            "frame {k}: the worker's rows differ"
+        );
+        page.render_preview_band(Some((0, split))).unwrap();
+        // Only the rows the worker changed are sent, as the element does.
+        let (r0, r1) = (y0.max(split), y1.min(h));
+        if r1 > r0 {
+            let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
+            let written = page.put_preview_rows(r0, rows);
+            assert_eq!([written[1], written[3]], [r0, r1], "frame {k}: rows taken");
+        }
+        let drawn = page.preview_pixels().unwrap().to_vec();
+        assert!(
+            drawn == fresh,
+            "shared frame {k} ({change:?}) differs from a fresh render"
+        );
+    }
+}
+
+#[test]
+fn rows_the_page_composited_itself_are_not_overwritten() {
+    let sample = smp_visualiser::sample::sample_scalp(120, 90, 2).unwrap();
+    let mut page = Engine::new();
+    page.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+    page.load_image(sample.photo.clone(), 120).unwrap();
+    page.set_mask(sample.patches.clone()).unwrap();
+    let (w, h) = page.preview_size();
+    // Nothing was left out: nothing is taken.
+    let drawn = page.render_preview().unwrap().to_vec();
+    let junk = vec![7u8; (w * h * 4) as usize];
+    assert_eq!(page.put_preview_rows(0, &junk), [0; 4]);
+    assert!(page.preview_pixels().unwrap() == &drawn[..]);
+    // The top half composited here: only the bottom half is taken.
+    page.set_settings(&[("densityPerCm2", 100.0)]).unwrap();
+    page.render_preview_band(Some((0, h / 2))).unwrap();
+    let own = page.preview_pixels().unwrap()[..(h / 2 * w * 4) as usize].to_vec();
+    assert_eq!(page.put_preview_rows(0, &junk), [0, h / 2, w, h]);
+    let now = page.preview_pixels().unwrap();
+    assert!(now[..own.len()] == own[..]);
+    assert!(now[own.len()..].iter().all(|&v| v == 7));
+    // A solo frame then composites the taken rows again, from its own state.
+    let fresh = page.render_preview().unwrap().to_vec();
+    assert!(fresh[own.len()..].iter().any(|&v| v != 7));
+    assert!(fresh == fresh_preview(&page, &sample.photo, 120));
+}
