@@ -67,6 +67,11 @@ impl HaloGrid {
         })
     }
 
+    /// Spacing of the nodes in pixels.
+    pub fn cell_px(&self) -> f32 {
+        self.cell_px
+    }
+
     /// Removes every halo.
     pub fn clear(&mut self) {
         self.units.fill(0);

@@ -87,6 +87,22 @@ struct ShapeKey {
     redness_spread_px: f32,
 }
 
+impl ShapeKey {
+    /// For a dot of `size_factor`: its radius, the width of its soft
+    /// edge, how far its core reaches and how far its fresh redness reaches
+    /// (0 when healed), in pixels.
+    fn reaches(&self, size_factor: f32) -> (f32, f32, f32, f32) {
+        let radius = self.radius_px * size_factor;
+        let edge = 1.0 + self.softness * radius * 1.2;
+        let red_reach = if self.redness_spread_px > 0.0 {
+            radius + self.redness_spread_px + 0.5
+        } else {
+            0.0
+        };
+        (radius, edge, radius + 0.5 * edge, red_reach)
+    }
+}
+
 /// One resolution's render state and caches.
 pub struct Layer {
     width: u32,
@@ -116,7 +132,11 @@ pub struct Layer {
     /// photo and scale, so for one skin analysis).
     skin_cols: Vec<MmFieldAxis>,
     skin_rows: Vec<MmFieldAxis>,
+    /// Which dots' cores are drawn (in `acc`), and which dots' halos (on
+    /// the grid): each follows which dots are shown, except for dots a
+    /// banded update left for later (see [`Layer::update`]).
     shown: Vec<bool>,
+    halo_on: Vec<bool>,
     shape: Option<ShapeKey>,
     /// Transmittance per channel for each absorbance step (65535 = clear).
     lut: Box<[[u16; 3]; LUT_LEN]>,
@@ -201,6 +221,7 @@ impl Layer {
                 (0.5 * (full_px_per_mm / to_full_x + full_px_per_mm / to_full_y)) as f32,
             )?,
             shown: Vec::new(),
+            halo_on: Vec::new(),
             shape: None,
             lut: Box::new([[65535; 3]; LUT_LEN]),
             lut_key: None,
@@ -324,15 +345,31 @@ impl Layer {
             self.keep_per_pixel();
             fresh_caches = true;
         }
+        let partial = band.y0 > 0 || band.y1 < self.height;
+        // A banded update looks only at the dots (in spatial order) whose
+        // rows can reach the band; a dot beyond it is left as it is drawn,
+        // for the update that next covers its rows.
+        let near = if partial {
+            self.dots_near(&ordered, &shape, band)
+        } else {
+            0..ordered.len()
+        };
         if redraw_all {
-            let was = std::mem::replace(&mut self.shown, vec![false; placement.dots.len()]);
-            for (&i, dot) in order.iter().zip(&ordered) {
+            self.shown = vec![false; placement.dots.len()];
+            if !keep_halo {
+                self.halo_on = vec![false; placement.dots.len()];
+            }
+            for (&i, dot) in order[near.clone()].iter().zip(&ordered[near]) {
                 let i = i as usize;
-                if keep_halo && was[i] != visible[i] {
+                if partial && !self.reaches_rows(dot, &shape, band) {
+                    continue;
+                }
+                if self.halo_on[i] != visible[i] {
                     self.splat_halo(i, dot, &shape, visible[i]);
+                    self.halo_on[i] = visible[i];
                 }
                 if visible[i] {
-                    let r = self.splat(i, dot, &shape, true, !keep_halo, false);
+                    let r = self.splat(i, dot, &shape, true, false);
                     self.inked = self.inked.union(r);
                     self.shown[i] = true;
                 }
@@ -341,16 +378,25 @@ impl Layer {
             self.inked = self.inked.union(self.haloed);
             dirty = everything;
         } else {
-            for (&i, dot) in order.iter().zip(&ordered) {
+            for (&i, dot) in order[near.clone()].iter().zip(&ordered[near]) {
                 let i = i as usize;
-                if visible[i] != self.shown[i] {
-                    let r = self.splat(i, dot, &shape, visible[i], true, true);
-                    self.shown[i] = visible[i];
-                    dirty = dirty.union(r);
-                    self.inked = self.inked.union(r);
-                    footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
-                    rects.push(r);
+                let (core, halo) = (self.shown[i] != visible[i], self.halo_on[i] != visible[i]);
+                if !(core || halo) || (partial && !self.reaches_rows(dot, &shape, band)) {
+                    continue;
                 }
+                let mut r = Rect::default();
+                if halo {
+                    r = self.splat_halo(i, dot, &shape, visible[i]);
+                    self.halo_on[i] = visible[i];
+                }
+                if core {
+                    r = r.union(self.splat(i, dot, &shape, visible[i], true));
+                    self.shown[i] = visible[i];
+                }
+                dirty = dirty.union(r);
+                self.inked = self.inked.union(r);
+                footprint_area += (r.x1 - r.x0) as u64 * (r.y1 - r.y0) as u64;
+                rects.push(r);
             }
         }
         self.order = order;
@@ -459,36 +505,29 @@ impl Layer {
         r
     }
 
-    /// Adds (or removes) one dot's absorbance (its core, and its halo with
-    /// `halo`); returns the pixels it touches. With `keep`, its core's units
-    /// are kept for the next time it comes or goes under the same shape.
+    /// Adds (or removes) one dot's core absorbance (its halo is drawn by
+    /// [`Self::splat_halo`]); returns the pixels it touches. With `keep`,
+    /// its core's units are kept for the next time it comes or goes under
+    /// the same shape.
     fn splat(
         &mut self,
         dot_index: usize,
         dot: &Dot,
         shape: &ShapeKey,
         add: bool,
-        halo: bool,
         keep: bool,
     ) -> Rect {
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
-        let radius = shape.radius_px * dot.size_factor;
-        let edge = 1.0 + shape.softness * radius * 1.2;
-        let reach = radius + 0.5 * edge;
+        let (radius, edge, reach, red_reach) = shape.reaches(dot.size_factor);
         let area = std::f32::consts::PI * radius * radius;
         let strength = UNITS * dot.darkness_factor;
-        let halo_rect = if halo {
-            self.splat_halo(dot_index, dot, shape, add)
-        } else {
-            Rect::default()
-        };
         if let Some(kept) = self.kept_cores.take() {
             let r = kept
                 .get(dot_index)
                 .map(|(f, units)| self.add_units(f, units, add));
             self.kept_cores = Some(kept);
             if let Some(r) = r {
-                return halo_rect.union(r);
+                return r;
             }
         }
         let keep = keep && self.kept_cores.is_some();
@@ -496,11 +535,6 @@ impl Layer {
         kept_units.clear();
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
-        let red_reach = if redness {
-            radius + shape.redness_spread_px + 0.5
-        } else {
-            0.0
-        };
         let outer = reach.max(red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
         // `as` saturates: a negative edge is 0 (an f32 `max` is a call in wasm).
@@ -509,7 +543,7 @@ impl Layer {
         let x1 = ((cx + outer).ceil() as usize).min(w);
         let y1 = ((cy + outer).ceil() as usize).min(h);
         if x0 >= x1 || y0 >= y1 {
-            return halo_rect;
+            return Rect::default();
         }
         // Each profile is scaled so its sum is its true area in pixels: a dot
         // smaller than a pixel still carries its true amount of pigment, and
@@ -616,12 +650,12 @@ impl Layer {
         }
         self.core_units = kept_units;
         self.scratch = scratch;
-        halo_rect.union(Rect {
+        Rect {
             x0: x0 as u32,
             y0: y0 as u32,
             x1: x1 as u32,
             y1: y1 as u32,
-        })
+        }
     }
 
     /// Adds (or takes) a dot's kept core units; returns their pixels.

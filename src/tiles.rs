@@ -135,10 +135,16 @@ impl Tiles {
     }
 }
 
+/// The band of [`ORDER_BAND_PX`] rows a dot `y_mm` down falls in, at `sy`
+/// pixels per mm: the first key of [`spatial_order`].
+pub fn order_band(y_mm: f32, sy: f32) -> usize {
+    (y_mm * sy / ORDER_BAND_PX).max(0.0) as u32 as usize
+}
+
 /// Dot indices sorted by band of [`ORDER_BAND_PX`] rows, then by column, at a
 /// layer's scale (`sx`, `sy` pixels per mm).
 pub fn spatial_order(placement: &Placement, sx: f32, sy: f32) -> Vec<u32> {
-    let band_of = |y_mm: f32| (y_mm * sy / ORDER_BAND_PX).max(0.0) as u32 as usize;
+    let band_of = |y_mm: f32| order_band(y_mm, sy);
     // Dots counted into their bands first, then each band sorted by column
     // on its own: the same order as one sort of (band, column, index), in a
     // fraction of the time for the 100,000 dots of a large photo (the keys

@@ -631,6 +631,14 @@ impl Engine {
         put_rect(ctx, pixels, self.core.preview_size(), [x0, y0, x1, y1])
     }
 
+    /// A number that changes with every edit of the area (see
+    /// `Engine::area_version`): the page shares frames with the worker
+    /// only while the worker holds the area of this number.
+    #[wasm_bindgen(js_name = areaVersion)]
+    pub fn area_version(&self) -> f64 {
+        self.core.area_version() as f64
+    }
+
     /// Pointer to the preview as last rendered (RGBA).
     #[wasm_bindgen(js_name = previewPtr)]
     pub fn preview_ptr(&self) -> Result<*const u8, JsValue> {

@@ -80,6 +80,17 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
         (vec![("mode", 0.0)], false, Shared),
         (vec![("shade", 0.6)], false, Solo),
         (vec![("densityPerCm2", 50.0)], false, Shared),
+        (vec![("softness", 0.2)], false, Shared),
+        (vec![("densityPerCm2", 120.0)], false, Shared),
+        (vec![("yearsAfter", 0.0), ("session", 2.0)], false, Shared),
+        (vec![("dotDiameterMm", 0.3)], true, Solo),
+        (
+            vec![("dotDiameterMm", 0.6), ("densityPerCm2", 70.0)],
+            false,
+            Shared,
+        ),
+        (vec![("shade", 0.1)], false, Shared),
+        (vec![("healing", 1.0)], false, Solo),
     ];
     for (k, (change, stroke, frame)) in steps.iter().enumerate() {
         page.set_settings(change).unwrap();

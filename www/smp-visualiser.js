@@ -357,7 +357,7 @@ export class SmpVisualiser extends HTMLElement {
       const settings = settingsFrom(this.#engine.setSettingsByName(names, Object.values(partial)), this.#schema);
       this.#controls.chosenByScript(names);
       this.#controls.sync(settings);
-      if (this.hasPhoto) this.#view.renderNow();
+      if (this.hasPhoto) await this.#view.renderFrame();
       this.#emit('smp-change', { settings });
     });
   }

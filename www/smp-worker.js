@@ -3,7 +3,9 @@
 // builds its dot pattern and skin analysis, and the page's engine takes
 // the result (www/element/photo-load.js). It then renders full-resolution
 // exports and zoomed detail for the same photo. Messages are handled in
-// order.
+// order. While the page's engine and this one hold the same photo, area
+// and preview size, the page shares its frames: this engine composites
+// one band of rows ('band', after 'sync').
 import init, { Engine, ensureRoomForRender, ensureRoomForPrepare } from './pkg/smp_visualiser.js';
 
 const WASM_URL = new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url);
@@ -144,6 +146,35 @@ self.onmessage = async ({ data }) => {
       const state = engine.preparedState();
       // The photo's bytes go back too: the page keeps no copy meanwhile.
       self.postMessage({ id: data.id, ok: true, rgba: data.rgba, state, found, detectError, suggestion }, [data.rgba.buffer, state.buffer]);
+      return;
+    }
+    if (data.type === 'sync') {
+      // The page's area and preview size, so that this engine can composite
+      // part of the page's frames ('band'); its preview is drawn once here
+      // to build its caches before the first shared frame.
+      if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.setSettings(data.names, data.values);
+      engine.setPreviewSide(data.previewSide);
+      engine.setMask(data.mask);
+      engine.renderPreview();
+      self.postMessage({ id: data.id, ok: true, width: engine.previewWidth(), height: engine.previewHeight() });
+      return;
+    }
+    if (data.type === 'band') {
+      // Rows y0..y1 of the page's next frame, with the page's settings; only
+      // the rows that changed go back.
+      if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.setSettings(data.names, data.values);
+      const change = engine.renderPreviewBand(data.y0, data.y1);
+      const r0 = Math.max(change.y0, data.y0);
+      const r1 = Math.min(change.y1, data.y1);
+      const w = engine.previewWidth();
+      const bytes = Math.max(0, r1 - r0) * w * 4;
+      // Into the buffer the page gave back from the last frame, when it is
+      // large enough: a new one each frame cost more than the copy.
+      const rows = data.spare?.byteLength >= bytes ? new Uint8Array(data.spare, 0, bytes) : new Uint8Array(bytes);
+      if (bytes > 0) rows.set(new Uint8Array(wasm.memory.buffer, engine.previewPtr() + r0 * w * 4, bytes));
+      self.postMessage({ id: data.id, ok: true, r0, rows }, [rows.buffer]);
       return;
     }
     if (data.type === 'crop') {

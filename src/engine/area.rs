@@ -10,6 +10,16 @@ use crate::render::Rect;
 
 use super::{to_layer, UNDO_STEPS};
 
+/// A number no area of this process had before: each area and each edit
+/// of one gets the next, so two engines' areas with the same number are
+/// the same area (the page gives the worker its area and then shares
+/// frames with it only while the number is unchanged).
+fn next_version() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    LAST.fetch_add(1, Ordering::Relaxed) + 1
+}
+
 pub(super) struct Area {
     /// The area at full resolution: the one the user edits.
     pub mask: Mask,
@@ -19,6 +29,8 @@ pub(super) struct Area {
     history: History,
     /// The area before the hairline being designed was applied to it.
     pub hairline_base: Option<Vec<u8>>,
+    /// This area as it is now, among all areas (see [`next_version`]).
+    pub version: u64,
 }
 
 impl Area {
@@ -32,6 +44,7 @@ impl Area {
             pending_preview_mask: Rect::default(),
             history: History::new(pixels, UNDO_STEPS),
             hairline_base: None,
+            version: next_version(),
         })
     }
 
@@ -45,6 +58,7 @@ impl Area {
             pending_preview_mask: Rect::default(),
             history: History::new(pixels, UNDO_STEPS),
             hairline_base: None,
+            version: next_version(),
         }
     }
 
@@ -85,6 +99,7 @@ impl Area {
 
     /// Notes that the area changed within `r` (full pixels).
     pub fn changed(&mut self, r: Rect) {
+        self.version = next_version();
         self.pending_preview_mask = self.pending_preview_mask.union(r);
     }
 

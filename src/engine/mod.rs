@@ -471,6 +471,13 @@ impl Engine {
         })
     }
 
+    /// A number that changes with every edit of the area and differs
+    /// between photos (0 with none): two engines with the same number hold
+    /// the same area.
+    pub fn area_version(&self) -> u64 {
+        self.loaded.as_ref().map_or(0, |l| l.area.version)
+    }
+
     /// The preview as last rendered (RGBA), if it has been.
     pub fn preview_pixels(&self) -> Option<&[u8]> {
         self.loaded.as_ref()?.layers.preview_pixels()

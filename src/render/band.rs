@@ -6,16 +6,24 @@
 //! full render's rows: the same code on the same state, and compositing
 //! does not depend on what was drawn before (the tests check it).
 //!
+//! Dots that come or go (a density change, a session, the area) are drawn
+//! only where they reach the band: a dot beyond it stays as it was drawn
+//! and is drawn by the first update that covers its rows (which dots are
+//! drawn is kept per dot, so nothing else needs to remember it).
+//!
 //! A layer remembers which rows it left out. Their pixels may be filled in
 //! from the other engine ([`Layer::put_rows`]), but the per-pixel values
 //! the next update relies on (each pixel's halo value and table index) are
 //! not, so the first update that covers those rows composites them whole.
 
 use super::composite::Pass;
-use super::{Layer, Look, Rect};
+use super::{Layer, Look, Rect, ShapeKey};
 use crate::analysis::Skin;
 use crate::color::Transfer;
+use crate::placement::Dot;
 use crate::raster::{Mask, Rgba8Image};
+use crate::tiles::order_band;
+use std::ops::Range;
 
 impl Layer {
     /// The rows `band` names, as a rectangle of the layer's full width
@@ -28,6 +36,36 @@ impl Layer {
             x1: self.width,
             y1: y1.min(self.height),
         }
+    }
+
+    /// Whether `dot` can change a pixel of the rows of `band`: its core,
+    /// its redness or its halo (read between nodes a cell apart), with a
+    /// pixel to spare. A dot that cannot is not drawn by a banded update.
+    pub(super) fn reaches_rows(&self, dot: &Dot, shape: &ShapeKey, band: Rect) -> bool {
+        let (_, _, core, red) = shape.reaches(dot.size_factor);
+        let halo = shape.halo_reach_px + 0.5;
+        let reach = core.max(red).max(halo) + self.halo.cell_px() + 2.0;
+        let cy = dot.y_mm * self.sy;
+        cy + reach >= band.y0 as f32 && cy - reach <= band.y1 as f32
+    }
+
+    /// The dots of `ordered` (in [`crate::tiles::spatial_order`]) in the
+    /// bands of rows that can reach `band`; within them, see
+    /// [`Self::reaches_rows`].
+    pub(super) fn dots_near(&self, ordered: &[Dot], shape: &ShapeKey, band: Rect) -> Range<usize> {
+        let largest =
+            ordered.iter().fold(
+                1.0f32,
+                |m, d| if d.size_factor > m { d.size_factor } else { m },
+            );
+        let (_, _, core, red) = shape.reaches(largest);
+        let reach = core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0;
+        let px_to_mm = |y: f32| y / self.sy;
+        let first = order_band(px_to_mm(band.y0 as f32 - reach), self.sy);
+        let last = order_band(px_to_mm(band.y1 as f32 + reach), self.sy);
+        let lo = ordered.partition_point(|d| order_band(d.y_mm, self.sy) < first);
+        let hi = ordered.partition_point(|d| order_band(d.y_mm, self.sy) <= last);
+        lo..hi.max(lo)
     }
 
     /// After an update that composited `band`: marks the rows outside it

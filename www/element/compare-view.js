@@ -4,6 +4,7 @@
 // once per animation frame, uploading only the rectangle that changed.
 
 import { pixelView, asSmpError, previewSidePx } from './engine-client.js';
+import { AfterFrames, sharedSize } from './after-frames.js';
 
 /** The stage's width on the screen a new photo goes to, measured while
  * the photo screen hides it (one layout, no paint in between). An
@@ -28,7 +29,6 @@ function widthOnWorkScreen($, wrap) {
 
 /** Largest zoom: 800 %. */
 const MAX_ZOOM = 8;
-
 /** One element's view. `ctx` gives it the engine, the worker and the
  * element's ways to report and announce. */
 export class CompareView {
@@ -48,9 +48,12 @@ export class CompareView {
   #fitTimer = 0;
   /** A photo has been shown (the engine never goes back to having none). */
   #hasPhoto = false;
+  /** The after-image's frames, drawn here or shared with the worker. */
+  #after;
 
   constructor(ctx) {
     this.#ctx = ctx;
+    this.#after = new AfterFrames(ctx, (change) => this.#drawn(change));
     this.#wire();
   }
 
@@ -213,22 +216,28 @@ export class CompareView {
     $('.before').getContext('2d').putImageData(pixelView(memory, engine.previewBeforePtr(), pw, ph), 0, 0);
     this.overlayStale = true;
     this.#hasPhoto = true;
+    this.#after.newPreview();
   }
 
-  /** Draws the after-view and the area tint now (synchronously): one
-   * engine call renders and puts only the rectangle that changed into the
-   * after-canvas. */
+  /** Draws the after-view and the area tint now, on this thread alone. */
   renderNow() {
-    const { engine, $ } = this.#ctx;
-    if (!this.#hasPhoto) return;
-    let change;
-    try {
-      change = engine.drawPreview($('.after').getContext('2d'));
-    } catch (e) {
-      this.#ctx.report(asSmpError(e));
-      return;
-    }
-    const { x0, y0, x1, y1, width: pw, height: ph } = change;
+    if (this.#hasPhoto) this.#after.renderNow();
+  }
+
+  /** Draws the next frame, shared with the worker when it can take part;
+   * resolves once it is on the canvas. */
+  renderFrame() {
+    return this.#hasPhoto ? this.#after.renderFrame() : Promise.resolve();
+  }
+
+  /** After a frame: zoomed detail and the area tint follow it, and the
+   * worker is given the area if it lacks it.
+   * @param {number[] | null} change what the frame changed, `[x0, y0, x1, y1]` */
+  #drawn(change) {
+    const { engine, worker } = this.#ctx;
+    const [x0, y0, x1, y1] = change ?? [0, 0, 0, 0];
+    const pw = engine.previewWidth();
+    const ph = engine.previewHeight();
     if (x1 > x0 && y1 > y0 && this.#zoom.s > 1) this.#scheduleDetail();
     if (this.overlayStale) {
       // After a brush stroke only the touched rectangle needs redrawing.
@@ -236,6 +245,7 @@ export class CompareView {
       this.overlayStale = false;
       this.#drawOverlay(pw, ph, rect);
     }
+    if (sharedSize(pw, ph)) worker.syncSoon(engine, () => this.#ctx.settingsArrays());
   }
 
   /** Renders at most once per animation frame while input keeps coming;
@@ -246,11 +256,11 @@ export class CompareView {
     this.#frameRequested = true;
     requestAnimationFrame(() => {
       this.#frameRequested = false;
-      this.renderNow();
-      if (this.#changePending) {
-        this.#changePending = false;
-        this.#ctx.emitChange();
-      }
+      const emit = this.#changePending;
+      this.#changePending = false;
+      this.renderFrame().then(() => {
+        if (emit) this.#ctx.emitChange();
+      });
     });
   }
 

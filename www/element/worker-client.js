@@ -27,6 +27,12 @@ export class WorkerClient {
    * taken), and how many photos are being prepared. */
   #inStep = true;
   #preparing = 0;
+  /** The page's area (its version) and preview size the worker was last
+   * given for sharing frames, or null since the last photo. */
+  #shared = null;
+  #syncTimer = 0;
+  /** Photos sent so far (a sync's reply counts only for its photo). */
+  #photos = 0;
 
   /** Whether a worker runs (exports then render off the page's thread). */
   get running() {
@@ -38,6 +44,8 @@ export class WorkerClient {
    * @param {Uint8Array} rgba @param {number} width @param {number} height @param {Array<any>} settings */
   load(rgba, width, height, [names, values]) {
     this.#inStep = true;
+    this.#shared = null;
+    this.#photos++;
     if (!this.#worker && !this.#start()) return;
     this.#worker.postMessage({ type: 'load', rgba, width, height, names, values }, [rgba.buffer]);
   }
@@ -87,6 +95,8 @@ export class WorkerClient {
   prepare(rgba, width, height, how) {
     if (!this.#worker && !this.#start()) return Promise.resolve({ ok: false, fallback: true, rgba });
     this.#inStep = false;
+    this.#shared = null;
+    this.#photos++;
     this.#preparing++;
     return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer]).finally(() => this.#preparing--);
   }
@@ -113,6 +123,51 @@ export class WorkerClient {
    * `{ ok, after, before }`. */
   crop(rect, mask, [names, values]) {
     return this.#ask({ type: 'crop', rect, mask, names, values }, [mask.buffer]);
+  }
+
+  /** Whether the worker can composite part of the page's next frame: it
+   * holds the page's photo, area and preview size and has nothing else to
+   * do (an export or a zoomed view it is rendering would hold the frame
+   * up: the page then draws the frame alone).
+   * @param {any} engine */
+  canShare(engine) {
+    const s = this.#shared;
+    return this.#worker !== null && this.#inStep && this.#preparing === 0 && this.#replies.size === 0 && s !== null
+      && s.area === engine.areaVersion() && s.width === engine.previewWidth() && s.height === engine.previewHeight();
+  }
+
+  /** Gives the worker the page's area and preview size if it does not
+   * hold them, once input pauses (a brush stroke changes the area at
+   * every move), so that later frames can be shared.
+   * @param {any} engine @param {() => Array<any>} settings `[names, values]` */
+  syncSoon(engine, settings) {
+    if (!this.#worker || this.canShare(engine) || this.#syncTimer) return;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = 0;
+      if (!this.#worker || !this.#inStep || this.#preparing > 0 || !engine.width()) return;
+      if (this.#replies.size > 0) {
+        this.syncSoon(engine, settings); // the worker is busy: later
+        return;
+      }
+      const key = { area: engine.areaVersion(), width: engine.previewWidth(), height: engine.previewHeight() };
+      if (this.#shared && ['area', 'width', 'height'].every((k) => this.#shared[k] === key[k])) return;
+      const [names, values] = settings();
+      const mask = engine.mask();
+      const photo = this.#photos;
+      const message = { type: 'sync', mask, previewSide: Math.max(key.width, key.height), names, values };
+      this.#ask(message, [mask.buffer]).then((reply) => {
+        if (reply.ok && photo === this.#photos && reply.width === key.width && reply.height === key.height) this.#shared = key;
+      });
+    }, 250);
+  }
+
+  /** The worker's rows `y0..y1` of the frame for these settings (the page
+   * composites the others meanwhile): `{ ok, r0, rows }`, the rows from
+   * `r0` on that changed, written into `spare` (an ArrayBuffer, given
+   * away) when it is large enough.
+   * @param {Array<any>} settings `[names, values]` @param {number} y0 @param {number} y1 */
+  band([names, values], y0, y1, spare = null) {
+    return this.#ask({ type: 'band', names, values, y0, y1, spare }, spare ? [spare] : []);
   }
 
   /** The worker's wasm memory in bytes, or 0 when none runs. */
@@ -163,6 +218,7 @@ export class WorkerClient {
   #drop(answerPending = true) {
     this.#worker?.terminate();
     this.#worker = null;
+    this.#shared = null;
     if (!answerPending) return;
     for (const reply of this.#replies.values()) reply({ ok: false, fallback: true });
     this.#replies.clear();

@@ -1,0 +1,143 @@
+// Frames shared with the worker: on a large preview (a 2 MP photo on a
+// high-density screen) the page's engine and the worker's each composite a
+// band of rows. Whatever the changes (script calls, slider drags, a brush
+// stroke in between, an export meanwhile), the frame shown is the one a
+// fresh page draws alone for the final state, and frames were shared.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBrowser, ready, assertNoErrors, blobInPage, ROOT, OUT } from './helpers.mjs';
+
+const CLI = join(ROOT, 'target', 'release', 'smp');
+let browser;
+let photo;
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  photo = join(OUT, 'shared-frame-2mp.png');
+  execFileSync(CLI, ['sample', '--out', photo, '--width', '1732', '--height', '1155', '--seed', '8']);
+  browser = await startBrowser();
+});
+after(async () => browser?.close());
+
+/** A technician's page on a 2× laptop screen, with the photo, a hash of
+ * the frame shown, and a count of the rows the worker was asked for. */
+async function page2x() {
+  const page = await browser.open('?for=technician', { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 2 });
+  await ready(page);
+  await blobInPage(page, readFileSync(photo), 'photo', 'image/png');
+  await page.evaluate(() => {
+    window.__bands = 0;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (message?.type === 'band') window.__bands++;
+      return post.call(this, message, ...rest);
+    };
+    const hash = (data) => {
+      let h = 2166136261;
+      for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
+      return h;
+    };
+    window.__t = {
+      async start(v) {
+        await v.loadImage(window.photo);
+        const m = v.getMask();
+        for (let i = 3; i < m.data.length; i += 4) m.data[i] = 255;
+        await v.setMask(m);
+      },
+      async shown(v) {
+        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+        const c = v.shadowRoot.querySelector('canvas.after');
+        return [c.width, c.height, hash(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];
+      },
+      /** Waits until a setting change is shared with the worker (it is given
+       * the area a moment after the last change of it). */
+      async untilShared(v) {
+        for (let i = 0; i < 50; i++) {
+          const bands = window.__bands;
+          await v.setSettings({ shade: i % 2 ? 0.5 : 0.55 });
+          if (window.__bands > bands) return true;
+          await new Promise((ok) => setTimeout(ok, 100));
+        }
+        return false;
+      },
+    };
+  });
+  return page;
+}
+
+/** What a fresh page shows, drawing alone (its first frames come before
+ * the worker has the area), for the photo, the whole area and `settings`. */
+async function freshFrame(settings) {
+  const page = await page2x();
+  const r = await page.evaluate(async (settings) => {
+    const v = document.querySelector('smp-visualiser');
+    await window.__t.start(v);
+    await v.setSettings(settings);
+    return { shown: await window.__t.shown(v), bands: window.__bands };
+  }, settings);
+  assertNoErrors(assert, page);
+  assert.equal(r.bands, 0, 'the fresh page drew alone');
+  return r.shown;
+}
+
+test('frames shared with the worker equal a fresh page\'s, through jumps, drags, a stroke and an export', async () => {
+  const page = await page2x();
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const root = v.shadowRoot;
+    await window.__t.start(v);
+    const sharing = await window.__t.untilShared(v);
+    const first = window.__bands;
+    // Jumps of every kind, by script.
+    await v.setSettings({ densityPerCm2: 110 });
+    await v.setSettings({ dotDiameterMm: 0.55 });
+    await v.setSettings({ session: 1, healing: 'fresh' });
+    await v.setSettings({ mode: 'full' });
+    const jumps = { settings: v.settings, shown: await window.__t.shown(v) };
+    // Sliders dragged a step a frame, an export asked for in the middle.
+    let exporting = null;
+    for (const [name, values] of [['softness', [0.2, 0.3, 0.4, 0.5]], ['densityPerCm2', [100, 90, 80, 70]], ['yearsAfter', [1, 2, 3]]]) {
+      const input = root.querySelector(`input[data-setting=${name}]`);
+      for (const value of values) {
+        input.value = String(value);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((ok) => requestAnimationFrame(ok));
+        exporting ??= v.exportImage({ type: 'image/png', layout: 'after' });
+      }
+    }
+    await exporting;
+    // A stroke erases part of the area (the page draws alone until the
+    // worker has the new area), then more changes.
+    const m = v.getMask();
+    for (let y = 200; y < 500; y++) for (let x = 300; x < 900; x++) m.data[(y * m.width + x) * 4 + 3] = 0;
+    await v.setMask(m);
+    await v.setSettings({ shade: 0.8 });
+    const sharingAgain = await window.__t.untilShared(v);
+    await v.setSettings({ densityPerCm2: 65, session: 3, healing: 'healed' });
+    await v.setSettings({ shade: 0.3 });
+    const settings = v.settings;
+    return { sharing, sharingAgain, shared: window.__bands - first, jumps, settings, shown: await window.__t.shown(v), errors: window.__smpEvents.filter((e) => e.type === 'smp-error') };
+  });
+  assert.deepEqual(r.errors, []);
+  assertNoErrors(assert, page);
+  assert.ok(r.sharing && r.sharingAgain, 'frames were shared with the worker, again after the area changed');
+  assert.ok(r.shared >= 10, `${r.shared} frames were shared`);
+  const pick = ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode }) => ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode });
+  assert.deepEqual(r.jumps.shown, await freshFrame(pick(r.jumps.settings)), 'after the jumps, the frame is a fresh page\'s');
+  // The last frame, with the area partly erased: a fresh page with the same area.
+  const fresh = await page2x();
+  const shown = await fresh.evaluate(async (settings) => {
+    const v = document.querySelector('smp-visualiser');
+    await window.__t.start(v);
+    const m = v.getMask();
+    for (let y = 200; y < 500; y++) for (let x = 300; x < 900; x++) m.data[(y * m.width + x) * 4 + 3] = 0;
+    await v.setMask(m);
+    await v.setSettings(settings);
+    return { shown: await window.__t.shown(v), bands: window.__bands };
+  }, pick(r.settings));
+  assertNoErrors(assert, fresh);
+  assert.equal(shown.bands, 0, 'the fresh page drew alone');
+  assert.deepEqual(r.shown, shown.shown, 'the last frame is a fresh page\'s');
+});

@@ -1,0 +1,136 @@
+// The after-image's frames. The page's engine draws a frame alone, or
+// shares it with the worker's engine when that holds the same photo, area
+// and preview size and is free: each composites a band of rows at the same
+// time (a page gets a second core only through a worker), and the frame is
+// put on the canvas whole once both bands are in. Only what changed is
+// uploaded.
+
+import { asSmpError } from './engine-client.js';
+
+/** Frames of at least this many preview pixels are shared with the
+ * worker when it can take part: below it, passing the rows costs about
+ * what sharing saves. */
+const SHARE_FROM_PX = 1_000_000;
+/** The page's share of a shared frame's rows: a little more than half, as
+ * the worker also copies its rows out and the page waits for them. */
+const PAGE_ROWS = 0.5;
+
+/** Whether frames of a `pw`×`ph` preview are worth sharing. */
+export function sharedSize(pw, ph) {
+  return pw * ph >= SHARE_FROM_PX;
+}
+
+/** The smallest rectangle `[x0, y0, x1, y1]` holding both (either may be
+ * null or empty). */
+function union(a, b) {
+  if (!a || a[2] <= a[0] || a[3] <= a[1]) return b;
+  if (!b || b[2] <= b[0] || b[3] <= b[1]) return a;
+  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
+export class AfterFrames {
+  #ctx;
+  #onDrawn;
+  /** Frames begun: a shared frame whose worker rows come back after a
+   * later frame began is dropped (that one was drawn whole). */
+  #frames = 0;
+  /** The frame being shared with the worker, and the one asked for meanwhile. */
+  #sharing = null;
+  #next = null;
+  /** What the engine composited for a frame not yet put on the canvas
+   * (`[x0, y0, x1, y1]`), drawn with the next frame. */
+  #undrawn = null;
+  /** The buffer the worker's last rows came in: it carries the next ones. */
+  #spare = null;
+
+  /** @param {any} ctx the element's context (engine, worker, $, report,
+   * settingsArrays) @param {(change: number[] | null) => void} onDrawn
+   * called after each frame with what it changed */
+  constructor(ctx, onDrawn) {
+    this.#ctx = ctx;
+    this.#onDrawn = onDrawn;
+  }
+
+  /** The preview was made again (a new photo or size): a frame being
+   * shared was for the old one, and the new one's first frame is whole. */
+  newPreview() {
+    this.#frames++;
+    this.#undrawn = null;
+  }
+
+  /** Draws a frame now (synchronously) on this thread alone: one engine
+   * call renders and puts what changed into the after-canvas. */
+  renderNow() {
+    const { engine, $ } = this.#ctx;
+    this.#frames++;
+    let change;
+    try {
+      const ctx = $('.after').getContext('2d');
+      const { x0, y0, x1, y1 } = engine.drawPreview(ctx);
+      change = union([x0, y0, x1, y1], this.#undrawn);
+      if (this.#undrawn) engine.drawPreviewRect(ctx, ...this.#undrawn);
+      this.#undrawn = null;
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    this.#onDrawn(change);
+  }
+
+  /** Draws the next frame, shared with the worker when it can take part;
+   * resolves once the frame is on the canvas. */
+  renderFrame() {
+    if (this.#next) return this.#next;
+    if (this.#sharing) {
+      // One frame after the one being shared, for whatever changed meanwhile.
+      this.#next = this.#sharing.then(() => {
+        this.#next = null;
+        return this.renderFrame();
+      });
+      return this.#next;
+    }
+    const { engine, worker } = this.#ctx;
+    if (!sharedSize(engine.previewWidth(), engine.previewHeight()) || !worker.canShare(engine)) {
+      this.renderNow();
+      return Promise.resolve();
+    }
+    this.#sharing = this.#share().finally(() => {
+      this.#sharing = null;
+    });
+    return this.#sharing;
+  }
+
+  async #share() {
+    const { engine, worker, $ } = this.#ctx;
+    const frame = ++this.#frames;
+    const spare = this.#spare;
+    this.#spare = null;
+    const h = engine.previewHeight();
+    const split = Math.round(h * PAGE_ROWS);
+    // Asked first, so that the worker starts while the page composites.
+    const theirs = worker.band(this.#ctx.settingsArrays(), split, h, spare);
+    try {
+      const { x0, y0, x1, y1 } = engine.renderPreviewBand(0, split);
+      this.#undrawn = union(this.#undrawn, [x0, y0, x1, y1]);
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    const reply = await theirs;
+    if (reply.ok) this.#spare = reply.rows.buffer;
+    if (frame !== this.#frames) return; // a later frame was drawn whole
+    // Without the worker's rows the page composites them itself.
+    if (!reply.ok) return this.renderNow();
+    let change;
+    try {
+      const taken = reply.rows.length ? Array.from(engine.putPreviewRows(reply.r0, reply.rows)) : null;
+      change = union(this.#undrawn, taken);
+      this.#undrawn = null;
+      if (change) engine.drawPreviewRect($('.after').getContext('2d'), ...change);
+    } catch (e) {
+      this.#ctx.report(asSmpError(e));
+      return;
+    }
+    this.#onDrawn(change);
+  }
+}
