@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { startBrowser, ready, assertNoErrors, blobInPage, ROOT, OUT } from './helpers.mjs';
+import { startBrowser, ready, assertNoErrors, blobInPage, bytesOf, ROOT, OUT } from './helpers.mjs';
 import { makeFixtures } from './fixtures.mjs';
 
 const CLI = join(ROOT, 'target', 'release', 'smp');
@@ -76,9 +76,9 @@ for (const c of cases) {
       await v.setSettings(settings);
       if (hairline) await v.setHairline(hairline);
       const blob = await v.exportImage({ type: 'image/png', layout: 'after' });
-      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+      return window.__base64(blob);
     }, { settings: c.settings, grey: Boolean(c.sample), hairline: c.hairline });
-    const web = PNG.sync.read(Buffer.from(bytes));
+    const web = PNG.sync.read(bytesOf(bytes));
     assert.deepEqual([web.width, web.height], [cli.width, cli.height]);
     let differing = 0;
     for (let i = 0; i < cli.data.length; i++) if (cli.data[i] !== web.data[i]) differing++;

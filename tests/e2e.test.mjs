@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { startBrowser, ready, assertNoErrors, events, blobInPage, ROOT, OUT } from './helpers.mjs';
+import { startBrowser, ready, assertNoErrors, events, blobInPage, bytesOf, ROOT, OUT } from './helpers.mjs';
 import { makeFixtures } from './fixtures.mjs';
 
 let browser;
@@ -480,7 +480,7 @@ test('exports carry their settings; settings save and load back', async () => {
     const code = (p) => p.then(() => 'resolved', (e) => e.code);
     await v.setSettings({ densityPerCm2: 130, mode: 'density', shade: 0.7 });
     const png = await v.exportImage({ layout: 'side-by-side', disclaimer: 'Simulation only', date: new Date('2026-11-24T12:00:00Z') });
-    const bytes = Array.from(new Uint8Array(await png.arrayBuffer()));
+    const bytes = await window.__base64(png);
     const record = v.settingsRecord();
     await v.setSettings({ densityPerCm2: 40, mode: 'full', shade: 0.2 });
     const fromPng = await v.loadSettings(png);
@@ -494,7 +494,7 @@ test('exports carry their settings; settings save and load back', async () => {
     return { bytes, fromPng, fromJson, bad };
   });
   const { readTextChunk } = await import('../www/png-meta.js');
-  const meta = JSON.parse(readTextChunk(new Uint8Array(r.bytes), 'smp-visualiser'));
+  const meta = JSON.parse(readTextChunk(new Uint8Array(bytesOf(r.bytes)), 'smp-visualiser'));
   assert.equal(meta.settings.densityPerCm2, 130);
   assert.equal(meta.settings.mode, 'density');
   assert.equal(meta.disclaimer, 'Simulation only');
@@ -505,7 +505,7 @@ test('exports carry their settings; settings save and load back', async () => {
   assert.equal(r.fromJson.shade, 0.7);
   assert.deepEqual(r.bad, { text: 'no-settings', other: 'no-settings', jpeg: 'no-settings' });
   // The footer band darkens the bottom edge of a side-by-side image only.
-  const img = PNG.sync.read(Buffer.from(r.bytes));
+  const img = PNG.sync.read(bytesOf(r.bytes));
   const original = PNG.sync.read(readFileSync(fx.skin));
   const at = (png, x, y) => png.data[(y * png.width + x) * 4 + 1];
   assert.ok(at(img, 5, img.height - 3) < at(original, 5, original.height - 3) - 30, 'footer band');
@@ -689,10 +689,10 @@ test('zoom: synchronised, to 800 %, drawn from full-resolution pixels', async ()
     const top = parseFloat(c.style.top) / 100;
     const px = Array.from(c.getContext('2d').getImageData(0, 0, 40, 40).data);
     const blob = await v.exportImage();
-    return { w: c.width, h: c.height, left, top, px, png: Array.from(new Uint8Array(await blob.arrayBuffer())) };
+    return { w: c.width, h: c.height, left, top, px, png: await window.__base64(blob) };
   });
   assert.ok(detail.w >= 300 && detail.w <= 302, `detail ${detail.w} px wide: full resolution of 1/8 of 2400`);
-  const full = PNG.sync.read(Buffer.from(detail.png));
+  const full = PNG.sync.read(bytesOf(detail.png));
   const x0 = Math.round(detail.left * 2400);
   const y0 = Math.round(detail.top * 1800);
   let same = 0;
