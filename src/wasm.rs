@@ -670,6 +670,13 @@ impl Engine {
     pub fn release_full(&mut self) {
         self.core.release_full();
     }
+
+    /// Frees the preview's result and caches; the next preview render
+    /// builds them again.
+    #[wasm_bindgen(js_name = releasePreview)]
+    pub fn release_preview(&mut self) {
+        self.core.release_preview();
+    }
 }
 
 impl Default for Engine {

@@ -153,6 +153,9 @@ self.onmessage = async ({ data }) => {
       // part of the page's frames ('band'); its preview is drawn once here
       // to build its caches before the first shared frame.
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      // This engine holds the preview or the full-size result, not both
+      // (its peak memory would grow by the preview's): see 'render'.
+      engine.releaseFull();
       engine.setSettings(data.names, data.values);
       engine.setPreviewSide(data.previewSide);
       engine.setMask(data.mask);
@@ -181,6 +184,7 @@ self.onmessage = async ({ data }) => {
       // A zoomed view: the full-resolution result (cached between calls),
       // cut to the visible rectangle, with the same rectangle of the photo.
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.releasePreview(); // see 'sync'
       engine.setSettings(data.names, data.values);
       engine.setMask(data.mask);
       const { x, y, w, h } = data.rect;
@@ -200,6 +204,7 @@ self.onmessage = async ({ data }) => {
     }
     if (data.type === 'render') {
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
+      engine.releasePreview(); // see 'sync'
       engine.setSettings(data.names, data.values);
       engine.setMask(data.mask);
       const ptr = engine.renderFull();

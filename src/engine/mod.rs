@@ -528,6 +528,17 @@ impl Engine {
             l.layers.forget_full();
         }
     }
+
+    /// Frees the preview's result and caches (the worker's engine holds
+    /// either the preview, to share frames, or the full-size result, for
+    /// exports and zoomed views: both at once would raise its peak memory
+    /// by the preview's). The next preview render builds them again.
+    pub fn release_preview(&mut self) {
+        if let Some(l) = self.loaded.as_mut() {
+            l.layers.forget_preview();
+            l.layers.last_preview_change = Rect::default();
+        }
+    }
 }
 
 /// Renders one photo with one area and settings at full resolution: what the

@@ -77,20 +77,20 @@ export class AfterFrames {
     this.#onDrawn(change);
   }
 
-  /** Draws the next frame, shared with the worker when it can take part;
-   * resolves once the frame is on the canvas. */
-  renderFrame() {
+  /** Draws the next frame, shared with the worker when it can take part
+   * and `mayShare`; resolves once the frame is on the canvas. */
+  renderFrame(mayShare = true) {
     if (this.#next) return this.#next;
     if (this.#sharing) {
       // One frame after the one being shared, for whatever changed meanwhile.
       this.#next = this.#sharing.then(() => {
         this.#next = null;
-        return this.renderFrame();
+        return this.renderFrame(mayShare);
       });
       return this.#next;
     }
     const { engine, worker } = this.#ctx;
-    if (!sharedSize(engine.previewWidth(), engine.previewHeight()) || !worker.canShare(engine)) {
+    if (!mayShare || !sharedSize(engine.previewWidth(), engine.previewHeight()) || !worker.canShare(engine)) {
       this.renderNow();
       return Promise.resolve();
     }

@@ -227,7 +227,8 @@ export class CompareView {
   /** Draws the next frame, shared with the worker when it can take part;
    * resolves once it is on the canvas. */
   renderFrame() {
-    return this.#hasPhoto ? this.#after.renderFrame() : Promise.resolve();
+    // A zoomed view takes its detail from the worker's full-size result.
+    return this.#hasPhoto ? this.#after.renderFrame(this.#zoom.s === 1) : Promise.resolve();
   }
 
   /** After a frame: zoomed detail and the area tint follow it, and the
@@ -245,7 +246,7 @@ export class CompareView {
       this.overlayStale = false;
       this.#drawOverlay(pw, ph, rect);
     }
-    if (sharedSize(pw, ph)) worker.syncSoon(engine, () => this.#ctx.settingsArrays());
+    if (sharedSize(pw, ph) && this.#zoom.s === 1) worker.syncSoon(engine, () => this.#ctx.settingsArrays());
   }
 
   /** Renders at most once per animation frame while input keeps coming;

@@ -31,8 +31,9 @@ export class WorkerClient {
    * given for sharing frames, or null since the last photo. */
   #shared = null;
   #syncTimer = 0;
-  /** Photos sent so far (a sync's reply counts only for its photo). */
-  #photos = 0;
+  /** Photos sent and full-size renders asked for so far: a sync's reply
+   * counts only if neither came after it. */
+  #epoch = 0;
 
   /** Whether a worker runs (exports then render off the page's thread). */
   get running() {
@@ -45,7 +46,7 @@ export class WorkerClient {
   load(rgba, width, height, [names, values]) {
     this.#inStep = true;
     this.#shared = null;
-    this.#photos++;
+    this.#epoch++;
     if (!this.#worker && !this.#start()) return;
     this.#worker.postMessage({ type: 'load', rgba, width, height, names, values }, [rgba.buffer]);
   }
@@ -96,7 +97,7 @@ export class WorkerClient {
     if (!this.#worker && !this.#start()) return Promise.resolve({ ok: false, fallback: true, rgba });
     this.#inStep = false;
     this.#shared = null;
-    this.#photos++;
+    this.#epoch++;
     this.#preparing++;
     return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer]).finally(() => this.#preparing--);
   }
@@ -116,12 +117,16 @@ export class WorkerClient {
 
   /** The full-resolution result for `mask` and settings: `{ ok, pixels }`. */
   render(mask, [names, values]) {
+    this.#shared = null; // the worker then holds the full-size result, not the preview
+    this.#epoch++;
     return this.#ask({ type: 'render', mask, names, values }, [mask.buffer]);
   }
 
   /** A rectangle of the full-resolution result and of the photo:
    * `{ ok, after, before }`. */
   crop(rect, mask, [names, values]) {
+    this.#shared = null;
+    this.#epoch++;
     return this.#ask({ type: 'crop', rect, mask, names, values }, [mask.buffer]);
   }
 
@@ -153,10 +158,10 @@ export class WorkerClient {
       if (this.#shared && ['area', 'width', 'height'].every((k) => this.#shared[k] === key[k])) return;
       const [names, values] = settings();
       const mask = engine.mask();
-      const photo = this.#photos;
+      const epoch = this.#epoch;
       const message = { type: 'sync', mask, previewSide: Math.max(key.width, key.height), names, values };
       this.#ask(message, [mask.buffer]).then((reply) => {
-        if (reply.ok && photo === this.#photos && reply.width === key.width && reply.height === key.height) this.#shared = key;
+        if (reply.ok && epoch === this.#epoch && reply.width === key.width && reply.height === key.height) this.#shared = key;
       });
     }, 250);
   }
