@@ -40,11 +40,7 @@ async function technicianPage() {
         for (let i = 3; i < m.data.length; i += 4) m.data[i] = 255;
         return v.setMask(m);
       },
-      async shown(v) {
-        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-        const c = v.shadowRoot.querySelector('canvas.after');
-        return [c.width, c.height, hash(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];
-      },
+      shown: (v) => window.__shownFrame(v),
       async pixels(blob) {
         const b = await createImageBitmap(blob);
         const c = new OffscreenCanvas(b.width, b.height);

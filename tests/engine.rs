@@ -3,6 +3,9 @@
 
 use smp_visualiser::{render_photo, Engine, ErrorCode, Mask, Rgba8Image, Settings, Stroke};
 
+mod common;
+use common::fresh_preview;
+
 fn settings(pairs: &[(&str, f64)]) -> Settings {
     let mut s = Settings::default();
     s.set_many(pairs).unwrap();
@@ -505,27 +508,6 @@ fn every_frame_of_a_drag_equals_a_fresh_render() {
 }
 
 /// The preview a fresh engine draws for `e`'s photo, settings and area.
-fn fresh_preview(e: &Engine, photo: &smp_visualiser::Rgba8Image, preview_side_px: u32) -> Vec<u8> {
-    let mut fresh = Engine::new();
-    fresh.load_image(photo.clone(), preview_side_px).unwrap();
-    let names = [
-        "pxPerMm",
-        "densityPerCm2",
-        "dotDiameterMm",
-        "softness",
-        "shade",
-        "yearsAfter",
-        "healing",
-        "session",
-        "mode",
-    ];
-    let pairs: Vec<(&str, f64)> = names.iter().map(|&n| (n, e.setting(n).unwrap())).collect();
-    fresh.set_settings(&pairs).unwrap();
-    assert_eq!(fresh.settings(), e.settings());
-    fresh.set_mask(e.mask().unwrap().clone()).unwrap();
-    fresh.render_preview().unwrap().to_vec()
-}
-
 #[test]
 fn dots_that_come_and_go_again_leave_no_trace() {
     // The preview keeps each dot's drawn units once a density change or a

@@ -40,6 +40,16 @@ export async function startBrowser() {
       for (const type of ['smp-ready', 'smp-change', 'smp-error', 'smp-cta']) {
         document.addEventListener(type, (e) => window.__smpEvents.push({ type, detail: e.detail ?? null }));
       }
+      // The after-image shown once the next frames are painted: its size
+      // and a hash of its pixels (frames compared with a fresh page's).
+      window.__shownFrame = async (v) => {
+        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+        const c = v.shadowRoot.querySelector('canvas.after');
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let h = 2166136261;
+        for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
+        return [c.width, c.height, h];
+      };
       // A blob's bytes out of the page as base64 (see `bytesOf`): an array
       // of numbers crosses number by number (a 2400×1800 PNG took a minute).
       window.__base64 = async (blob) => {

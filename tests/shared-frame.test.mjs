@@ -34,11 +34,6 @@ async function page2x() {
       if (message?.type === 'band') window.__bands++;
       return post.call(this, message, ...rest);
     };
-    const hash = (data) => {
-      let h = 2166136261;
-      for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
-      return h;
-    };
     window.__t = {
       async start(v) {
         await v.loadImage(window.photo);
@@ -46,11 +41,7 @@ async function page2x() {
         for (let i = 3; i < m.data.length; i += 4) m.data[i] = 255;
         await v.setMask(m);
       },
-      async shown(v) {
-        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-        const c = v.shadowRoot.querySelector('canvas.after');
-        return [c.width, c.height, hash(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];
-      },
+      shown: (v) => window.__shownFrame(v),
       /** Waits until a setting change is shared with the worker (it is given
        * the area a moment after the last change of it). */
       async untilShared(v) {

@@ -3,36 +3,10 @@
 //! Whatever the order of shared and solo frames, the page's frame must be a
 //! fresh engine's frame, byte for byte.
 
-use smp_visualiser::{Engine, Rgba8Image, Stroke};
+use smp_visualiser::{Engine, Stroke};
 
-const NAMES: [&str; 9] = [
-    "pxPerMm",
-    "densityPerCm2",
-    "dotDiameterMm",
-    "softness",
-    "shade",
-    "yearsAfter",
-    "healing",
-    "session",
-    "mode",
-];
-
-fn same_settings(from: &Engine, to: &mut Engine) {
-    let pairs: Vec<(&str, f64)> = NAMES
-        .iter()
-        .map(|&n| (n, from.setting(n).unwrap()))
-        .collect();
-    to.set_settings(&pairs).unwrap();
-    assert_eq!(from.settings(), to.settings());
-}
-
-fn fresh_preview(e: &Engine, photo: &Rgba8Image, preview_side_px: u32) -> Vec<u8> {
-    let mut fresh = Engine::new();
-    fresh.load_image(photo.clone(), preview_side_px).unwrap();
-    same_settings(e, &mut fresh);
-    fresh.set_mask(e.mask().unwrap().clone()).unwrap();
-    fresh.render_preview().unwrap().to_vec()
-}
+mod common;
+use common::{fresh_preview, same_settings};
 
 /// How a step's frame is made.
 #[derive(Debug, Clone, Copy, PartialEq)]
