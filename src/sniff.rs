@@ -389,6 +389,14 @@ fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
             0xff => i += 1,
             0x00 | 0x01 | 0xd0..=0xd8 => i += 2,
             0xd9 | 0xda => return Err(Miss::Damaged("its size comes after its pixels")),
+            // A differential frame belongs to a hierarchical JPEG, which
+            // browsers (libjpeg) refuse, and which the `image` crate skips
+            // to read a later frame header: its size would not be this one.
+            0xc5..=0xc7 | 0xcd..=0xcf => {
+                return Err(Miss::Refused(unsupported(
+                    "This JPEG is hierarchical, a kind photos never use, and cannot be read here. Please choose another photo.",
+                )));
+            }
             0xc0..=0xcf if ![0xc4, 0xc8, 0xcc].contains(&marker) => {
                 let (h, w) = (f.u16be(i + 5)?, f.u16be(i + 7)?);
                 if h == 0 {

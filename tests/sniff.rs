@@ -235,6 +235,22 @@ fn jpeg_frame_headers_are_walked_to_wherever_they_are() {
     assert_eq!(code(&whole[..whole.len() - 4]), ErrorCode::TruncatedFile);
 }
 
+#[test]
+fn a_hierarchical_jpeg_is_refused_not_sized_by_its_first_frame() {
+    // Found by the decode fuzzer: a differential frame header (SOF5)
+    // claiming 257×3, then a baseline one. The `image` crate skips the
+    // first and decodes the second, so a small first frame could hide a
+    // bomb; browsers refuse hierarchical JPEGs, and so does the sniffer.
+    let baseline = jpeg(0, 20_000, 20_000);
+    for marker in [0xc5, 0xc6, 0xc7, 0xcd, 0xce, 0xcf] {
+        let mut b = vec![
+            0xff, 0xd8, 0xff, marker, 0, 11, 8, 0, 3, 1, 1, 1, 1, 0x11, 0,
+        ];
+        b.extend(&baseline[2..]);
+        assert_eq!(code(&b), ErrorCode::UnsupportedFormat, "SOF {marker:#x}");
+    }
+}
+
 /// [`jpeg`] with its frame header made progressive (SOF2) and
 /// `components` colour components.
 fn progressive_jpeg(w: u16, h: u16, components: u8) -> Vec<u8> {
