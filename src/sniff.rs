@@ -365,7 +365,7 @@ fn jpeg_size(f: &FileBytes) -> Result<(u32, u32), Miss> {
 /// What a JPEG's frame header says.
 struct JpegFrame {
     size: (u32, u32),
-    /// Progressive (SOF2, 6, 10, 14): every coefficient is kept until the
+    /// Progressive (SOF2; the others are refused): every coefficient is kept until the
     /// last scan.
     progressive: bool,
     /// Colour components (1 grey, 3 colour, 4 CMYK).
@@ -389,15 +389,16 @@ fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
             0xff => i += 1,
             0x00 | 0x01 | 0xd0..=0xd8 => i += 2,
             0xd9 | 0xda => return Err(Miss::Damaged("its size comes after its pixels")),
-            // A differential frame belongs to a hierarchical JPEG, which
-            // browsers (libjpeg) refuse, and which the `image` crate skips
-            // to read a later frame header: its size would not be this one.
-            0xc5..=0xc7 | 0xcd..=0xcf => {
+            // Lossless (SOF3), differential (hierarchical: SOF5-7, 13-15)
+            // and arithmetic (SOF9-11) frames: photos never use them, and
+            // the `image` crate skips such a header to read a later one, so
+            // the size would not be the one decoded. Refused.
+            0xc3 | 0xc5..=0xc7 | 0xc9..=0xcb | 0xcd..=0xcf => {
                 return Err(Miss::Refused(unsupported(
-                    "This JPEG is hierarchical, a kind photos never use, and cannot be read here. Please choose another photo.",
+                    "This JPEG is coded in a way photos do not use (lossless, arithmetic or hierarchical) and cannot be read here. Please choose another photo.",
                 )));
             }
-            0xc0..=0xcf if ![0xc4, 0xc8, 0xcc].contains(&marker) => {
+            0xc0..=0xc2 => {
                 let (h, w) = (f.u16be(i + 5)?, f.u16be(i + 7)?);
                 if h == 0 {
                     // The height would come later, in a DNL segment.
@@ -405,7 +406,7 @@ fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
                 }
                 return Ok(JpegFrame {
                     size: (w, h),
-                    progressive: [0xc2, 0xc6, 0xca, 0xce].contains(&marker),
+                    progressive: marker == 0xc2,
                     components: f.byte(i + 9)?,
                 });
             }

@@ -272,3 +272,18 @@ fn segments_after_the_frame_header_are_left_out_of_the_decode() {
     );
     assert_eq!(a.photo.pixels, b.photo.pixels);
 }
+
+#[test]
+fn a_file_whose_headers_disagree_about_its_size_is_refused() {
+    // Found by the decode fuzzer (its first byte steers the fuzzer): a JPEG
+    // whose quantisation table's length lies, so that the sniffer, walking
+    // segments by their lengths, reads an 8×72 frame header while the
+    // decoder reads an 8×8 one. Decoded, it would be a size never checked.
+    let file = std::fs::read("fuzz/seeds/decode/lying_dqt_length.jpg").unwrap();
+    let jpeg = &file[1..];
+    let sniffed = sniff_bytes(jpeg).unwrap();
+    assert_eq!((sniffed.width, sniffed.height), (8, 72));
+    let e = decode_photo(jpeg).expect_err("refused");
+    assert_eq!(e.code, ErrorCode::NotAnImage);
+    assert!(e.message.contains("disagree"), "{}", e.message);
+}

@@ -236,18 +236,25 @@ fn jpeg_frame_headers_are_walked_to_wherever_they_are() {
 }
 
 #[test]
-fn a_hierarchical_jpeg_is_refused_not_sized_by_its_first_frame() {
-    // Found by the decode fuzzer: a differential frame header (SOF5)
-    // claiming 257×3, then a baseline one. The `image` crate skips the
-    // first and decodes the second, so a small first frame could hide a
-    // bomb; browsers refuse hierarchical JPEGs, and so does the sniffer.
+fn a_jpeg_frame_the_decoder_skips_is_refused_not_sized() {
+    // Found by the decode fuzzer: a lossless, arithmetic or differential
+    // frame header (SOF3, 5-7, 9-11, 13-15) claiming one size, then a
+    // baseline one. The `image` crate skips the first and decodes the
+    // second, so a small first frame could hide a bomb. Photos never use
+    // those codings: refused.
     let baseline = jpeg(0, 20_000, 20_000);
-    for marker in [0xc5, 0xc6, 0xc7, 0xcd, 0xce, 0xcf] {
+    for marker in [0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf] {
         let mut b = vec![
             0xff, 0xd8, 0xff, marker, 0, 11, 8, 0, 3, 1, 1, 1, 1, 0x11, 0,
         ];
         b.extend(&baseline[2..]);
         assert_eq!(code(&b), ErrorCode::UnsupportedFormat, "SOF {marker:#x}");
+    }
+    // Baseline, extended and progressive frames are sized as before.
+    for marker in [0xc0, 0xc1, 0xc2] {
+        let mut b = jpeg(0, 640, 480);
+        b[3] = marker;
+        assert_eq!(size(&b), (Format::Jpeg, 640, 480), "SOF {marker:#x}");
     }
 }
 

@@ -435,7 +435,25 @@ fn image_decoder<'a, R: BufRead + Seek + 'a>(
     // to RGB), and room for the decoders' tables.
     limits.max_alloc = Some(info.width as u64 * info.height as u64 * 4 + (64 << 20));
     reader.limits(limits);
-    reader.into_decoder().map_err(|e| damaged(&e))
+    let decoder = reader.into_decoder().map_err(|e| damaged(&e))?;
+    // The decoder's own header must give the size the sniffer read (a GIF's
+    // frame: within the screen the sniffer grew to it). Segments damaged so
+    // that the two walk them differently (the decode fuzzer finds JPEGs
+    // whose lengths lie) make them disagree: refused, not decoded at a size
+    // that was never checked.
+    let (w, h) = decoder.dimensions();
+    let agrees = if info.format == Format::Gif {
+        w <= info.width && h <= info.height
+    } else {
+        (w, h) == (info.width, info.height)
+    };
+    if !agrees {
+        return Err(SmpError::new(
+            ErrorCode::NotAnImage,
+            "This file is damaged: its headers disagree about its size, so it is not opened. Please choose another photo.",
+        ));
+    }
+    Ok(decoder)
 }
 
 /// The PNG decoder as the command line sets it up: text and colour-profile
