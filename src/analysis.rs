@@ -175,6 +175,58 @@ pub struct Skin {
     skin_luminance: Option<f32>,
 }
 
+/// Per cell of the skin analysis: the brightest luminance, the sums of
+/// the linear channels and the count of pixels.
+struct CellSums {
+    top: Vec<f32>,
+    red: Vec<f32>,
+    green: Vec<f32>,
+    blue: Vec<f32>,
+    count: Vec<u32>,
+}
+
+impl CellSums {
+    fn new(cells: usize) -> Result<CellSums, SmpError> {
+        let grid = || try_zeroed::<f32>(cells, "skin analysis");
+        Ok(CellSums {
+            top: grid()?,
+            red: grid()?,
+            green: grid()?,
+            blue: grid()?,
+            count: try_zeroed::<u32>(cells, "skin analysis")?,
+        })
+    }
+
+    /// Adds one row of pixels, in `runs` of the same cell (`(x0, x1,
+    /// column)`), to the cells of the grid row starting at `g0`. A call a
+    /// row, not inlined: a browser optimises a wasm function only for its
+    /// next call (see `crate::placement`), so a 12 MP photo's rows run
+    /// optimised from the first few on.
+    #[inline(never)]
+    fn add_row(&mut self, row: &[u8], g0: usize, runs: &[(usize, usize, usize)], t: &Transfer) {
+        for &(x0, x1, gx) in runs {
+            let g = g0 + gx;
+            let (mut top, mut r, mut gr, mut b) =
+                (self.top[g], self.red[g], self.green[g], self.blue[g]);
+            for p in row[x0 * 4..x1 * 4].chunks_exact(4) {
+                let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
+                let l = luminance(lin);
+                if l > top {
+                    top = l;
+                }
+                r += lin[0];
+                gr += lin[1];
+                b += lin[2];
+            }
+            self.top[g] = top;
+            self.red[g] = r;
+            self.green[g] = gr;
+            self.blue[g] = b;
+            self.count[g] += (x1 - x0) as u32;
+        }
+    }
+}
+
 impl Skin {
     /// Writes the analysis for another engine of this build
     /// ([`Skin::read_from`]).
@@ -208,10 +260,7 @@ impl Skin {
     pub fn analyse(photo: &Rgba8Image, px_per_mm: f64, t: &Transfer) -> Result<Skin, SmpError> {
         let mut envelope = MmField::new(photo.width, photo.height, px_per_mm)?;
         let (cols, rows, cell) = (envelope.cols, envelope.rows, envelope.cell_px);
-        let mut blue_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
-        let mut red_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
-        let mut green_sum = try_zeroed::<f32>(cols * rows, "skin analysis")?;
-        let mut count = try_zeroed::<u32>(cols * rows, "skin analysis")?;
+        let mut sums = CellSums::new(cols * rows)?;
         let w = photo.width as usize;
         // The row's runs of pixels that fall in one cell: each run is added
         // to its cell's sums through locals, pixel by pixel in the same
@@ -227,27 +276,16 @@ impl Skin {
         }
         for (y, row) in photo.pixels.chunks_exact(w * 4).enumerate() {
             let gy = ((y as f64 / cell) as usize).min(rows - 1);
-            for &(x0, x1, gx) in &runs {
-                let g = gy * cols + gx;
-                let (mut top, mut r, mut gr, mut b) =
-                    (envelope.values[g], red_sum[g], green_sum[g], blue_sum[g]);
-                for p in row[x0 * 4..x1 * 4].chunks_exact(4) {
-                    let lin = [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])];
-                    let l = luminance(lin);
-                    if l > top {
-                        top = l;
-                    }
-                    r += lin[0];
-                    gr += lin[1];
-                    b += lin[2];
-                }
-                envelope.values[g] = top;
-                red_sum[g] = r;
-                green_sum[g] = gr;
-                blue_sum[g] = b;
-                count[g] += (x1 - x0) as u32;
-            }
+            sums.add_row(row, gy * cols, &runs, t);
         }
+        let CellSums {
+            top,
+            red: red_sum,
+            green: green_sum,
+            blue: blue_sum,
+            count,
+        } = sums;
+        envelope.values = top;
         // Spread each cell's brightest skin over its neighbourhood (max
         // filter), then smooth: a hair pixel is then compared with the skin
         // between the hairs around it.

@@ -20,6 +20,7 @@
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::check_decode_size;
 
+mod exif;
 mod iso;
 use iso::{iso_brand, iso_size};
 
@@ -80,6 +81,10 @@ pub struct ImageInfo {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// Whether its EXIF orientation turns it a quarter, so that upright its
+    /// width is `height` (read for JPEG only). A hint for work done before
+    /// decoding: decoders apply the orientation themselves.
+    pub turned: bool,
 }
 
 /// The sniffer's answer when it is given part of a file.
@@ -279,9 +284,11 @@ pub fn sniff_image(file: &FileBytes) -> Result<Sniffed, SmpError> {
             if let Some(what) = whole_only {
                 check_whole_only_size(what, width, height)?;
             }
+            let mut turned = false;
             if format == Format::Jpeg {
                 if let Ok(frame) = jpeg_frame(file) {
                     check_progressive_size(&frame)?;
+                    turned = frame.turned;
                 }
             }
             if cut {
@@ -291,6 +298,7 @@ pub fn sniff_image(file: &FileBytes) -> Result<Sniffed, SmpError> {
                 format,
                 width,
                 height,
+                turned,
             }))
         }
         Err(Miss::NeedHead(n)) => Ok(Sniffed::NeedHead(n)),
@@ -373,11 +381,14 @@ struct JpegFrame {
     progressive: bool,
     /// Colour components (1 grey, 3 colour, 4 CMYK).
     components: u8,
+    /// Whether the first EXIF block's orientation turns it a quarter.
+    turned: bool,
 }
 
 /// See [`jpeg_size`].
 fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
     let mut i = 2u64;
+    let mut turned = None;
     loop {
         if i >= MAX_HEADER_BYTES {
             return Err(Miss::Unreadable);
@@ -411,12 +422,17 @@ fn jpeg_frame(f: &FileBytes) -> Result<JpegFrame, Miss> {
                     size: (w, h),
                     progressive: marker == 0xc2,
                     components: f.byte(i + 9)?,
+                    turned: turned.unwrap_or(false),
                 });
             }
             _ => {
                 let len = f.u16be(i + 2)? as u64;
                 if len < 2 {
                     return Err(Miss::Damaged("a JPEG segment has a broken length"));
+                }
+                if marker == 0xe1 && turned.is_none() {
+                    // Read only when the head holds it: a hint never asks for more.
+                    turned = f.get(i + 4, len - 2).ok().and_then(exif::quarter_turned);
                 }
                 i += 2 + len;
             }

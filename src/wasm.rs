@@ -16,6 +16,7 @@ use crate::raster::{Mask, Rgba8Image};
 use crate::Stroke;
 
 mod canvas;
+mod handoff;
 use canvas::{no_preview, put_rect};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -123,9 +124,10 @@ pub fn check_decode_size(width: u32, height: u32) -> Result<(), JsValue> {
 /// `sniffHeadBytes()`), `tail` its last `min(size, 65536)` bytes (or empty
 /// when `head` is the whole file), `size` the file's length.
 ///
-/// Returns `{ format, width, height }` (`format`: `png`, `jpeg`, `gif`,
-/// `webp`, `bmp`, `avif` or `heic`; the size as stored, before EXIF
-/// orientation), or `{ needHead: n }`: call again with the first `n` bytes
+/// Returns `{ format, width, height, turned }` (`format`: `png`, `jpeg`,
+/// `gif`, `webp`, `bmp`, `avif` or `heic`; the size as stored, before EXIF
+/// orientation; `turned`: the orientation turns it a quarter, so upright
+/// its sides are swapped, read for JPEG only), or `{ needHead: n }`: call again with the first `n` bytes
 /// (at most 16 MiB). Throws an `Error` with `code` `empty-file`,
 /// `not-an-image`, `truncated-file`, `unsupported-format` (TIFF, SVG) or
 /// `image-too-large`; `bad-image` means the arguments broke this contract.
@@ -140,6 +142,7 @@ pub fn sniff_image(head: &[u8], tail: &[u8], size: f64) -> Result<JsValue, JsVal
             set("format", info.format.as_str().into())?;
             set("width", info.width.into())?;
             set("height", info.height.into())?;
+            set("turned", info.turned.into())?;
         }
         Sniffed::NeedHead(n) => set("needHead", (n as f64).into())?,
     }
@@ -249,38 +252,6 @@ impl Engine {
         let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
         rgba.copy_to(&mut bytes);
         Rgba8Image::new(width, height, bytes).map_err(to_js)
-    }
-
-    /// Loads a photo as `loadImage` does, taking the state another engine
-    /// of this build prepared for it (`preparedState`: the export worker
-    /// proposes the area and builds the pattern off the page's thread). The
-    /// same room check comes first; a hand-off for another photo is a
-    /// `bad-image` error.
-    #[wasm_bindgen(js_name = loadPrepared)]
-    pub fn load_prepared(
-        &mut self,
-        rgba: &js_sys::Uint8Array,
-        width: u32,
-        height: u32,
-        preview_side_px: u32,
-        prepared: &js_sys::Uint8Array,
-    ) -> Result<(), JsValue> {
-        let photo = self.photo_in(rgba, width, height)?;
-        let mut state =
-            crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
-        prepared.copy_to(&mut state);
-        self.core
-            .load_prepared(photo, preview_side_px, &state)
-            .map_err(to_js)
-    }
-
-    /// The loaded photo's state for another engine's `loadPrepared` (the
-    /// pattern is built first if it is not yet): a copy outside wasm memory,
-    /// ready to be transferred.
-    #[wasm_bindgen(js_name = preparedState)]
-    pub fn prepared_state(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
-        let state = self.core.prepared_state().map_err(to_js)?;
-        Ok(js_sys::Uint8Array::from(&state[..]))
     }
 
     /// Forgets a given scale: the next photo gets its own estimate.

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowser, ready, assertNoErrors, blobInPage, ROOT, OUT } from './helpers.mjs';
+import { makeFixtures } from './fixtures.mjs';
 
 const CLI = join(ROOT, 'target', 'release', 'smp');
 let browser;
@@ -161,3 +162,31 @@ for (const noModule of [false, true]) {
     assertNoErrors(assert, page);
   });
 }
+
+test("the worker is told a photo's upright size from its header, before it is decoded, to place its dots meanwhile", async () => {
+  const page = await pageWith({ worker: true });
+  const { portrait } = makeFixtures();
+  await blobInPage(page, readFileSync(portrait), 'photo_turned', 'image/jpeg');
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const sent = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (message?.type === 'sized' || message?.type === 'prepare') sent.push(message.type === 'sized' ? [message.width, message.height] : 'prepare');
+      return post.call(this, message, ...rest);
+    };
+    const out = [];
+    for (const photo of [window.photo_a, window.photo_turned]) {
+      sent.length = 0;
+      const loaded = await v.loadImage(photo, { findArea: true });
+      out.push({ sent: sent.slice(), size: [loaded.width, loaded.height] });
+    }
+    Worker.prototype.postMessage = post;
+    return out;
+  });
+  // The PNG as stored; the JPEG stored 480×360 with EXIF orientation 6, so
+  // upright 360×480: the size the dots are placed for is the one loaded.
+  assert.deepEqual(r[0], { sent: [[900, 700], 'prepare'], size: [900, 700] });
+  assert.deepEqual(r[1], { sent: [[360, 480], 'prepare'], size: [360, 480] });
+  assertNoErrors(assert, page);
+});

@@ -514,3 +514,38 @@ fn a_broken_contract_is_an_error_not_a_guess() {
     assert!(FileBytes::parts(&f, &[], 3).is_err());
     assert!(FileBytes::parts(&f, &[], f.len() as u64).is_ok());
 }
+
+/// The sniffer's hint that a JPEG's EXIF orientation turns it a quarter
+/// (the page places a photo's dots for its upright size before decoding
+/// it) agrees with the decoder, which turns it: on the corpus's eight
+/// orientations, and on a file whose first APP1 is XMP, not EXIF.
+#[test]
+fn a_quarter_turn_is_told_from_the_header_as_the_decoder_turns_it() {
+    for n in 1..=8 {
+        let name = format!("exif-{n}.jpg");
+        let bytes = std::fs::read(format!("tests/corpus/{name}")).unwrap();
+        let info = sniff_as_page(&bytes).unwrap();
+        let photo = smp_visualiser::decode::decode_photo(&bytes).unwrap().photo;
+        assert_ne!(info.width, info.height, "{name}: a square tells nothing");
+        let swapped = (photo.width, photo.height) == (info.height, info.width);
+        assert_eq!(info.turned, swapped, "{name}");
+        assert_eq!(info.turned, n >= 5, "{name}");
+    }
+    let plain = encode(30, 20, ImageFormat::Jpeg);
+    assert!(!sniff_as_page(&plain).unwrap().turned);
+    let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+    exif.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let segment = |body: &[u8]| {
+        let mut s = vec![0xff, 0xe1];
+        s.extend(((body.len() + 2) as u16).to_be_bytes());
+        s.extend(body);
+        s
+    };
+    let mut turned = plain[..2].to_vec();
+    turned.extend(segment(b"http://ns.adobe.com/xap/1.0/\0<x/>"));
+    turned.extend(segment(&exif));
+    turned.extend(&plain[2..]);
+    assert!(sniff_as_page(&turned).unwrap().turned);
+    let photo = smp_visualiser::decode::decode_photo(&turned).unwrap().photo;
+    assert_eq!((photo.width, photo.height), (20, 30));
+}

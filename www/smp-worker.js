@@ -17,6 +17,7 @@ let warmWasm = null;
 function start(module) {
   const fromFile = () => init({ module_or_path: WASM_URL });
   ready = module instanceof WebAssembly.Module ? init({ module_or_path: module }).catch(fromFile) : fromFile();
+  warmingUp = true;
   ready.then((wasm) => {
     warmWasm = wasm;
     setTimeout(warmUp, 0);
@@ -67,12 +68,29 @@ const warmingMore = [
   (e) => e.suggestSettings(),
   (e) => e.preparedState(),
 ];
+/** The coming photo's size and settings ('sized'): its dots are placed
+ * once the small photo's steps are done. */
+let sized = null;
+function placeAhead() {
+  const e = new Engine();
+  try {
+    e.setSettings(sized.names, sized.values);
+    if (!sized.scaleGiven) e.forgetScale();
+    e.placeAhead(sized.width, sized.height);
+  } finally {
+    e.free();
+    sized = null;
+  }
+}
 let warmEngine = null;
+/** Whether warm-up steps are queued (a step a task). */
+let warmingUp = false;
 function warmUp() {
-  const step = warming.shift() ?? warmingMore.shift();
+  const step = warming.shift() ?? (sized && placeAhead) ?? warmingMore.shift();
   if (!step) {
     warmEngine?.free();
     warmEngine = null;
+    warmingUp = false;
     return;
   }
   try {
@@ -97,8 +115,19 @@ self.onmessage = async ({ data }) => {
     warmingMore.length = 0;
     return;
   }
+  if (data.type === 'sized') {
+    sized = data;
+    if (!warmingUp) {
+      warmingUp = true;
+      ready.then(() => setTimeout(warmUp, 0), () => {});
+    }
+    return;
+  }
   // Real work warms the engine itself: the rest of the warm-up would only delay it.
-  if (data.type !== 'stats') warming.length = warmingMore.length = 0;
+  if (data.type !== 'stats') {
+    warming.length = warmingMore.length = 0;
+    sized = null;
+  }
   const wasm = await ready;
   if (data.type === 'stats') {
     // Diagnostics for the element's memoryUsage(): this worker's wasm memory.

@@ -124,6 +124,16 @@ fn read_pattern(r: &mut ByteReader, width: u32, height: u32) -> Result<Pattern, 
 }
 
 impl Engine {
+    /// Places the dots for a photo of `width`×`height` px before its pixels
+    /// come, with this engine's seed and scale (or the scale estimated for
+    /// that size): the next engine on this thread to build a pattern for
+    /// the same size, seed and scale takes these dots instead of placing
+    /// them again (see [`placement::place_ahead`]).
+    pub fn place_ahead(&self, width: u32, height: u32) -> Result<(), SmpError> {
+        let ppm = self.settings.px_per_mm_for(width, height);
+        placement::place_ahead(width as f64 / ppm, height as f64 / ppm, self.settings.seed)
+    }
+
     /// The loaded photo's prepared state for [`Engine::load_prepared`] in
     /// another engine of this build: builds the pattern first if it is not
     /// built yet (the slow part, done here rather than there).
@@ -286,5 +296,30 @@ mod tests {
         let smaller = sample_scalp(300, 240, 3).unwrap().photo;
         assert!(page.load_prepared(smaller, 200, &state).is_err());
         assert_eq!(page.render_preview().unwrap(), &before[..]);
+    }
+
+    #[test]
+    fn dots_placed_ahead_of_a_photo_are_taken_by_its_load_with_the_same_pixels() {
+        let photo = sample_scalp(360, 240, 3).unwrap().photo;
+        let mut here = Engine::new();
+        here.load_image(photo.clone(), 200).unwrap();
+        let mut ahead = Engine::new();
+        // Another engine places them (the worker's, from the header's size).
+        let mut placer = Engine::new();
+        placer.place_ahead(360, 240).unwrap();
+        assert!(crate::placement::tests::kept_ahead());
+        ahead.load_image(photo.clone(), 200).unwrap();
+        assert_eq!(ahead.render_full().unwrap(), here.render_full().unwrap());
+        assert!(!crate::placement::tests::kept_ahead(), "taken");
+        // Placed for the other orientation, or another seed: not taken,
+        // and the same pixels.
+        for (w, h, seed) in [(240, 360, 1.0), (360, 240, 5.0)] {
+            placer.set_settings(&[("seed", seed)]).unwrap();
+            placer.place_ahead(w, h).unwrap();
+            let mut other = Engine::new();
+            other.load_image(photo.clone(), 200).unwrap();
+            assert_eq!(other.render_full().unwrap(), here.render_full().unwrap());
+            assert!(!crate::placement::tests::kept_ahead(), "let go");
+        }
     }
 }

@@ -5,8 +5,9 @@
 
 import { SmpError, outOfMemory, sniffImage, sniffHeadBytes } from './engine-client.js';
 
-/** What the file's header says: `{ format, width, height }` (the size as
- * stored, before EXIF orientation), read by the engine's one sniffer (the
+/** What the file's header says: `{ format, width, height, turned }` (the
+ * size as stored, before EXIF orientation, and whether that turns it a
+ * quarter), read by the engine's one sniffer (the
  * command line uses the same), which refuses bombs, damaged, cut-short and
  * unreadable files with their codes before a pixel is decoded. It is given
  * the file's head (more when it asks) and its last 64 KB. */
@@ -35,13 +36,23 @@ const NOT_IN_THIS_BROWSER = {
  * Decodes a photo with the browser to RGBA: EXIF orientation applied, and
  * reduced to the engine's working size when larger (`reducedFrom` is then the
  * upright size of the file's own pixels). SVG is never decoded: a drawing is
- * not a photo, and nothing of it (scripts, links) is ever loaded.
+ * not a photo, and nothing of it (scripts, links) is ever loaded. `sized`,
+ * when given, is told the photo's upright working size as soon as its
+ * header is read, well before its pixels are decoded.
+ * @param {Blob} blob
+ * @param {{ workingSize: (w: number, h: number) => Uint32Array, checkDecodeSize: (w: number, h: number) => void }} wasm
+ * @param {((width: number, height: number) => void) | null} sized
  */
-export async function decodePhoto(blob, wasm) {
+export async function decodePhoto(blob, wasm, sized = null) {
   if (!(blob instanceof Blob)) throw new SmpError('not-a-file', 'Please choose a photo file.');
   // A drawing is refused by its type too, before any of it is read.
   if (blob.type === 'image/svg+xml') throw new SmpError('unsupported-format', 'This is a drawing (SVG), not a photo. Please choose a JPEG or PNG photo.');
   const info = await sniffFile(blob);
+  // Upright, a photo its EXIF orientation turns a quarter has its sides swapped.
+  if (sized) {
+    const [w, h] = info.turned ? wasm.workingSize(info.height, info.width) : wasm.workingSize(info.width, info.height);
+    sized(w, h);
+  }
   let bitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });

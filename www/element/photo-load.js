@@ -32,12 +32,20 @@ export async function loadPhoto(file, how) {
 
 async function takePhoto(file, { engine, worker, schema, keep, findArea, previewSide, say, isCurrent }) {
   worker.photoComing();
-  const decode = () => decodePhoto(file, { workingSize, checkDecodeSize });
-  const photo = await decode();
+  const sized = (w, h) => {
+    const [names, values] = settingsArrays(engine, schema);
+    worker.photoSized(w, h, { names, values, scaleGiven: keep && engine.scaleGiven() });
+  };
+  const decode = (ahead = null) => decodePhoto(file, { workingSize, checkDecodeSize }, ahead);
+  const photo = await decode(sized);
   if (!isCurrent()) return null;
   if (findArea) say('Looking for the thin or bald area…');
   const { width, height } = photo;
-  const side = () => previewSide(width, height);
+  // The worker makes the preview at this size and the page's engine takes
+  // it at the same: measuring the stage again on the reply cost a layout
+  // (10–20 ms on a 12 MP photo's way to its first after-image), and a stage
+  // resized meanwhile is fitted once the photo is shown (fitPreview).
+  const side = previewSide(width, height);
   const shown = { width, height, reducedFrom: photo.reducedFrom };
   const scale = engine.scaleGiven() ? engine.setting('pxPerMm') : null;
   const restoreScale = () => {
@@ -45,14 +53,14 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
   };
   if (!keep) engine.forgetScale();
   const [names, values] = settingsArrays(engine, schema);
-  const reply = await worker.prepare(photo.rgba, width, height, { names, values, scaleGiven: engine.scaleGiven(), previewSide: side(), findArea });
+  const reply = await worker.prepare(photo.rgba, width, height, { names, values, scaleGiven: engine.scaleGiven(), previewSide: side, findArea });
   if (reply.ok) {
     if (!isCurrent()) {
       restoreScale();
       return null;
     }
     try {
-      engine.loadPrepared(reply.rgba, width, height, side(), reply.state);
+      engine.loadPrepared(reply.rgba, width, height, side, reply.state);
     } catch (e) {
       restoreScale(); // the earlier photo stays (out of memory, say)
       throw asSmpError(e);
@@ -70,6 +78,6 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
   restoreScale();
   const rgba = reply.rgba ?? (photo.rgba.byteLength ? photo.rgba : (await decode()).rgba);
   if (!isCurrent()) return null;
-  loadKeepingScale(engine, keep, () => engine.loadImage(rgba, width, height, side()));
+  loadKeepingScale(engine, keep, () => engine.loadImage(rgba, width, height, previewSide(width, height)));
   return { ...shown, prepared: false };
 }

@@ -65,6 +65,15 @@ export class WorkerClient {
     this.#worker.postMessage({ type: 'coming' });
   }
 
+  /** The coming photo's size, read from its header long before it is
+   * decoded, with the settings it will be prepared with: the worker
+   * places its dots meanwhile (see `placeAhead`).
+   * @param {number} width @param {number} height
+   * @param {{ names: string[], values: Float64Array, scaleGiven: boolean }} how */
+  photoSized(width, height, how) {
+    this.#worker?.postMessage({ type: 'sized', width, height, ...how });
+  }
+
   /** Starts the worker once the page is idle after the element is ready,
    * or when someone reaches for the element if that comes first: a photo
    * given by a script with no press first would otherwise wait for the
