@@ -3,7 +3,7 @@
 
 use crate::analysis::Skin;
 use crate::color::Transfer;
-use crate::placement::Placement;
+use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
 use crate::render::Rect;
 use crate::settings::Mode;
@@ -70,21 +70,34 @@ pub fn dots_on_scalp(
     px_per_mm: f64,
     t: &Transfer,
 ) -> Vec<bool> {
-    let ppm = px_per_mm as f32;
-    placement
-        .dots
-        .iter()
-        .map(|d| {
-            let (x, y) = ((d.x_mm * ppm) as usize, (d.y_mm * ppm) as usize);
-            if x >= photo.width as usize || y >= photo.height as usize {
-                return false;
-            }
-            let p = &photo.pixels[(y * photo.width as usize + x) * 4..];
-            skin.scalp(
-                [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])],
-                x as f64 + 0.5,
-                y as f64 + 0.5,
-            ) >= 0.5
-        })
-        .collect()
+    let mut out = vec![false; placement.dots.len()];
+    // In chunks, each a call not inlined: a browser optimises a wasm
+    // function only for its next call (see `crate::placement`).
+    for (dots, out) in placement.dots.chunks(4096).zip(out.chunks_mut(4096)) {
+        on_scalp(dots, photo, skin, px_per_mm as f32, t, out);
+    }
+    out
+}
+
+#[inline(never)]
+fn on_scalp(
+    dots: &[Dot],
+    photo: &Rgba8Image,
+    skin: &Skin,
+    ppm: f32,
+    t: &Transfer,
+    out: &mut [bool],
+) {
+    for (d, on) in dots.iter().zip(out) {
+        let (x, y) = ((d.x_mm * ppm) as usize, (d.y_mm * ppm) as usize);
+        if x >= photo.width as usize || y >= photo.height as usize {
+            continue;
+        }
+        let p = &photo.pixels[(y * photo.width as usize + x) * 4..];
+        *on = skin.scalp(
+            [t.linear(p[0]), t.linear(p[1]), t.linear(p[2])],
+            x as f64 + 0.5,
+            y as f64 + 0.5,
+        ) >= 0.5;
+    }
 }

@@ -159,17 +159,33 @@ fn reduce_mask(full: &Mask, small: &mut Mask, r: Rect) {
     for y in target.y0..target.y1 {
         let fy0 = (y as f64 * sy) as u32;
         let fy1 = (((y + 1) as f64 * sy).ceil() as u32).clamp(fy0 + 1, full.height);
-        for x in target.x0..target.x1 {
-            let fx0 = (x as f64 * sx) as u32;
-            let fx1 = (((x + 1) as f64 * sx).ceil() as u32).clamp(fx0 + 1, full.width);
-            let mut m = 0u8;
-            for fy in fy0..fy1 {
-                let row = &full.weights[(fy * full.width) as usize..];
-                for fx in fx0..fx1 {
-                    m = m.max(row[fx as usize]);
-                }
+        let out = &mut small.weights[(y * small.width) as usize..][..small.width as usize];
+        reduce_row(full, fy0..fy1, sx, target.x0..target.x1, out);
+    }
+}
+
+/// Row `out` of the reduced area, columns `xs`, from full rows `fys`. A
+/// call a row, not inlined: a browser optimises a wasm function only for
+/// its next call (see `crate::placement`), and a 12 MP area is reduced
+/// whole when a photo's area is first proposed.
+#[inline(never)]
+fn reduce_row(
+    full: &Mask,
+    fys: std::ops::Range<u32>,
+    sx: f64,
+    xs: std::ops::Range<u32>,
+    out: &mut [u8],
+) {
+    for x in xs {
+        let fx0 = (x as f64 * sx) as u32;
+        let fx1 = (((x + 1) as f64 * sx).ceil() as u32).clamp(fx0 + 1, full.width);
+        let mut m = 0u8;
+        for fy in fys.clone() {
+            let row = &full.weights[(fy * full.width) as usize..];
+            for fx in fx0..fx1 {
+                m = m.max(row[fx as usize]);
             }
-            small.weights[(y * small.width + x) as usize] = m;
         }
+        out[x as usize] = m;
     }
 }
