@@ -71,19 +71,23 @@ export async function decodePhoto(blob, wasm, sized = null) {
       reduced = await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
     }
     const source = reduced ?? bitmap;
+    // Drawn and read back a band of rows at a time, letting the page's
+    // thread go between bands: drawn whole and read at once, a 12 MP
+    // photo held it for over 100 ms. The canvas holds one band, not the
+    // photo (a 12 MP canvas is another 48 MB).
+    const band = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
     const canvas = document.createElement('canvas');
     canvas.width = width;
-    canvas.height = height;
+    canvas.height = band;
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw outOfMemory();
-    ctx.drawImage(source, 0, 0);
-    // Read back in bands, letting the page's thread go between them: one
-    // read of a 12 MP photo held it for over 100 ms.
     const rgba = new Uint8Array(width * height * 4);
-    const band = Math.max(1, Math.floor(BAND_PIXELS / width));
     for (let y = 0; y < height; y += band) {
       const rows = Math.min(band, height - y);
-      rgba.set(new Uint8Array(ctx.getImageData(0, y, width, rows).data.buffer), y * width * 4);
+      // Cleared first: a photo with transparency would be drawn over the last band.
+      ctx.clearRect(0, 0, width, rows);
+      ctx.drawImage(source, 0, y, width, rows, 0, 0, width, rows);
+      rgba.set(new Uint8Array(ctx.getImageData(0, 0, width, rows).data.buffer), y * width * 4);
       if (y + rows < height) await new Promise((ok) => setTimeout(ok, 0));
     }
     canvas.width = canvas.height = 0; // let the browser free it now
