@@ -16,33 +16,28 @@ pub(super) fn quarter_turned(data: &[u8]) -> Option<bool> {
         b"MM" => false,
         _ => return None,
     };
-    let u16_at = |at: usize| -> Option<u16> {
-        let b: [u8; 2] = tiff.get(at..at.checked_add(2)?)?.try_into().ok()?;
+    // The `n`-byte number at `at`, in the block's byte order.
+    let number = |at: usize, n: usize| -> Option<u32> {
+        let bytes = tiff.get(at..at.checked_add(n)?)?;
+        let next = |v: u32, &b: &u8| v << 8 | b as u32;
         Some(if little {
-            u16::from_le_bytes(b)
+            bytes.iter().rev().fold(0, next)
         } else {
-            u16::from_be_bytes(b)
+            bytes.iter().fold(0, next)
         })
     };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = tiff.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        Some(if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
+    let u16_at = |at: usize| number(at, 2);
     if u16_at(2)? != 42 {
         return None;
     }
-    let directory = usize::try_from(u32_at(4)?).ok()?;
+    let directory = usize::try_from(number(4, 4)?).ok()?;
     let entries = u16_at(directory)? as usize;
     for k in 0..entries {
         // Entries of 12 bytes: tag, type, count, then the value itself
         // when it fits in 4 bytes (a SHORT does, in the first two).
         let entry = directory.checked_add(2 + 12 * k)?;
         if u16_at(entry)? == 0x0112 {
-            const SHORT: u16 = 3;
+            const SHORT: u32 = 3;
             if u16_at(entry + 2)? != SHORT {
                 return None;
             }
