@@ -14,6 +14,7 @@
 
 use std::cell::RefCell;
 
+use crate::codec::{ByteReader, ByteWriter};
 use crate::error::{try_zeroed, ErrorCode, SmpError};
 use crate::rng::Draws;
 use crate::settings::MAX_DENSITY_PER_CM2;
@@ -95,32 +96,80 @@ pub fn check_fits(width_mm: f64, height_mm: f64) -> Result<u64, SmpError> {
 }
 
 thread_local! {
-    /// The one pattern built ahead of its photo ([`place_ahead`]), until
-    /// [`place`] takes it or another is built.
+    /// The one pattern built ahead of its photo ([`keep_ahead`]), until
+    /// [`place`] takes it or another is kept.
     static AHEAD: RefCell<Option<Placement>> = const { RefCell::new(None) };
 }
 
 /// Builds the pattern for an area of `width_mm`×`height_mm` and `seed`
-/// before it is asked for, and keeps it for the next [`place`] of the same
-/// area and seed (on this thread). A photo's size is known from its header
-/// long before its pixels are decoded, and placing its dots is the longest
-/// step of its preparation: done meanwhile, it is off the path to the
-/// first after-image. Any other pattern kept ahead is freed first.
-pub fn place_ahead(width_mm: f64, height_mm: f64, seed: u32) -> Result<(), SmpError> {
-    AHEAD.with(|a| a.borrow_mut().take());
-    let placement = build(width_mm, height_mm, seed)?;
+/// before it is asked for, to be kept ([`keep_ahead`]) for the next
+/// [`place`] of the same area and seed. A photo's size is known from its
+/// header long before its pixels are decoded, and placing its dots is the
+/// longest step of its preparation: done meanwhile, it is off the path to
+/// the first after-image.
+pub fn place_ahead(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpError> {
+    build(width_mm, height_mm, seed)
+}
+
+/// Keeps `placement` for the next [`place`] of its area and seed on this
+/// thread; any pattern kept before is let go.
+pub fn keep_ahead(placement: Placement) {
     AHEAD.with(|a| *a.borrow_mut() = Some(placement));
-    Ok(())
 }
 
 /// Builds the ranked pattern for an area of `width_mm`×`height_mm`, or
-/// takes the one built ahead for it ([`place_ahead`]: the same dots).
-/// Whatever was kept ahead is let go either way.
+/// takes the one kept for it ([`keep_ahead`]: the same dots). Whatever
+/// was kept is let go either way.
 pub fn place(width_mm: f64, height_mm: f64, seed: u32) -> Result<Placement, SmpError> {
     let ahead = AHEAD.with(|a| a.borrow_mut().take());
     match ahead {
         Some(p) if (p.width_mm, p.height_mm, p.seed) == (width_mm, height_mm, seed) => Ok(p),
         _ => build(width_mm, height_mm, seed),
+    }
+}
+
+impl Placement {
+    /// Writes the pattern for [`Placement::read_from`] in another engine
+    /// or later in this one.
+    pub fn write_to(&self, w: &mut ByteWriter) -> Result<(), SmpError> {
+        w.f64(self.width_mm)?;
+        w.f64(self.height_mm)?;
+        w.u32(self.seed)?;
+        let mut fields = try_zeroed::<f32>(self.dots.len() * 5, "dot pattern")?;
+        for (f, d) in fields.chunks_exact_mut(5).zip(&self.dots) {
+            f.copy_from_slice(&[d.x_mm, d.y_mm, d.rank, d.size_factor, d.darkness_factor]);
+        }
+        w.f32s(&fields)
+    }
+
+    /// Reads a pattern [`Placement::write_to`] wrote.
+    pub fn read_from(r: &mut ByteReader) -> Result<Placement, SmpError> {
+        let (width_mm, height_mm) = (r.f64()?, r.f64()?);
+        let seed = r.u32()?;
+        let fields = r.f32s("dot pattern")?;
+        if fields.len() % 5 != 0 {
+            return Err(ByteReader::mismatch("a pattern of another build"));
+        }
+        let mut dots = Vec::new();
+        dots.try_reserve_exact(fields.len() / 5).map_err(|_| {
+            SmpError::new(
+                ErrorCode::OutOfMemory,
+                "Not enough memory for the dot pattern.",
+            )
+        })?;
+        dots.extend(fields.chunks_exact(5).map(|f| Dot {
+            x_mm: f[0],
+            y_mm: f[1],
+            rank: f[2],
+            size_factor: f[3],
+            darkness_factor: f[4],
+        }));
+        Ok(Placement {
+            width_mm,
+            height_mm,
+            seed,
+            dots,
+        })
     }
 }
 
@@ -368,7 +417,7 @@ pub(crate) mod tests {
     #[test]
     fn a_pattern_placed_ahead_is_taken_once_and_only_for_its_area_and_seed() {
         let fresh = place(30.0, 20.0, 7).unwrap();
-        place_ahead(30.0, 20.0, 7).unwrap();
+        keep_ahead(place_ahead(30.0, 20.0, 7).unwrap());
         assert!(kept_ahead());
         // Marked, to tell the kept pattern from one built again.
         AHEAD.with(|a| a.borrow_mut().as_mut().unwrap().dots[0].rank = -1.0);
@@ -377,15 +426,22 @@ pub(crate) mod tests {
         assert_eq!(taken.dots[1..], fresh.dots[1..]);
         assert!(!kept_ahead(), "and let go");
         for (w, h, seed) in [(20.0, 30.0, 7), (30.0, 20.0, 8), (30.0, 20.5, 7)] {
-            place_ahead(30.0, 20.0, 7).unwrap();
+            keep_ahead(place_ahead(30.0, 20.0, 7).unwrap());
             AHEAD.with(|a| a.borrow_mut().as_mut().unwrap().dots[0].rank = -1.0);
             assert_eq!(place(w, h, seed).unwrap(), build(w, h, seed).unwrap());
             assert!(!kept_ahead(), "another area or seed lets it go too");
         }
-        // A large one, thrown in many chunks.
+        // A large one, thrown in many chunks, kept by way of its bytes
+        // (the worker holds them outside wasm memory meanwhile).
         let big = place(180.0, 120.0, 3).unwrap();
         assert!(big.dots.len() > 8 * CHUNK);
-        place_ahead(180.0, 120.0, 3).unwrap();
+        let mut w = ByteWriter::new();
+        place_ahead(180.0, 120.0, 3)
+            .unwrap()
+            .write_to(&mut w)
+            .unwrap();
+        let bytes = w.finish();
+        keep_ahead(Placement::read_from(&mut ByteReader::new(&bytes)).unwrap());
         assert_eq!(place(180.0, 120.0, 3).unwrap(), big);
     }
 

@@ -6,7 +6,7 @@
 // order. While the page's engine and this one hold the same photo, area
 // and preview size, the page shares its frames: this engine composites
 // one band of rows ('band', after 'sync').
-import init, { Engine, ensureRoomForRender, ensureRoomForPrepare } from './pkg/smp_visualiser.js';
+import init, { Engine, ensureRoomForRender, ensureRoomForPrepare, keepPlaced } from './pkg/smp_visualiser.js';
 
 const WASM_URL = new URL('./pkg/smp_visualiser_bg.wasm', import.meta.url);
 /** The engine, from the page's compiled module when the first message
@@ -69,14 +69,18 @@ const warmingMore = [
   (e) => e.preparedState(),
 ];
 /** The coming photo's size and settings ('sized'): its dots are placed
- * once the small photo's steps are done. */
+ * once the small photo's steps are done, and held here (`placed`, outside
+ * wasm memory) until its 'prepare' has made room for it: kept in wasm
+ * memory meanwhile, they split the memory the old photo frees, and the
+ * room check (one block) grew this worker's memory by 62 MiB in a soak. */
 let sized = null;
+let placed = null;
 function placeAhead() {
   const e = new Engine();
   try {
     e.setSettings(sized.names, sized.values);
     if (!sized.scaleGiven) e.forgetScale();
-    e.placeAhead(sized.width, sized.height);
+    placed = e.placeAhead(sized.width, sized.height);
   } finally {
     e.free();
     sized = null;
@@ -136,6 +140,7 @@ self.onmessage = async ({ data }) => {
   }
   try {
     if (data.type === 'load') {
+      placed = null;
       engine?.free();
       engine = null;
       // Room first: running out later, inside the engine, would kill it.
@@ -154,6 +159,15 @@ self.onmessage = async ({ data }) => {
       engine?.free();
       engine = null;
       ensureRoomForPrepare(data.width, data.height);
+      // Taken only if they fit this photo's size, seed and scale.
+      if (placed) {
+        try {
+          keepPlaced(placed);
+        } catch (e) {
+          if (e instanceof WebAssembly.RuntimeError) throw e; // else only a head start lost
+        }
+        placed = null;
+      }
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();

@@ -16,7 +16,7 @@ use crate::analysis::{AreaFeather, Skin};
 use crate::codec::{ByteReader, ByteWriter};
 use crate::error::{try_copy, try_zeroed, SmpError};
 use crate::history;
-use crate::placement::{self, Dot, Placement};
+use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
 
 use super::area::Area;
@@ -60,15 +60,7 @@ fn read_mask(r: &mut ByteReader, width: u32, height: u32) -> Result<Mask, SmpErr
 fn write_pattern(w: &mut ByteWriter, p: &Pattern) -> Result<(), SmpError> {
     w.u32(p.seed)?;
     w.f64(p.px_per_mm)?;
-    let pl = &p.placement;
-    w.f64(pl.width_mm)?;
-    w.f64(pl.height_mm)?;
-    w.u32(pl.seed)?;
-    let mut fields = crate::error::try_zeroed::<f32>(pl.dots.len() * 5, "dot pattern")?;
-    for (f, d) in fields.chunks_exact_mut(5).zip(&pl.dots) {
-        f.copy_from_slice(&[d.x_mm, d.y_mm, d.rank, d.size_factor, d.darkness_factor]);
-    }
-    w.f32s(&fields)?;
+    p.placement.write_to(w)?;
     p.skin.write_to(w)?;
     let on: Vec<u8> = p.on_scalp.iter().map(|&b| b as u8).collect();
     w.bytes(&on)?;
@@ -78,45 +70,23 @@ fn write_pattern(w: &mut ByteWriter, p: &Pattern) -> Result<(), SmpError> {
 fn read_pattern(r: &mut ByteReader, width: u32, height: u32) -> Result<Pattern, SmpError> {
     let seed = r.u32()?;
     let px_per_mm = r.f64()?;
-    let (width_mm, height_mm) = (r.f64()?, r.f64()?);
-    let placement_seed = r.u32()?;
-    let fields = r.f32s("dot pattern")?;
-    if fields.len() % 5 != 0
-        || placement_seed != seed
-        || width_mm != width as f64 / px_per_mm
-        || height_mm != height as f64 / px_per_mm
+    let placement = Placement::read_from(r)?;
+    if placement.seed != seed
+        || placement.width_mm != width as f64 / px_per_mm
+        || placement.height_mm != height as f64 / px_per_mm
     {
         return Err(ByteReader::mismatch("a pattern of another photo"));
     }
-    let mut dots = Vec::new();
-    dots.try_reserve_exact(fields.len() / 5).map_err(|_| {
-        SmpError::new(
-            crate::error::ErrorCode::OutOfMemory,
-            "Not enough memory for the dot pattern.",
-        )
-    })?;
-    dots.extend(fields.chunks_exact(5).map(|f| Dot {
-        x_mm: f[0],
-        y_mm: f[1],
-        rank: f[2],
-        size_factor: f[3],
-        darkness_factor: f[4],
-    }));
     let skin = Skin::read_from(r, width, height, px_per_mm)?;
     let on_scalp: Vec<bool> = r.bytes()?.iter().map(|&b| b != 0).collect();
-    if on_scalp.len() != dots.len() {
+    if on_scalp.len() != placement.dots.len() {
         return Err(ByteReader::mismatch("dot flags of another pattern"));
     }
     let feather = AreaFeather::read_from(r, width, height, px_per_mm)?;
     Ok(Pattern {
         seed,
         px_per_mm,
-        placement: Placement {
-            width_mm,
-            height_mm,
-            seed,
-            dots,
-        },
+        placement,
         skin,
         on_scalp,
         feather,
@@ -126,12 +96,17 @@ fn read_pattern(r: &mut ByteReader, width: u32, height: u32) -> Result<Pattern, 
 impl Engine {
     /// Places the dots for a photo of `width`×`height` px before its pixels
     /// come, with this engine's seed and scale (or the scale estimated for
-    /// that size): the next engine on this thread to build a pattern for
-    /// the same size, seed and scale takes these dots instead of placing
-    /// them again (see [`placement::place_ahead`]).
-    pub fn place_ahead(&self, width: u32, height: u32) -> Result<(), SmpError> {
+    /// that size), and returns them written out. Given back to
+    /// [`keep_placed`], they are taken by the next engine on this thread
+    /// that builds a pattern for the same size, seed and scale (see
+    /// [`placement::place_ahead`]).
+    pub fn place_ahead(&self, width: u32, height: u32) -> Result<Vec<u8>, SmpError> {
         let ppm = self.settings.px_per_mm_for(width, height);
-        placement::place_ahead(width as f64 / ppm, height as f64 / ppm, self.settings.seed)
+        let placed =
+            placement::place_ahead(width as f64 / ppm, height as f64 / ppm, self.settings.seed)?;
+        let mut w = ByteWriter::new();
+        placed.write_to(&mut w)?;
+        Ok(w.finish())
     }
 
     /// The loaded photo's prepared state for [`Engine::load_prepared`] in
@@ -224,6 +199,19 @@ impl Engine {
     }
 }
 
+/// Keeps dots [`Engine::place_ahead`] placed for the next pattern built
+/// on this thread. They are held outside wasm memory in between, and given
+/// back once room is made for the photo: kept in it meanwhile, they split
+/// the memory the old photo frees, and a photo's room check (one block)
+/// grew the worker's memory by 62 MiB in a soak.
+pub fn keep_placed(bytes: &[u8]) -> Result<(), SmpError> {
+    let mut r = ByteReader::new(bytes);
+    let placed = Placement::read_from(&mut r)?;
+    r.end()?;
+    placement::keep_ahead(placed);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +294,9 @@ mod tests {
         let mut ahead = Engine::new();
         // Another engine places them (the worker's, from the header's size).
         let mut placer = Engine::new();
-        placer.place_ahead(360, 240).unwrap();
+        let placed = placer.place_ahead(360, 240).unwrap();
+        assert!(!crate::placement::tests::kept_ahead(), "held outside");
+        keep_placed(&placed).unwrap();
         assert!(crate::placement::tests::kept_ahead());
         ahead.load_image(photo.clone(), 200).unwrap();
         assert_eq!(ahead.render_full().unwrap(), here.render_full().unwrap());
@@ -315,7 +305,7 @@ mod tests {
         // and the same pixels.
         for (w, h, seed) in [(240, 360, 1.0), (360, 240, 5.0)] {
             placer.set_settings(&[("seed", seed)]).unwrap();
-            placer.place_ahead(w, h).unwrap();
+            keep_placed(&placer.place_ahead(w, h).unwrap()).unwrap();
             let mut other = Engine::new();
             other.load_image(photo.clone(), 200).unwrap();
             assert_eq!(other.render_full().unwrap(), here.render_full().unwrap());

@@ -18,6 +18,7 @@
 
 mod area;
 mod handoff;
+pub use handoff::keep_placed;
 mod layers;
 mod pattern;
 mod photo;

@@ -11,11 +11,14 @@ use super::{to_js, Engine};
 impl Engine {
     /// Places the dots for a photo of `width`×`height` px before its pixels
     /// come (its header gives the size long before it is decoded), with
-    /// this engine's settings: the next engine in this thread to load a
-    /// photo of that size with the same seed and scale takes these dots.
+    /// this engine's settings, and returns them written out, outside wasm
+    /// memory: given to `keepPlaced` once room is made for the photo, they
+    /// are taken by the next engine in this thread to load a photo of that
+    /// size with the same seed and scale.
     #[wasm_bindgen(js_name = placeAhead)]
-    pub fn place_ahead(&self, width: u32, height: u32) -> Result<(), JsValue> {
-        self.core.place_ahead(width, height).map_err(to_js)
+    pub fn place_ahead(&self, width: u32, height: u32) -> Result<js_sys::Uint8Array, JsValue> {
+        let placed = self.core.place_ahead(width, height).map_err(to_js)?;
+        Ok(js_sys::Uint8Array::from(&placed[..]))
     }
 
     /// Loads a photo as `loadImage` does, taking the state another engine
@@ -49,4 +52,13 @@ impl Engine {
         let state = self.core.prepared_state().map_err(to_js)?;
         Ok(js_sys::Uint8Array::from(&state[..]))
     }
+}
+
+/// Keeps dots `placeAhead` placed for the next photo loaded in this thread
+/// (call after that photo's room check: kept in wasm memory before it,
+/// they split the memory the old photo frees). A `bad-image` error for
+/// bytes of another build.
+#[wasm_bindgen(js_name = keepPlaced)]
+pub fn keep_placed(placed: &[u8]) -> Result<(), JsValue> {
+    crate::engine::keep_placed(placed).map_err(to_js)
 }
