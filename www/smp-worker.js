@@ -98,8 +98,8 @@ function warmUp() {
     return;
   }
   try {
-    warmEngine ??= new Engine();
-    step(warmEngine, warmWasm);
+    if (step === placeAhead) placeAhead();
+    else step((warmEngine ??= new Engine()), warmWasm);
   } catch {
     warming.length = warmingMore.length = 0; // only a head start: a failure here changes nothing
   }
@@ -131,6 +131,10 @@ self.onmessage = async ({ data }) => {
   if (data.type !== 'stats') {
     warming.length = warmingMore.length = 0;
     sized = null;
+    // Nor is the warm-up's engine kept: left between this work's
+    // allocations, it split the memory a photo's room check asks for.
+    warmEngine?.free();
+    warmEngine = null;
   }
   const wasm = await ready;
   if (data.type === 'stats') {
