@@ -75,6 +75,74 @@ enum Span {
     Edge,
 }
 
+// The loops over a row are functions of their own, not inlined: a browser
+// optimises a wasm function only for its next call (see
+// `crate::placement`), and a 12 MP area is made in one call.
+
+/// Reduced row `r` interpolated along x to full width into `out`.
+#[inline(never)]
+fn along(columns: &[(usize, usize, f32)], r: &[f32], out: &mut Vec<f32>) {
+    out.clear();
+    out.extend(
+        columns
+            .iter()
+            .map(|&(x0, x1, tx)| r[x0] * (1.0 - tx) + r[x1] * tx),
+    );
+}
+
+/// Each full-size column's span between two reduced rows (`[soft_top,
+/// soft_bottom, fade_top, fade_bottom]`). Most of a photo is wholly outside
+/// the area or wholly inside it: there the formula of [`feather_row`]
+/// gives 0 or 255 whatever the row's place between them (a blur below ¼
+/// sharpens to 0, above ¾ to 1; a fade of 1 between two 1s stays within a
+/// rounding of 1), so only the edges are computed.
+#[inline(never)]
+fn classify([soft_top, soft_bottom, fade_top, fade_bottom]: [&[f32]; 4], runs: &mut Vec<Span>) {
+    runs.clear();
+    runs.extend(
+        soft_top
+            .iter()
+            .zip(soft_bottom)
+            .zip(fade_top.iter().zip(fade_bottom))
+            .map(|((&a, &b), (&f, &g))| {
+                if a.max(b) < 0.24 || f.max(g) <= 0.0 {
+                    Span::Outside
+                } else if a.min(b) > 0.76 && f == 1.0 && g == 1.0 {
+                    Span::Inside
+                } else {
+                    Span::Edge
+                }
+            }),
+    );
+}
+
+/// One full-size row, `ty` of the way from the top reduced row to the
+/// bottom one.
+#[inline(never)]
+fn feather_row(
+    out: &mut [u8],
+    runs: &[Span],
+    [soft_top, soft_bottom, fade_top, fade_bottom]: [&[f32]; 4],
+    ty: f32,
+) {
+    for (x, o) in out.iter_mut().enumerate() {
+        match runs[x] {
+            // The buffer starts at zero.
+            Span::Outside => continue,
+            Span::Inside => {
+                *o = 255;
+                continue;
+            }
+            Span::Edge => {}
+        }
+        let soft = soft_top[x] * (1.0 - ty) + soft_bottom[x] * ty;
+        let fade = fade_top[x] * (1.0 - ty) + fade_bottom[x] * ty;
+        // Sharpen the blurred edge back to about one reduced pixel.
+        let v = ((soft - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0) * fade;
+        *o = (v * 255.0 + 0.5) as u8;
+    }
+}
+
 /// Scales a reduced 0/1 area to full size with a soft edge about one reduced
 /// pixel wide (bilinear over a lightly blurred copy).
 pub(super) fn upscale_feathered(
@@ -101,15 +169,6 @@ pub(super) fn upscale_feathered(
     // the reduced size), so each is interpolated once, not once per row:
     // the same products in the same order, so the same bytes, in a fraction
     // of the time.
-    let along = |m: &[f32], row: usize, out: &mut Vec<f32>| {
-        let r = &m[row * w..(row + 1) * w];
-        out.clear();
-        out.extend(
-            columns
-                .iter()
-                .map(|&(x0, x1, tx)| r[x0] * (1.0 - tx) + r[x1] * tx),
-        );
-    };
     let (mut soft_top, mut soft_bottom, mut fade_top, mut fade_bottom) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut rows_of = None;
@@ -119,49 +178,23 @@ pub(super) fn upscale_feathered(
         let (y0, ty) = (gy as usize, gy.fract());
         let y1 = (y0 + 1).min(h - 1);
         if rows_of != Some(y0) {
-            along(&soft, y0, &mut soft_top);
-            along(&soft, y1, &mut soft_bottom);
-            along(fade, y0, &mut fade_top);
-            along(fade, y1, &mut fade_bottom);
-            // Most of a photo is wholly outside the area or wholly inside
-            // it: there the formula below gives 0 or 255 whatever `ty` is
-            // (a blur below ¼ sharpens to 0, above ¾ to 1; a fade of 1
-            // between two 1s stays within a rounding of 1), so only the
-            // edges are computed.
-            runs.clear();
-            runs.extend(
-                soft_top
-                    .iter()
-                    .zip(&soft_bottom)
-                    .zip(fade_top.iter().zip(&fade_bottom))
-                    .map(|((&a, &b), (&f, &g))| {
-                        if a.max(b) < 0.24 || f.max(g) <= 0.0 {
-                            Span::Outside
-                        } else if a.min(b) > 0.76 && f == 1.0 && g == 1.0 {
-                            Span::Inside
-                        } else {
-                            Span::Edge
-                        }
-                    }),
+            let row = |r: usize| r * w..(r + 1) * w;
+            along(&columns, &soft[row(y0)], &mut soft_top);
+            along(&columns, &soft[row(y1)], &mut soft_bottom);
+            along(&columns, &fade[row(y0)], &mut fade_top);
+            along(&columns, &fade[row(y1)], &mut fade_bottom);
+            classify(
+                [&soft_top, &soft_bottom, &fade_top, &fade_bottom],
+                &mut runs,
             );
             rows_of = Some(y0);
         }
-        for (x, o) in out.iter_mut().enumerate() {
-            match runs[x] {
-                // The buffer starts at zero.
-                Span::Outside => continue,
-                Span::Inside => {
-                    *o = 255;
-                    continue;
-                }
-                Span::Edge => {}
-            }
-            let soft = soft_top[x] * (1.0 - ty) + soft_bottom[x] * ty;
-            let fade = fade_top[x] * (1.0 - ty) + fade_bottom[x] * ty;
-            // Sharpen the blurred edge back to about one reduced pixel.
-            let v = ((soft - 0.5) * 2.0 + 0.5).clamp(0.0, 1.0) * fade;
-            *o = (v * 255.0 + 0.5) as u8;
-        }
+        feather_row(
+            out,
+            &runs,
+            [&soft_top, &soft_bottom, &fade_top, &fade_bottom],
+            ty,
+        );
     }
     Mask::new(fw, fh, weights)
 }
