@@ -160,6 +160,9 @@ pub struct Layer {
     /// The dots themselves in that order: a drawing pass reads them in
     /// sequence instead of one cache miss a dot.
     ordered: Vec<Dot>,
+    /// The largest of their size factors, at least 1 (how far a dot can
+    /// reach, for a banded update).
+    largest_size_factor: f32,
     /// Which tiles an update recomposites.
     tiles: Tiles,
     /// A rectangle holding every halo drawn since the halo grid was cleared.
@@ -233,6 +236,7 @@ impl Layer {
             core_units: Vec::new(),
             order: Vec::new(),
             ordered: Vec::new(),
+            largest_size_factor: 1.0,
             tiles: Tiles::default(),
             haloed: Rect::default(),
             halos: Vec::new(),
@@ -333,6 +337,17 @@ impl Layer {
                 .iter()
                 .map(|&i| placement.dots[i as usize])
                 .collect();
+            self.largest_size_factor =
+                self.ordered.iter().fold(
+                    1.0f32,
+                    |m, d| {
+                        if d.size_factor > m {
+                            d.size_factor
+                        } else {
+                            m
+                        }
+                    },
+                );
         }
         // In spatial order: neighbouring dots touch the same cache lines of
         // the sums and the halo grid. Integer sums do not depend on the order.

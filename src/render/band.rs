@@ -53,12 +53,7 @@ impl Layer {
     /// bands of rows that can reach `band`; within them, see
     /// [`Self::reaches_rows`].
     pub(super) fn dots_near(&self, ordered: &[Dot], shape: &ShapeKey, band: Rect) -> Range<usize> {
-        let largest =
-            ordered.iter().fold(
-                1.0f32,
-                |m, d| if d.size_factor > m { d.size_factor } else { m },
-            );
-        let (_, _, core, red) = shape.reaches(largest);
+        let (_, _, core, red) = shape.reaches(self.largest_size_factor);
         let reach = core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0;
         let px_to_mm = |y: f32| y / self.sy;
         let first = order_band(px_to_mm(band.y0 as f32 - reach), self.sy);
