@@ -134,10 +134,16 @@ impl Rgba8Image {
     /// `max_side` (returned unchanged in size when it already fits).
     pub fn downscaled_to_fit(&self, max_side: u32) -> Result<Rgba8Image, SmpError> {
         let (w, h) = fit_size(self.width, self.height, max_side);
-        let pixels = resample_area(&self.pixels, self.width, self.height, 4, w, h)?;
+        self.downscaled_to(w, h)
+    }
+
+    /// The same photo reduced by area averaging to `width`×`height` (each
+    /// at most its own side).
+    pub fn downscaled_to(&self, width: u32, height: u32) -> Result<Rgba8Image, SmpError> {
+        let pixels = resample_area(&self.pixels, self.width, self.height, 4, width, height)?;
         Ok(Rgba8Image {
-            width: w,
-            height: h,
+            width,
+            height,
             pixels,
         })
     }

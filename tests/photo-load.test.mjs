@@ -46,7 +46,7 @@ async function pageWith({ worker, noModule = false }) {
   await page.evaluate(async () => {
     const { Engine } = await import('./pkg/smp_visualiser.js');
     window.__calls = {};
-    for (const m of ['detectArea', 'suggestSettings', 'loadPrepared', 'loadImage']) {
+    for (const m of ['detectArea', 'suggestSettings', 'loadPrepared', 'loadStaged', 'stagePreview', 'loadImage']) {
       const real = Engine.prototype[m];
       Engine.prototype[m] = function (...args) {
         window.__calls[m] = (window.__calls[m] ?? 0) + 1;
@@ -95,8 +95,9 @@ for (const findArea of [true, false]) {
       assertNoErrors(assert, page);
     }
     const [inWorker, onPage] = [results.true, results.false];
-    // The worker did the slow steps: the page's engine only took the result.
-    assert.deepEqual(inWorker.calls, { loadPrepared: 1 }, JSON.stringify(inWorker.calls));
+    // The worker did the slow steps: the page's engine only made the
+    // preview meanwhile (the page showed no photo yet) and took the result.
+    assert.deepEqual(inWorker.calls, { stagePreview: 1, loadStaged: 1 }, JSON.stringify(inWorker.calls));
     assert.equal(onPage.calls.loadImage, 1);
     assert.equal(onPage.calls.detectArea, findArea ? 1 : undefined);
     assert.equal(onPage.hasArea, findArea, 'the sample has bald patches to propose');
@@ -153,9 +154,14 @@ for (const noModule of [false, true]) {
     const r = await page.evaluate(async () => {
       const v = document.querySelector('smp-visualiser');
       await v.loadImage(window.photo_a, { findArea: true });
-      return { calls: window.__calls, hasArea: v.hasArea, workerBytes: (await v.memoryUsage()).workerBytes };
+      const first = { ...window.__calls };
+      // A second photo, the first one shown: the page keeps no copy of it
+      // while the worker prepares it, and takes its preview from the worker.
+      await v.loadImage(window.photo_b, { findArea: true });
+      return { first, calls: window.__calls, hasArea: v.hasArea, workerBytes: (await v.memoryUsage()).workerBytes };
     });
-    assert.deepEqual(r.calls, { loadPrepared: 1 }, 'the worker did the first steps');
+    assert.deepEqual(r.first, { stagePreview: 1, loadStaged: 1 }, 'the worker did the first steps, the page made the preview meanwhile');
+    assert.deepEqual(r.calls, { stagePreview: 1, loadStaged: 1, loadPrepared: 1 }, 'the worker did the second photo\'s first steps');
     assert.ok(r.hasArea && r.workerBytes > 0);
     const fetched = page.requests.filter((u) => u.endsWith('/pkg/smp_visualiser_bg.wasm'));
     assert.equal(fetched.length, noModule ? 2 : 1, fetched.join('\n'));

@@ -175,7 +175,14 @@ self.onmessage = async ({ data }) => {
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();
-      engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
+      if (data.unseen) {
+        // The page makes the preview itself meanwhile: its copy of the
+        // photo goes back now, not with the result.
+        engine.loadImageUnseen(data.rgba, data.width, data.height, data.previewSide);
+        self.postMessage({ id: data.id, early: true, rgba: data.rgba }, [data.rgba.buffer]);
+      } else {
+        engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
+      }
       size = [data.width, data.height];
       let found = null;
       let detectError = null;
@@ -191,8 +198,10 @@ self.onmessage = async ({ data }) => {
       }
       const suggestion = data.findArea ? engine.suggestSettings() : null;
       const state = engine.preparedState();
-      // The photo's bytes go back too: the page keeps no copy meanwhile.
-      self.postMessage({ id: data.id, ok: true, rgba: data.rgba, state, found, detectError, suggestion }, [data.rgba.buffer, state.buffer]);
+      // The photo's bytes go back too (unless they went already): the page
+      // keeps no copy meanwhile.
+      const rgba = data.rgba.byteLength ? data.rgba : undefined;
+      self.postMessage({ id: data.id, ok: true, rgba, state, found, detectError, suggestion }, rgba ? [rgba.buffer, state.buffer] : [state.buffer]);
       return;
     }
     if (data.type === 'sync') {
@@ -269,7 +278,7 @@ self.onmessage = async ({ data }) => {
     const dead = e instanceof WebAssembly.RuntimeError;
     // A photo that came to be prepared goes back with the failure, so the
     // page can load it itself.
-    const rgba = data.type === 'prepare' ? data.rgba : undefined;
+    const rgba = data.type === 'prepare' && data.rgba.byteLength ? data.rgba : undefined;
     const reply = { id: data.id, ok: false, dead, fallback: dead, rgba, code: e?.code ?? 'internal', message: e?.message ?? String(e) };
     self.postMessage(reply, rgba ? [rgba.buffer] : []);
     if (dead) self.close();

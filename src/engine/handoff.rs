@@ -5,10 +5,12 @@
 //! of computing it again, so loading a large photo never holds the page's
 //! thread for long (issue: every control answers within a frame).
 //!
-//! What is handed over: the preview (and the small copy for detection),
-//! the area at full and preview size, and the pattern (dots, skin analysis,
-//! dots on bare scalp, the area's fade) with the seed and scale it was made
-//! for. The receiving engine keeps each part only where it fits its own
+//! What is handed over: the preview if the preparing engine made one (the
+//! page's engine makes its own meanwhile when it holds no photo yet: see
+//! [`Engine::stage_photo`]) and the small copy for detection, the area at
+//! full and preview size, and the pattern (dots, skin analysis, dots on
+//! bare scalp, the area's fade) with the seed and scale it was made for.
+//! The receiving engine keeps each part only where it fits its own
 //! settings and preview size, and computes the rest as a plain load would;
 //! so taking a hand-off gives the same pixels as loading the photo there.
 
@@ -27,7 +29,7 @@ use super::shown::Shown;
 use super::{no_image, Engine, Loaded};
 
 /// Marks a hand-off of this layout ("SMP" and a layout number).
-const MAGIC: u32 = u32::from_le_bytes(*b"SMP1");
+const MAGIC: u32 = u32::from_le_bytes(*b"SMP2");
 
 fn write_image(w: &mut ByteWriter, image: &Rgba8Image) -> Result<(), SmpError> {
     w.u32(image.width)?;
@@ -121,7 +123,18 @@ impl Engine {
         let (width, height) = l.photo.size();
         w.u32(width)?;
         w.u32(height)?;
-        write_image(&mut w, &l.photo.preview)?;
+        let (pw, ph) = l.photo.preview_size();
+        w.u32(pw)?;
+        w.u32(ph)?;
+        // Only if it was made: an engine that only prepares the photo does
+        // not make one (the other makes its own meanwhile).
+        match l.photo.preview_if_made() {
+            Some(preview) => {
+                w.u32(1)?;
+                w.bytes(&preview.pixels)?;
+            }
+            None => w.u32(0)?,
+        }
         match l.photo.reduced_if_made() {
             Some(small) => {
                 w.u32(1)?;
@@ -153,14 +166,51 @@ impl Engine {
         preview_side_px: u32,
         prepared: &[u8],
     ) -> Result<(), SmpError> {
-        let (width, height) = (photo.width, photo.height);
-        let ppm = self.settings.px_per_mm_for(width, height);
-        placement::check_fits(width as f64 / ppm, height as f64 / ppm)?;
+        self.check_fits(&photo)?;
+        self.take_prepared(Photo::unseen(photo, preview_side_px), prepared)
+    }
+
+    /// Keeps `photo` for the [`Engine::load_staged`] that follows, its
+    /// preview (no larger than `preview_side_px`) to be made by
+    /// [`Engine::stage_preview`]: while another engine prepares the photo
+    /// without a preview ([`Engine::load_image_unseen`]), this one makes
+    /// the preview meanwhile instead of after. The loaded photo stays.
+    pub fn stage_photo(&mut self, photo: Rgba8Image, preview_side_px: u32) -> Result<(), SmpError> {
+        self.staged = None;
+        self.check_fits(&photo)?;
+        self.staged = Some(Photo::unseen(photo, preview_side_px));
+        Ok(())
+    }
+
+    /// Makes the staged photo's preview.
+    pub fn stage_preview(&self) -> Result<(), SmpError> {
+        self.staged.as_ref().ok_or_else(no_image)?.preview()?;
+        Ok(())
+    }
+
+    /// Lets the staged photo go (another photo was chosen).
+    pub fn drop_staged(&mut self) {
+        self.staged = None;
+    }
+
+    /// [`Engine::load_prepared`] of the staged photo.
+    pub fn load_staged(&mut self, prepared: &[u8]) -> Result<(), SmpError> {
+        let photo = self.staged.take().ok_or_else(no_image)?;
+        self.take_prepared(photo, prepared)
+    }
+
+    fn take_prepared(&mut self, mut photo: Photo, prepared: &[u8]) -> Result<(), SmpError> {
+        let (width, height) = photo.size();
         let mut r = ByteReader::new(prepared);
         if r.u32()? != MAGIC || (r.u32()?, r.u32()?) != (width, height) {
             return Err(ByteReader::mismatch("another photo"));
         }
-        let preview = read_image(&mut r)?;
+        let (pw, ph) = (r.u32()?, r.u32()?);
+        let preview = if r.u32()? != 0 {
+            Some(Rgba8Image::new(pw, ph, try_copy(r.bytes()?, "photo")?)?)
+        } else {
+            None
+        };
         let reduced = if r.u32()? != 0 {
             Some(read_image(&mut r)?)
         } else {
@@ -168,26 +218,26 @@ impl Engine {
         };
         let mask = read_mask(&mut r, width, height)?;
         let undo_to_empty = r.u32()? != 0;
-        let preview_mask = read_mask(&mut r, preview.width, preview.height)?;
+        let preview_mask = read_mask(&mut r, pw, ph)?;
         let pattern = read_pattern(&mut r, width, height)?;
         r.end()?;
         // Free the previous photo's caches before the new ones are built.
         self.loaded = None;
-        let photo = Photo::with_parts(photo, preview, reduced);
+        photo.take_parts(preview, reduced);
         let mut area = Area::with_masks(mask, preview_mask);
         if undo_to_empty {
             area.record_empty_before()?;
         }
-        let photo = if photo.preview_fits(preview_side_px) {
-            photo
-        } else {
-            let photo = Photo::new(photo.full, preview_side_px)?;
-            let small = area.preview_mask_for(photo.preview.width, photo.preview.height)?;
-            area.set_preview_mask(small);
-            photo
-        };
-        let (w, h) = photo.size();
-        let keep = pattern.is_for(self.settings.seed, self.settings.px_per_mm_for(w, h));
+        let (sw, sh) = photo.preview_size();
+        if (sw, sh) != (pw, ph) {
+            area.set_preview_mask(area.preview_mask_for(sw, sh)?);
+        }
+        // This engine draws the photo: a preview it lacks is made now.
+        photo.preview()?;
+        let keep = pattern.is_for(
+            self.settings.seed,
+            self.settings.px_per_mm_for(width, height),
+        );
         self.loaded = Some(Loaded {
             photo,
             area,
@@ -223,6 +273,48 @@ mod tests {
         let mut e = Engine::new();
         e.load_image(sample.photo, preview_side).unwrap();
         e
+    }
+
+    #[test]
+    fn a_photo_prepared_unseen_and_staged_here_renders_the_same_as_loading_here() {
+        let sample = sample_scalp(360, 240, 3).unwrap();
+        let mut worker = Engine::new();
+        worker.load_image_unseen(sample.photo.clone(), 200).unwrap();
+        worker.detect_area(&[] as &[Tap], false).unwrap();
+        let state = worker.prepared_state().unwrap();
+        let made = |e: &Engine| e.loaded.as_ref().unwrap().photo.preview_if_made().is_some();
+        assert!(!made(&worker), "preparing made no preview");
+        let mut page = Engine::new();
+        page.stage_photo(sample.photo.clone(), 200).unwrap();
+        page.stage_preview().unwrap();
+        page.load_staged(&state).unwrap();
+        assert!(page.staged.is_none());
+        // Taken without a preview and without a staged one: made on loading.
+        let mut plain = Engine::new();
+        plain.load_prepared(sample.photo, 200, &state).unwrap();
+        assert!(made(&plain));
+        let mut here = loaded(200);
+        here.detect_area(&[] as &[Tap], false).unwrap();
+        assert_eq!(page.preview_size(), here.preview_size());
+        assert_eq!(page.preview_mask().unwrap(), here.preview_mask().unwrap());
+        let expected = here.render_preview().unwrap().to_vec();
+        assert_eq!(page.render_preview().unwrap(), &expected[..]);
+        assert_eq!(plain.render_preview().unwrap(), &expected[..]);
+        // The worker draws it all the same when asked (a shared frame).
+        assert_eq!(worker.render_preview().unwrap(), &expected[..]);
+        // Staged for another preview size: the state's preview mask is made again.
+        let mut other = Engine::new();
+        other
+            .stage_photo(here.before().unwrap().clone(), 120)
+            .unwrap();
+        other.load_staged(&state).unwrap();
+        here.set_preview_side_px(120).unwrap();
+        assert_eq!(other.preview_mask().unwrap(), here.preview_mask().unwrap());
+        assert_eq!(
+            other.render_preview().unwrap(),
+            here.render_preview().unwrap()
+        );
+        assert!(other.load_staged(&state).is_err(), "nothing staged now");
     }
 
     #[test]

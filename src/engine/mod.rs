@@ -79,6 +79,9 @@ pub struct Engine {
     settings: Settings,
     transfer: Transfer,
     loaded: Option<Loaded>,
+    /// A photo kept for the hand-off that is to load it (see
+    /// [`Engine::stage_photo`]).
+    staged: Option<Photo>,
 }
 
 impl Default for Engine {
@@ -112,6 +115,7 @@ impl Engine {
             settings: Settings::default(),
             transfer: Transfer::new(),
             loaded: None,
+            staged: None,
         }
     }
 
@@ -119,11 +123,33 @@ impl Engine {
     /// with an empty area. Settings are kept. On error the previous photo
     /// and area stay as they were.
     pub fn load_image(&mut self, photo: Rgba8Image, preview_side_px: u32) -> Result<(), SmpError> {
+        self.check_fits(&photo)?;
+        self.take_photo(Photo::new(photo, preview_side_px)?)
+    }
+
+    /// [`Engine::load_image`] for an engine that prepares the photo for
+    /// another ([`Engine::prepared_state`]) and does not draw it: the
+    /// preview is made only if it is drawn (the other engine makes its own,
+    /// see [`Engine::stage_photo`]).
+    pub fn load_image_unseen(
+        &mut self,
+        photo: Rgba8Image,
+        preview_side_px: u32,
+    ) -> Result<(), SmpError> {
+        self.check_fits(&photo)?;
+        self.take_photo(Photo::unseen(photo, preview_side_px))
+    }
+
+    /// Refuses a photo too large in mm for a pattern at this scale.
+    fn check_fits(&self, photo: &Rgba8Image) -> Result<(), SmpError> {
         let ppm = self.settings.px_per_mm_for(photo.width, photo.height);
-        placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm)?;
-        let photo = Photo::new(photo, preview_side_px)?;
+        placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm).map(|_| ())
+    }
+
+    fn take_photo(&mut self, photo: Photo) -> Result<(), SmpError> {
         let (w, h) = photo.size();
-        let area = Area::empty(w, h, photo.preview.width, photo.preview.height)?;
+        let (pw, ph) = photo.preview_size();
+        let area = Area::empty(w, h, pw, ph)?;
         // Free the previous photo's caches before the new ones are built.
         self.loaded = None;
         self.loaded = Some(Loaded {
@@ -166,7 +192,7 @@ impl Engine {
         l.layers.forget_preview();
         let preview = l.photo.full.downscaled_to_fit(preview_side_px.max(1))?;
         let preview_mask = l.area.preview_mask_for(preview.width, preview.height)?;
-        l.photo.preview = preview;
+        l.photo.set_preview(preview);
         l.area.set_preview_mask(preview_mask);
         l.layers.last_preview_change = Rect::default();
         Ok(true)
@@ -186,7 +212,7 @@ impl Engine {
     pub fn preview_size(&self) -> (u32, u32) {
         self.loaded
             .as_ref()
-            .map_or((0, 0), |l| (l.photo.preview.width, l.photo.preview.height))
+            .map_or((0, 0), |l| l.photo.preview_size())
     }
 
     /// The current settings.
@@ -382,7 +408,7 @@ impl Engine {
 
     /// The photo at preview size, untouched (the "before").
     pub fn preview_before(&self) -> Result<&Rgba8Image, SmpError> {
-        Ok(&self.loaded.as_ref().ok_or_else(no_image)?.photo.preview)
+        self.loaded.as_ref().ok_or_else(no_image)?.photo.preview()
     }
 
     /// The photo at full resolution, untouched.
@@ -452,7 +478,7 @@ impl Engine {
     ) -> Result<(&[u8], [u32; 4]), SmpError> {
         let (look, l, transfer) = self.prepared()?;
         let src = Sources {
-            photo: &l.photo.preview,
+            photo: l.photo.preview()?,
             mask: l.area.preview_mask(),
             pattern: l.pattern.as_ref().ok_or_else(no_image)?,
             visible: &l.shown.visible,

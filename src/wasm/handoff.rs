@@ -6,6 +6,23 @@
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, Engine};
+use crate::raster::Rgba8Image;
+
+/// A photo's bytes copied into wasm memory (checked to be `width`×`height`
+/// RGBA), once there is room for it and its caches.
+pub(super) fn copy_in(
+    rgba: &js_sys::Uint8Array,
+    width: u32,
+    height: u32,
+) -> Result<Rgba8Image, JsValue> {
+    let len = rgba.length() as usize;
+    Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
+    let per_px = crate::error::PHOTO_BYTES_PER_PX;
+    crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+    let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
+    rgba.copy_to(&mut bytes);
+    Rgba8Image::new(width, height, bytes).map_err(to_js)
+}
 
 #[wasm_bindgen]
 impl Engine {
@@ -42,6 +59,61 @@ impl Engine {
         self.core
             .load_prepared(photo, preview_side_px, &state)
             .map_err(to_js)
+    }
+
+    /// Loads a photo as `loadImage` does, in an engine that prepares it for
+    /// another (`preparedState`) and does not draw it: its preview is made
+    /// only if it is drawn (the page makes its own meanwhile, `stagePhoto`).
+    #[wasm_bindgen(js_name = loadImageUnseen)]
+    pub fn load_image_unseen(
+        &mut self,
+        rgba: &js_sys::Uint8Array,
+        width: u32,
+        height: u32,
+        preview_side_px: u32,
+    ) -> Result<(), JsValue> {
+        let photo = self.photo_in(rgba, width, height)?;
+        self.core
+            .load_image_unseen(photo, preview_side_px)
+            .map_err(to_js)
+    }
+
+    /// Keeps a photo (the same room check as `loadImage`) for the
+    /// `loadStaged` that is to take it with the state the worker prepares
+    /// meanwhile; `stagePreview` then makes its preview while the worker
+    /// works, instead of after. The loaded photo stays.
+    #[wasm_bindgen(js_name = stagePhoto)]
+    pub fn stage_photo(
+        &mut self,
+        rgba: &js_sys::Uint8Array,
+        width: u32,
+        height: u32,
+        preview_side_px: u32,
+    ) -> Result<(), JsValue> {
+        // The loaded photo keeps its caches and undo steps: it stays shown.
+        let photo = copy_in(rgba, width, height)?;
+        self.core.stage_photo(photo, preview_side_px).map_err(to_js)
+    }
+
+    /// Makes the staged photo's preview.
+    #[wasm_bindgen(js_name = stagePreview)]
+    pub fn stage_preview(&self) -> Result<(), JsValue> {
+        self.core.stage_preview().map_err(to_js)
+    }
+
+    /// Lets the staged photo go.
+    #[wasm_bindgen(js_name = dropStaged)]
+    pub fn drop_staged(&mut self) {
+        self.core.drop_staged();
+    }
+
+    /// `loadPrepared` of the staged photo (a `no-image` error without one).
+    #[wasm_bindgen(js_name = loadStaged)]
+    pub fn load_staged(&mut self, prepared: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        let mut state =
+            crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
+        prepared.copy_to(&mut state);
+        self.core.load_staged(&state).map_err(to_js)
     }
 
     /// The loaded photo's state for another engine's `loadPrepared` (the

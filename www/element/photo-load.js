@@ -53,31 +53,88 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
   };
   if (!keep) engine.forgetScale();
   const [names, values] = settingsArrays(engine, schema);
-  const reply = await worker.prepare(photo.rgba, width, height, { names, values, scaleGiven: engine.scaleGiven(), previewSide: side, findArea });
-  if (reply.ok) {
-    if (!isCurrent()) {
-      restoreScale();
-      return null;
+  // With no photo shown yet, the worker gives the photo back as soon as it
+  // has its own copy, and the page makes the preview while the worker
+  // prepares the rest (the worker then makes none): a 12 MP photo's
+  // preview took the worker some 45 ms, and copying the photo in took the
+  // page 30–50 ms after the worker's reply. With a photo shown, the page
+  // holds no second one while the worker works.
+  const stageHere = worker.running && !engine.width();
+  let token = null;
+  const early = (rgba) => {
+    photo.rgba = rgba;
+    if (!isCurrent()) return;
+    token = stage(engine, rgba, width, height, side);
+    // The preview in a task of its own: the copy alone took a frame or three.
+    if (token) setTimeout(() => previewStaged(engine, token), 0);
+  };
+  try {
+    const how = { names, values, scaleGiven: engine.scaleGiven(), previewSide: side, findArea, unseen: stageHere };
+    const reply = await worker.prepare(photo.rgba, width, height, how, stageHere ? early : null);
+    if (reply.ok) {
+      if (!isCurrent()) {
+        restoreScale();
+        return null;
+      }
+      try {
+        if (token && staging.get(engine) === token) engine.loadStaged(reply.state);
+        else engine.loadPrepared(reply.rgba ?? photo.rgba, width, height, side, reply.state);
+      } catch (e) {
+        restoreScale(); // the earlier photo stays (out of memory, say)
+        throw asSmpError(e);
+      }
+      worker.taken();
+      // The page's thread is let go between taking the photo and drawing it.
+      await new Promise((ok) => setTimeout(ok, 0));
+      const detectError = reply.detectError ? new SmpError(reply.detectError.code, reply.detectError.message) : null;
+      return { ...shown, prepared: true, found: reply.found, detectError, suggestion: reply.suggestion };
     }
-    try {
-      engine.loadPrepared(reply.rgba, width, height, side, reply.state);
-    } catch (e) {
-      restoreScale(); // the earlier photo stays (out of memory, say)
-      throw asSmpError(e);
-    }
-    worker.taken();
-    // The page's thread is let go between taking the photo and drawing it.
-    await new Promise((ok) => setTimeout(ok, 0));
-    const detectError = reply.detectError ? new SmpError(reply.detectError.code, reply.detectError.message) : null;
-    return { ...shown, prepared: true, found: reply.found, detectError, suggestion: reply.suggestion };
+    photo.rgba = reply.rgba ?? photo.rgba;
+  } finally {
+    if (token) unstage(engine, token);
   }
   // No worker here, or it could not (it ran out of memory, or stopped):
   // the page's engine loads the photo, given back by the worker (or
   // decoded again when a stopped worker kept it). The page then sends it
   // to the worker as any photo it loads itself.
   restoreScale();
-  const rgba = reply.rgba ?? (photo.rgba.byteLength ? photo.rgba : (await decode()).rgba);
+  const rgba = photo.rgba.byteLength ? photo.rgba : (await decode()).rgba;
   if (!isCurrent()) return null;
   loadKeepingScale(engine, keep, () => engine.loadImage(rgba, width, height, previewSide(width, height)));
   return { ...shown, prepared: false };
+}
+
+/** The load whose photo each page engine holds staged (`stagePhoto`): a
+ * load another overtook must neither let go of nor take the later one's. */
+const staging = new WeakMap();
+
+/** Copies the photo into the page's engine for `loadStaged`; a token for
+ * it, or null when it cannot (out of memory, say: the photo then comes
+ * back from the worker as when none is staged). */
+function stage(engine, rgba, width, height, side) {
+  try {
+    engine.stagePhoto(rgba, width, height, side);
+  } catch {
+    return null;
+  }
+  const token = {};
+  staging.set(engine, token);
+  return token;
+}
+
+/** Makes the staged photo's preview, if it is still this load's. Out of
+ * memory, say, it is made when the photo is taken. */
+function previewStaged(engine, token) {
+  try {
+    if (staging.get(engine) === token) engine.stagePreview();
+  } catch {
+    // made on taking the photo
+  }
+}
+
+/** Lets the staged photo go if it is still this load's. */
+function unstage(engine, token) {
+  if (staging.get(engine) !== token) return;
+  staging.delete(engine);
+  engine.dropStaged();
 }

@@ -23,6 +23,9 @@ export class WorkerClient {
   #worker = null;
   #seq = 0;
   #replies = new Map();
+  /** What to do with a photo a request's worker gives back before its
+   * reply (`prepare` with `unseen`), by request. */
+  #early = new Map();
   /** Whether the worker holds the page's photo (not one prepared and not
    * taken), and how many photos are being prepared. */
   #inStep = true;
@@ -99,16 +102,19 @@ export class WorkerClient {
    * photo (RGBA, transferred, and given back in the reply) with the
    * settings; resolves with `{ ok, rgba, state, found, detectError,
    * suggestion }` or a failure (with `rgba` unless the worker stopped).
+   * With `unseen` the worker makes no preview and gives the photo back
+   * as soon as it has its own copy, to `early` (not in the reply).
    * The worker then holds the photo for exports, as after `load`.
    * @param {Uint8Array} rgba @param {number} width @param {number} height
-   * @param {{ names: string[], values: Float64Array, scaleGiven: boolean, previewSide: number, findArea: boolean }} how */
-  prepare(rgba, width, height, how) {
+   * @param {{ names: string[], values: Float64Array, scaleGiven: boolean, previewSide: number, findArea: boolean, unseen: boolean }} how
+   * @param {((rgba: Uint8Array) => void) | null} early */
+  prepare(rgba, width, height, how, early = null) {
     if (!this.#worker && !this.#start()) return Promise.resolve({ ok: false, fallback: true, rgba });
     this.#inStep = false;
     this.#shared = null;
     this.#epoch++;
     this.#preparing++;
-    return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer]).finally(() => this.#preparing--);
+    return this.#ask({ type: 'prepare', rgba, width, height, ...how }, [rgba.buffer], early).finally(() => this.#preparing--);
   }
 
   /** The page took the photo the worker prepared last. */
@@ -210,9 +216,14 @@ export class WorkerClient {
       this.#worker.postMessage({ type: 'init', module: null });
     }
     this.#worker.onmessage = ({ data }) => {
+      if (data.early) {
+        this.#early.get(data.id)?.(data.rgba);
+        return;
+      }
       if (data.dead) this.#drop(false);
       const pending = this.#replies.get(data.id);
       this.#replies.delete(data.id);
+      this.#early.delete(data.id);
       pending?.(data);
     };
     // A failed worker is dropped; exports then render on the page's thread.
@@ -220,9 +231,10 @@ export class WorkerClient {
     return true;
   }
 
-  #ask(message, transfer = []) {
+  #ask(message, transfer = [], early = null) {
     if (!this.#worker) return Promise.resolve({ ok: false, fallback: true });
     const id = ++this.#seq;
+    if (early) this.#early.set(id, early);
     return new Promise((ok) => {
       this.#replies.set(id, ok);
       this.#worker.postMessage({ ...message, id }, transfer);
@@ -236,5 +248,6 @@ export class WorkerClient {
     if (!answerPending) return;
     for (const reply of this.#replies.values()) reply({ ok: false, fallback: true });
     this.#replies.clear();
+    this.#early.clear();
   }
 }
