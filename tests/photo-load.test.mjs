@@ -46,7 +46,7 @@ async function pageWith({ worker, noModule = false }) {
   await page.evaluate(async () => {
     const { Engine } = await import('./pkg/smp_visualiser.js');
     window.__calls = {};
-    for (const m of ['detectArea', 'suggestSettings', 'loadPrepared', 'loadStaged', 'stagePreview', 'loadImage']) {
+    for (const m of ['detectArea', 'suggestSettings', 'loadPrepared', 'loadStaged', 'loadImage']) {
       const real = Engine.prototype[m];
       Engine.prototype[m] = function (...args) {
         window.__calls[m] = (window.__calls[m] ?? 0) + 1;
@@ -97,7 +97,7 @@ for (const findArea of [true, false]) {
     const [inWorker, onPage] = [results.true, results.false];
     // The worker did the slow steps: the page's engine only made the
     // preview meanwhile (the page showed no photo yet) and took the result.
-    assert.deepEqual(inWorker.calls, { stagePreview: 1, loadStaged: 1 }, JSON.stringify(inWorker.calls));
+    assert.deepEqual(inWorker.calls, { loadStaged: 1 }, JSON.stringify(inWorker.calls));
     assert.equal(onPage.calls.loadImage, 1);
     assert.equal(onPage.calls.detectArea, findArea ? 1 : undefined);
     assert.equal(onPage.hasArea, findArea, 'the sample has bald patches to propose');
@@ -160,8 +160,8 @@ for (const noModule of [false, true]) {
       await v.loadImage(window.photo_b, { findArea: true });
       return { first, calls: window.__calls, hasArea: v.hasArea, workerBytes: (await v.memoryUsage()).workerBytes };
     });
-    assert.deepEqual(r.first, { stagePreview: 1, loadStaged: 1 }, 'the worker did the first steps, the page made the preview meanwhile');
-    assert.deepEqual(r.calls, { stagePreview: 1, loadStaged: 1, loadPrepared: 1 }, 'the worker did the second photo\'s first steps');
+    assert.deepEqual(r.first, { loadStaged: 1 }, 'the worker did the first steps, the page made the preview meanwhile');
+    assert.deepEqual(r.calls, { loadStaged: 1, loadPrepared: 1 }, 'the worker did the second photo\'s first steps');
     assert.ok(r.hasArea && r.workerBytes > 0);
     const fetched = page.requests.filter((u) => u.endsWith('/pkg/smp_visualiser_bg.wasm'));
     assert.equal(fetched.length, noModule ? 2 : 1, fetched.join('\n'));

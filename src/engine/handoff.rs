@@ -7,7 +7,7 @@
 //!
 //! What is handed over: the preview if the preparing engine made one (the
 //! page's engine makes its own meanwhile when it holds no photo yet: see
-//! [`Engine::stage_photo`]) and the small copy for detection, the area at
+//! [`Engine::begin_staging`]) and the small copy for detection, the area at
 //! full and preview size, and the pattern (dots, skin analysis, dots on
 //! bare scalp, the area's fade) with the seed and scale it was made for.
 //! The receiving engine keeps each part only where it fits its own
@@ -170,30 +170,8 @@ impl Engine {
         self.take_prepared(Photo::unseen(photo, preview_side_px), prepared)
     }
 
-    /// Keeps `photo` for the [`Engine::load_staged`] that follows, its
-    /// preview (no larger than `preview_side_px`) to be made by
-    /// [`Engine::stage_preview`]: while another engine prepares the photo
-    /// without a preview ([`Engine::load_image_unseen`]), this one makes
-    /// the preview meanwhile instead of after. The loaded photo stays.
-    pub fn stage_photo(&mut self, photo: Rgba8Image, preview_side_px: u32) -> Result<(), SmpError> {
-        self.staged = None;
-        self.check_fits(&photo)?;
-        self.staged = Some(Photo::unseen(photo, preview_side_px));
-        Ok(())
-    }
-
-    /// Makes the staged photo's preview.
-    pub fn stage_preview(&self) -> Result<(), SmpError> {
-        self.staged.as_ref().ok_or_else(no_image)?.preview()?;
-        Ok(())
-    }
-
-    /// Lets the staged photo go (another photo was chosen).
-    pub fn drop_staged(&mut self) {
-        self.staged = None;
-    }
-
-    /// [`Engine::load_prepared`] of the staged photo.
+    /// [`Engine::load_prepared`] of the staged photo, once it is whole
+    /// (see [`Engine::begin_staging`]).
     pub fn load_staged(&mut self, prepared: &[u8]) -> Result<(), SmpError> {
         let photo = self.staged.take().ok_or_else(no_image)?;
         self.take_prepared(photo, prepared)
@@ -284,11 +262,19 @@ mod tests {
         let state = worker.prepared_state().unwrap();
         let made = |e: &Engine| e.loaded.as_ref().unwrap().photo.preview_if_made().is_some();
         assert!(!made(&worker), "preparing made no preview");
+        // Staged by pieces of odd sizes (not whole rows).
         let mut page = Engine::new();
-        page.stage_photo(sample.photo.clone(), 200).unwrap();
-        page.stage_preview().unwrap();
+        page.begin_staging(360, 240, 200).unwrap();
+        let bytes = &sample.photo.pixels;
+        let mut whole = false;
+        for piece in bytes.chunks(7919) {
+            assert!(!whole && !page.staged_whole());
+            whole = page.stage_bytes(piece).unwrap();
+        }
+        assert!(whole && page.staged_whole());
+        assert!(page.stage_bytes(&[0]).is_err(), "nothing is coming now");
         page.load_staged(&state).unwrap();
-        assert!(page.staged.is_none());
+        assert!(page.staged.is_none() && page.staging.is_none());
         // Taken without a preview and without a staged one: made on loading.
         let mut plain = Engine::new();
         plain.load_prepared(sample.photo, 200, &state).unwrap();
@@ -304,9 +290,8 @@ mod tests {
         assert_eq!(worker.render_preview().unwrap(), &expected[..]);
         // Staged for another preview size: the state's preview mask is made again.
         let mut other = Engine::new();
-        other
-            .stage_photo(here.before().unwrap().clone(), 120)
-            .unwrap();
+        other.begin_staging(360, 240, 120).unwrap();
+        assert!(other.stage_bytes(&here.before().unwrap().pixels).unwrap());
         other.load_staged(&state).unwrap();
         here.set_preview_side_px(120).unwrap();
         assert_eq!(other.preview_mask().unwrap(), here.preview_mask().unwrap());

@@ -23,6 +23,7 @@ mod layers;
 mod pattern;
 mod photo;
 mod shown;
+mod staging;
 
 use crate::brush::{self, Stroke};
 use crate::color::Transfer;
@@ -79,8 +80,9 @@ pub struct Engine {
     settings: Settings,
     transfer: Transfer,
     loaded: Option<Loaded>,
-    /// A photo kept for the hand-off that is to load it (see
-    /// [`Engine::stage_photo`]).
+    /// A photo kept for the hand-off that is to load it, while it comes
+    /// and once it is whole (see [`Engine::begin_staging`]).
+    staging: Option<staging::Staging>,
     staged: Option<Photo>,
 }
 
@@ -115,6 +117,7 @@ impl Engine {
             settings: Settings::default(),
             transfer: Transfer::new(),
             loaded: None,
+            staging: None,
             staged: None,
         }
     }
@@ -130,7 +133,7 @@ impl Engine {
     /// [`Engine::load_image`] for an engine that prepares the photo for
     /// another ([`Engine::prepared_state`]) and does not draw it: the
     /// preview is made only if it is drawn (the other engine makes its own,
-    /// see [`Engine::stage_photo`]).
+    /// see [`Engine::begin_staging`]).
     pub fn load_image_unseen(
         &mut self,
         photo: Rgba8Image,
@@ -142,8 +145,13 @@ impl Engine {
 
     /// Refuses a photo too large in mm for a pattern at this scale.
     fn check_fits(&self, photo: &Rgba8Image) -> Result<(), SmpError> {
-        let ppm = self.settings.px_per_mm_for(photo.width, photo.height);
-        placement::check_fits(photo.width as f64 / ppm, photo.height as f64 / ppm).map(|_| ())
+        self.check_size_fits(photo.width, photo.height)
+    }
+
+    /// [`Engine::check_fits`] for a photo of this size.
+    fn check_size_fits(&self, width: u32, height: u32) -> Result<(), SmpError> {
+        let ppm = self.settings.px_per_mm_for(width, height);
+        placement::check_fits(width as f64 / ppm, height as f64 / ppm).map(|_| ())
     }
 
     fn take_photo(&mut self, photo: Photo) -> Result<(), SmpError> {

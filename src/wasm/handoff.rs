@@ -78,27 +78,36 @@ impl Engine {
             .map_err(to_js)
     }
 
-    /// Keeps a photo (the same room check as `loadImage`) for the
-    /// `loadStaged` that is to take it with the state the worker prepares
-    /// meanwhile; `stagePreview` then makes its preview while the worker
-    /// works, instead of after. The loaded photo stays.
+    /// Starts taking a `width`×`height` photo by pieces (`stageBytes`,
+    /// after the same room check as `loadImage`) for the `loadStaged` that
+    /// is to take it with the state the worker prepares meanwhile; its
+    /// preview is made as its rows come, instead of after the worker's
+    /// reply. The loaded photo stays as it is.
     #[wasm_bindgen(js_name = stagePhoto)]
     pub fn stage_photo(
         &mut self,
-        rgba: &js_sys::Uint8Array,
         width: u32,
         height: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
-        // The loaded photo keeps its caches and undo steps: it stays shown.
-        let photo = copy_in(rgba, width, height)?;
-        self.core.stage_photo(photo, preview_side_px).map_err(to_js)
+        let per_px = crate::error::PHOTO_BYTES_PER_PX;
+        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        self.core
+            .begin_staging(width, height, preview_side_px)
+            .map_err(to_js)
     }
 
-    /// Makes the staged photo's preview.
-    #[wasm_bindgen(js_name = stagePreview)]
-    pub fn stage_preview(&self) -> Result<(), JsValue> {
-        self.core.stage_preview().map_err(to_js)
+    /// The staged photo's next bytes (RGBA, in order, any length); true
+    /// once it is whole.
+    #[wasm_bindgen(js_name = stageBytes)]
+    pub fn stage_bytes(&mut self, piece: &[u8]) -> Result<bool, JsValue> {
+        self.core.stage_bytes(piece).map_err(to_js)
+    }
+
+    /// Whether a staged photo is whole, ready for `loadStaged`.
+    #[wasm_bindgen(js_name = stagedWhole)]
+    pub fn staged_whole(&self) -> bool {
+        self.core.staged_whole()
     }
 
     /// Lets the staged photo go.
@@ -107,7 +116,8 @@ impl Engine {
         self.core.drop_staged();
     }
 
-    /// `loadPrepared` of the staged photo (a `no-image` error without one).
+    /// `loadPrepared` of the staged photo (a `no-image` error unless it is
+    /// whole).
     #[wasm_bindgen(js_name = loadStaged)]
     pub fn load_staged(&mut self, prepared: &js_sys::Uint8Array) -> Result<(), JsValue> {
         let mut state =

@@ -54,19 +54,17 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
   if (!keep) engine.forgetScale();
   const [names, values] = settingsArrays(engine, schema);
   // With no photo shown yet, the worker gives the photo back as soon as it
-  // has its own copy, and the page makes the preview while the worker
-  // prepares the rest (the worker then makes none): a 12 MP photo's
-  // preview took the worker some 45 ms, and copying the photo in took the
-  // page 30–50 ms after the worker's reply. With a photo shown, the page
-  // holds no second one while the worker works.
+  // has its own copy, and the page copies it in and makes its preview (a
+  // band of rows a task) while the worker prepares the rest (the worker
+  // then makes no preview): a 12 MP photo's preview took the worker some
+  // 45 ms, and copying the photo in took the page 30–50 ms after the
+  // worker's reply. With a photo shown, the page holds no second one
+  // while the worker works.
   const stageHere = worker.running && !engine.width();
   let token = null;
   const early = (rgba) => {
     photo.rgba = rgba;
-    if (!isCurrent()) return;
-    token = stage(engine, rgba, width, height, side);
-    // The preview in a task of its own: the copy alone took a frame or three.
-    if (token) setTimeout(() => previewStaged(engine, token), 0);
+    if (isCurrent()) token = stage(engine, rgba, width, height, side);
   };
   try {
     const how = { names, values, scaleGiven: engine.scaleGiven(), previewSide: side, findArea, unseen: stageHere };
@@ -77,7 +75,8 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
         return null;
       }
       try {
-        if (token && staging.get(engine) === token) engine.loadStaged(reply.state);
+        // Not yet whole (a slow page): taken as a photo given back.
+        if (token && staging.get(engine) === token && engine.stagedWhole()) engine.loadStaged(reply.state);
         else engine.loadPrepared(reply.rgba ?? photo.rgba, width, height, side, reply.state);
       } catch (e) {
         restoreScale(); // the earlier photo stays (out of memory, say)
@@ -108,28 +107,35 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
  * load another overtook must neither let go of nor take the later one's. */
 const staging = new WeakMap();
 
-/** Copies the photo into the page's engine for `loadStaged`; a token for
- * it, or null when it cannot (out of memory, say: the photo then comes
- * back from the worker as when none is staged). */
+/** Rows of the photo the page's engine takes a task (see `stage`). */
+const STAGE_PIXELS = 2_000_000;
+
+/** Copies the photo into the page's engine for `loadStaged`, a band of
+ * rows a task (its preview is made as they come): at once, copying a
+ * 12 MP photo in and making its preview held the page's thread for up to
+ * 0.1 s. A token for it, or null when it cannot start (out of memory, say:
+ * the photo is then taken as when none is staged). */
 function stage(engine, rgba, width, height, side) {
   try {
-    engine.stagePhoto(rgba, width, height, side);
+    engine.stagePhoto(width, height, side);
   } catch {
     return null;
   }
   const token = {};
   staging.set(engine, token);
+  const piece = width * 4 * Math.max(1, Math.floor(STAGE_PIXELS / width));
+  const feed = (at) => {
+    if (staging.get(engine) !== token) return;
+    try {
+      engine.stageBytes(rgba.subarray(at, at + piece));
+    } catch {
+      unstage(engine, token);
+      return;
+    }
+    if (at + piece < rgba.length) setTimeout(() => feed(at + piece), 0);
+  };
+  feed(0);
   return token;
-}
-
-/** Makes the staged photo's preview, if it is still this load's. Out of
- * memory, say, it is made when the photo is taken. */
-function previewStaged(engine, token) {
-  try {
-    if (staging.get(engine) === token) engine.stagePreview();
-  } catch {
-    // made on taking the photo
-  }
 }
 
 /** Lets the staged photo go if it is still this load's. */
