@@ -222,6 +222,9 @@ impl Engine {
     /// as a reference, not as a `Vec`: wasm-bindgen's own copy of a `Vec`
     /// argument is made before any of this runs, and aborts when memory is
     /// short.
+    /// With `unseen`, for an engine that prepares the photo for another
+    /// (`preparedState`) and does not draw it: its preview is made only if
+    /// it is drawn (the page makes its own meanwhile, `stagePhoto`).
     #[wasm_bindgen(js_name = loadImage)]
     pub fn load_image(
         &mut self,
@@ -229,9 +232,15 @@ impl Engine {
         width: u32,
         height: u32,
         preview_side_px: u32,
+        unseen: Option<bool>,
     ) -> Result<(), JsValue> {
         let photo = self.photo_in(rgba, width, height)?;
-        self.core.load_image(photo, preview_side_px).map_err(to_js)
+        if unseen == Some(true) {
+            self.core.load_image_unseen(photo, preview_side_px)
+        } else {
+            self.core.load_image(photo, preview_side_px)
+        }
+        .map_err(to_js)
     }
 
     /// A new photo's bytes copied in, once its buffer is checked and room

@@ -175,14 +175,10 @@ self.onmessage = async ({ data }) => {
       engine = new Engine();
       engine.setSettings(data.names, data.values);
       if (!data.scaleGiven) engine.forgetScale();
-      if (data.unseen) {
-        // The page makes the preview itself meanwhile: its copy of the
-        // photo goes back now, not with the result.
-        engine.loadImageUnseen(data.rgba, data.width, data.height, data.previewSide);
-        self.postMessage({ id: data.id, early: true, rgba: data.rgba }, [data.rgba.buffer]);
-      } else {
-        engine.loadImage(data.rgba, data.width, data.height, data.previewSide);
-      }
+      engine.loadImage(data.rgba, data.width, data.height, data.previewSide, data.unseen === true);
+      // The page makes the preview itself meanwhile (`unseen`): its copy
+      // of the photo goes back now, not with the result.
+      if (data.unseen) self.postMessage({ id: data.id, early: true, rgba: data.rgba }, [data.rgba.buffer]);
       size = [data.width, data.height];
       let found = null;
       let detectError = null;

@@ -61,23 +61,6 @@ impl Engine {
             .map_err(to_js)
     }
 
-    /// Loads a photo as `loadImage` does, in an engine that prepares it for
-    /// another (`preparedState`) and does not draw it: its preview is made
-    /// only if it is drawn (the page makes its own meanwhile, `stagePhoto`).
-    #[wasm_bindgen(js_name = loadImageUnseen)]
-    pub fn load_image_unseen(
-        &mut self,
-        rgba: &js_sys::Uint8Array,
-        width: u32,
-        height: u32,
-        preview_side_px: u32,
-    ) -> Result<(), JsValue> {
-        let photo = self.photo_in(rgba, width, height)?;
-        self.core
-            .load_image_unseen(photo, preview_side_px)
-            .map_err(to_js)
-    }
-
     /// Starts taking a `width`×`height` photo by pieces (`stageBytes`,
     /// after the same room check as `loadImage`) for the `loadStaged` that
     /// is to take it with the state the worker prepares meanwhile; its
