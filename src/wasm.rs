@@ -251,11 +251,16 @@ impl Engine {
         width: u32,
         height: u32,
     ) -> Result<Rgba8Image, JsValue> {
-        Rgba8Image::check_buffer(width, height, rgba.length() as usize).map_err(to_js)?;
+        let len = rgba.length() as usize;
+        Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
         // Without this, the load would need room for two photos' state at
         // once, a peak that wasm memory (which only grows) would keep.
         self.core.make_room_for_load();
-        handoff::copy_in(rgba, width, height)
+        let per_px = crate::error::PHOTO_BYTES_PER_PX;
+        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
+        rgba.copy_to(&mut bytes);
+        Rgba8Image::new(width, height, bytes).map_err(to_js)
     }
 
     /// Forgets a given scale: the next photo gets its own estimate.

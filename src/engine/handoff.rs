@@ -166,7 +166,7 @@ impl Engine {
         preview_side_px: u32,
         prepared: &[u8],
     ) -> Result<(), SmpError> {
-        self.check_fits(&photo)?;
+        self.check_fits(photo.width, photo.height)?;
         self.take_prepared(Photo::unseen(photo, preview_side_px), prepared)
     }
 

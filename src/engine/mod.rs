@@ -126,7 +126,7 @@ impl Engine {
     /// with an empty area. Settings are kept. On error the previous photo
     /// and area stay as they were.
     pub fn load_image(&mut self, photo: Rgba8Image, preview_side_px: u32) -> Result<(), SmpError> {
-        self.check_fits(&photo)?;
+        self.check_fits(photo.width, photo.height)?;
         self.take_photo(Photo::new(photo, preview_side_px)?)
     }
 
@@ -139,17 +139,13 @@ impl Engine {
         photo: Rgba8Image,
         preview_side_px: u32,
     ) -> Result<(), SmpError> {
-        self.check_fits(&photo)?;
+        self.check_fits(photo.width, photo.height)?;
         self.take_photo(Photo::unseen(photo, preview_side_px))
     }
 
-    /// Refuses a photo too large in mm for a pattern at this scale.
-    fn check_fits(&self, photo: &Rgba8Image) -> Result<(), SmpError> {
-        self.check_size_fits(photo.width, photo.height)
-    }
-
-    /// [`Engine::check_fits`] for a photo of this size.
-    fn check_size_fits(&self, width: u32, height: u32) -> Result<(), SmpError> {
+    /// Refuses a photo of this size too large in mm for a pattern at this
+    /// scale.
+    fn check_fits(&self, width: u32, height: u32) -> Result<(), SmpError> {
         let ppm = self.settings.px_per_mm_for(width, height);
         placement::check_fits(width as f64 / ppm, height as f64 / ppm).map(|_| ())
     }

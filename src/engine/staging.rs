@@ -15,6 +15,8 @@ pub(super) struct Staging {
     width: u32,
     height: u32,
     preview_side_px: u32,
+    /// The preview's size.
+    preview_size: (u32, u32),
     /// The rows so far (room for all of them is reserved at the start).
     bytes: Vec<u8>,
     /// The preview, summed row by row as they come (the same bits as
@@ -36,18 +38,20 @@ impl Engine {
         preview_side_px: u32,
     ) -> Result<(), SmpError> {
         self.drop_staged();
-        Rgba8Image::check_buffer(width, height, width as usize * height as usize * 4)?;
-        self.check_size_fits(width, height)?;
-        let len = width as usize * height as usize * 4;
+        raster::check_size(width, height)?;
+        self.check_fits(width, height)?;
         let mut bytes = Vec::new();
-        bytes.try_reserve_exact(len).map_err(|_| {
-            SmpError::new(ErrorCode::OutOfMemory, "Not enough memory for the photo.")
-        })?;
+        bytes
+            .try_reserve_exact(width as usize * height as usize * 4)
+            .map_err(|_| {
+                SmpError::new(ErrorCode::OutOfMemory, "Not enough memory for the photo.")
+            })?;
         let (pw, ph) = raster::fit_size(width, height, preview_side_px.max(1));
         self.staging = Some(Staging {
             width,
             height,
             preview_side_px,
+            preview_size: (pw, ph),
             bytes,
             preview: AreaResampler::new(width, height, 4, pw, ph)?,
             rows: 0,
@@ -79,15 +83,11 @@ impl Engine {
         if s.rows < s.height {
             return Ok(false);
         }
-        let Some(s) = self.staging.take() else {
-            return Ok(false);
-        };
-        let (pw, ph) = raster::fit_size(s.width, s.height, s.preview_side_px.max(1));
+        let s = self.staging.take().ok_or_else(super::no_image)?;
+        let (pw, ph) = s.preview_size;
         let preview = Rgba8Image::new(pw, ph, s.preview.finish()?)?;
-        let mut photo = Photo::unseen(
-            Rgba8Image::new(s.width, s.height, s.bytes)?,
-            s.preview_side_px,
-        );
+        let full = Rgba8Image::new(s.width, s.height, s.bytes)?;
+        let mut photo = Photo::unseen(full, s.preview_side_px);
         photo.take_parts(Some(preview), None);
         self.staged = Some(photo);
         Ok(true)

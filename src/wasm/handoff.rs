@@ -6,22 +6,14 @@
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, Engine};
-use crate::raster::Rgba8Image;
 
-/// A photo's bytes copied into wasm memory (checked to be `width`×`height`
-/// RGBA), once there is room for it and its caches.
-pub(super) fn copy_in(
-    rgba: &js_sys::Uint8Array,
-    width: u32,
-    height: u32,
-) -> Result<Rgba8Image, JsValue> {
-    let len = rgba.length() as usize;
-    Rgba8Image::check_buffer(width, height, len).map_err(to_js)?;
-    let per_px = crate::error::PHOTO_BYTES_PER_PX;
-    crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
-    let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
-    rgba.copy_to(&mut bytes);
-    Rgba8Image::new(width, height, bytes).map_err(to_js)
+/// Another engine's prepared state copied into wasm memory (a photo-sized
+/// buffer that does not fit is an `out-of-memory` error, not an abort).
+fn state_in(prepared: &js_sys::Uint8Array) -> Result<Vec<u8>, JsValue> {
+    let mut state =
+        crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
+    prepared.copy_to(&mut state);
+    Ok(state)
 }
 
 #[wasm_bindgen]
@@ -53,9 +45,7 @@ impl Engine {
         prepared: &js_sys::Uint8Array,
     ) -> Result<(), JsValue> {
         let photo = self.photo_in(rgba, width, height)?;
-        let mut state =
-            crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
-        prepared.copy_to(&mut state);
+        let state = state_in(prepared)?;
         self.core
             .load_prepared(photo, preview_side_px, &state)
             .map_err(to_js)
@@ -103,9 +93,7 @@ impl Engine {
     /// whole).
     #[wasm_bindgen(js_name = loadStaged)]
     pub fn load_staged(&mut self, prepared: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        let mut state =
-            crate::error::try_zeroed::<u8>(prepared.length() as usize, "photo").map_err(to_js)?;
-        prepared.copy_to(&mut state);
+        let state = state_in(prepared)?;
         self.core.load_staged(&state).map_err(to_js)
     }
 

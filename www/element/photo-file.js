@@ -22,8 +22,10 @@ async function sniffFile(blob) {
   }
 }
 
-/** Pixels read back from the decoding canvas at a time (see decodePhoto). */
-const BAND_PIXELS = 2_000_000;
+/** Pixels a task handles of a decoded photo: read back from the decoding
+ * canvas (see decodePhoto), or copied into the page's engine
+ * (photo-load.js). */
+export const BAND_PIXELS = 2_000_000;
 
 /** What to say when the browser cannot decode a format the sniffer
  * accepted (this browser's decoders, not the file, are the limit). */

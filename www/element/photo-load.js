@@ -6,7 +6,7 @@
 // photo loads. Without a worker the page's engine does it all itself.
 
 import { SmpError, asSmpError, loadKeepingScale, settingsArrays, workingSize, checkDecodeSize } from './engine-client.js';
-import { decodePhoto } from './photo-file.js';
+import { decodePhoto, BAND_PIXELS } from './photo-file.js';
 
 /**
  * Decodes `file` and puts it into `engine`; a given scale is kept only when
@@ -107,9 +107,6 @@ async function takePhoto(file, { engine, worker, schema, keep, findArea, preview
  * load another overtook must neither let go of nor take the later one's. */
 const staging = new WeakMap();
 
-/** Rows of the photo the page's engine takes a task (see `stage`). */
-const STAGE_PIXELS = 2_000_000;
-
 /** Copies the photo into the page's engine for `loadStaged`, a band of
  * rows a task (its preview is made as they come): at once, copying a
  * 12 MP photo in and making its preview held the page's thread for up to
@@ -123,7 +120,7 @@ function stage(engine, rgba, width, height, side) {
   }
   const token = {};
   staging.set(engine, token);
-  const piece = width * 4 * Math.max(1, Math.floor(STAGE_PIXELS / width));
+  const piece = width * 4 * Math.max(1, Math.floor(BAND_PIXELS / width));
   const feed = (at) => {
     if (staging.get(engine) !== token) return;
     try {
