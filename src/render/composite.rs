@@ -158,16 +158,17 @@ impl Layer {
         for y in r.y0 as usize..r.y1 as usize {
             let (a, b) = (y * w + x0, y * w + x1);
             let pixels = self.out[a * 4..b * 4]
-                .chunks_exact_mut(4)
-                .zip(photo.pixels[a * 4..b * 4].chunks_exact(4));
+                .as_chunks_mut::<4>()
+                .0
+                .iter_mut()
+                .zip(photo.pixels[a * 4..b * 4].as_chunks::<4>().0);
             let maps = cache[a..b]
                 .iter()
                 .zip(&self.shine[a..b])
                 .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
             for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
                 if index != NO_PIGMENT {
-                    let src = [src[0], src[1], src[2], src[3]];
-                    dst.copy_from_slice(&shader.shade(src, index, shine, acc, scalp));
+                    *dst = shader.shade(*src, index, shine, acc, scalp);
                 }
             }
         }
@@ -192,7 +193,13 @@ impl Layer {
 /// the first time it needs them.
 #[cold]
 #[inline(never)]
-fn maps_at(src: &[u8], skin: &Skin, t: &Transfer, ax: MmFieldAxis, ay: MmFieldAxis) -> (u8, u16) {
+fn maps_at(
+    src: &[u8; 4],
+    skin: &Skin,
+    t: &Transfer,
+    ax: MmFieldAxis,
+    ay: MmFieldAxis,
+) -> (u8, u16) {
     let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
     let scalp = (skin.scalp_at(lin, ax, ay) * 255.0 + 0.5) as u8;
     let shine = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
@@ -272,37 +279,47 @@ impl<'a> Shader<'a> {
             row,
         } = job;
         let n = indices.len();
-        // Equal lengths, said once, let the loop index without checks.
+        // Equal lengths, said once; the zipped iterators then index
+        // nothing they must bounds-check (in wasm every check is paid).
         assert!(out.len() == 4 * n && src.len() == 4 * n && mask.len() == n && acc.len() == n);
         assert!(halo.len() == n && shine.len() == n && scalp.len() == n && cols.len() == n);
-        for k in 0..n {
-            let cover = if mask[k] == 0 {
+        let pixels = out
+            .as_chunks_mut::<4>()
+            .0
+            .iter_mut()
+            .zip(src.as_chunks::<4>().0);
+        let kept = indices
+            .iter_mut()
+            .zip(shine.iter_mut())
+            .zip(scalp.iter_mut());
+        let sums = mask.iter().zip(acc).zip(halo).zip(cols);
+        for (((dst, px), ((index, shine), scalp)), (((&m, &acc), &halo), &col)) in
+            pixels.zip(kept).zip(sums)
+        {
+            let cover = if m == 0 {
                 0
             } else {
-                (acc[k] & 0xFFFF) + (halo[k] * gain + 0.5) as u32
+                (acc & 0xFFFF) + (halo * gain + 0.5) as u32
             };
-            let px = &src[4 * k..4 * k + 4];
             let new = if cover == 0 {
                 NO_PIGMENT
             } else {
-                if shine[k] == NOT_YET {
-                    (scalp[k], shine[k]) = maps_at(px, skin, self.t, cols[k], row);
+                if *shine == NOT_YET {
+                    (*scalp, *shine) = maps_at(px, skin, self.t, col, row);
                 }
-                lut_index(cover, scalp[k])
+                lut_index(cover, *scalp)
             };
-            if skip_same && indices[k] == new {
+            if skip_same && *index == new {
                 continue;
             }
-            indices[k] = new;
-            let dst = &mut out[4 * k..4 * k + 4];
+            *index = new;
             if new == NO_PIGMENT {
                 if !pass.covered_only {
-                    dst.copy_from_slice(px);
+                    *dst = *px;
                 }
                 continue;
             }
-            let px = [px[0], px[1], px[2], px[3]];
-            dst.copy_from_slice(&self.shade_as::<RED>(px, new, shine[k], acc[k], scalp[k]));
+            *dst = self.shade_as::<RED>(*px, new, *shine, acc, *scalp);
         }
     }
 

@@ -107,22 +107,28 @@ export class Controls {
   }
 
   /** Shows the engine's current settings (`values`, read from it when not
-   * given) in every control. */
+   * given) in every control. Only what differs is written: a text written
+   * again, even the same, makes the browser lay the panel out and paint it
+   * again, on the frame a setting change waits for. */
   sync(values = this.#ctx.host.settings) {
     const { root, schema, t } = this.#ctx;
     for (const input of root.querySelectorAll('[data-setting]')) {
       const s = schema.find((x) => x.name === input.dataset.setting);
       const v = values[s.name];
-      input.value = String(v);
+      setValue(input, String(v));
       if (s.choices.length) continue;
       const stop = s.stops?.find((x) => Math.abs(x.shade - v) < 1e-9);
       const named = stop ? ` · ${t('stop {stop} ({hair} hair)', { stop: stop.stop, hair: t(stop.hair) })}` : '';
       const text = `${Number(v.toFixed(2))}${s.unit ? ` ${t(s.unit)}` : ''}${named}`;
-      input.parentElement.querySelector('output').textContent = text;
-      input.setAttribute('aria-valuetext', text);
+      const output = input.parentElement.querySelector('output');
+      if (output.textContent !== text) output.textContent = text;
+      if (input.getAttribute('aria-valuetext') !== text) input.setAttribute('aria-valuetext', text);
     }
-    for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) root.querySelector(sel).value = String(values[name]);
-    for (const radio of root.querySelectorAll('.looks input')) radio.checked = radio.value === values.mode;
+    for (const [sel, name] of Object.entries(CLIENT_SLIDERS)) setValue(root.querySelector(sel), String(values[name]));
+    for (const radio of root.querySelectorAll('.looks input')) {
+      const on = radio.value === values.mode;
+      if (radio.checked !== on) radio.checked = on;
+    }
   }
 
   /** Settings were chosen by a script or a partner's preset: a photo's
@@ -236,4 +242,9 @@ export class Controls {
       if (file) this.#ctx.host.loadSettings(file).catch(() => {});
     });
   }
+}
+
+/** Sets a control's value only when it differs (see `sync`). */
+function setValue(input, value) {
+  if (input.value !== value) input.value = value;
 }
