@@ -353,10 +353,14 @@ impl Layer {
         // the sums and the halo grid. Integer sums do not depend on the order.
         let order = std::mem::take(&mut self.order);
         let ordered = std::mem::take(&mut self.ordered);
-        // A look change after the first draw: from now on a look change is
-        // likely again (a drag), so keep what makes it quick.
+        // A layer that keeps its dots (the preview) will see its look
+        // change (a drag): it keeps what makes that quick from its first
+        // draw, which composites every pixel anyway, so that the first
+        // change is as quick as the next. Other layers make them at a
+        // look change after their first draw.
         let mut fresh_caches = false;
-        if keep_halo && (self.halo_px.is_empty() || self.shade_index.is_none()) {
+        let keeps = keep_halo || (redraw_all && self.kept_halos.is_some());
+        if keeps && (self.halo_px.is_empty() || self.shade_index.is_none()) {
             self.keep_per_pixel();
             fresh_caches = true;
         }
