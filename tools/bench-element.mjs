@@ -75,10 +75,15 @@ try {
       const input = root.querySelector(`input[data-setting=${name}]`);
       const [min, max, step] = [Number(input.min), Number(input.max), Number(input.step)];
       const n = 60;
-      out.drag[name] = await perFrame(n, (i) => {
+      const at = (i) => {
         // Back and forth over the middle of the range, a step at a time.
         const f = 0.3 + 0.4 * Math.abs(((i / n) * 2) % 2 - 1);
-        input.value = String(min + Math.round(((max - min) * f) / step) * step);
+        return min + Math.round(((max - min) * f) / step) * step;
+      };
+      // A drag starts where the thumb is: the jump there is not a drag's frame.
+      await v.setSettings({ [name]: at(0) });
+      out.drag[name] = await perFrame(n, (i) => {
+        input.value = String(at(i + 1));
         input.dispatchEvent(new Event('input', { bubbles: true }));
       });
     }
