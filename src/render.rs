@@ -35,6 +35,7 @@ use crate::tiles::{spatial_order, Tiles};
 pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
 mod band;
+pub use band::Band;
 mod composite;
 use composite::Pass;
 
@@ -176,10 +177,11 @@ pub struct Layer {
     halo_changed: bool,
     /// The fresh redness the result was last drawn with.
     redness_drawn: f32,
-    /// Rows an update left to another engine (see [`Layer::update`]'s
-    /// `band`): their pixels, kept halo values and table indices are out
-    /// of date until this layer composites them whole. Empty when none.
-    stale_rows: Vec<bool>,
+    /// Per row, the first column whose pixel, kept halo value and table
+    /// index are up to date (see [`Layer::update`]'s `band`): those left
+    /// of it stay out of date until this layer composites them whole.
+    /// Empty when every pixel is up to date.
+    fresh_from: Vec<u32>,
 }
 
 impl Layer {
@@ -243,7 +245,7 @@ impl Layer {
             halo_px: Vec::new(),
             halo_changed: false,
             redness_drawn: 0.0,
-            stale_rows: Vec::new(),
+            fresh_from: Vec::new(),
         })
     }
 
@@ -254,19 +256,20 @@ impl Layer {
 
     /// Brings the result up to date and returns the rectangle that changed.
     /// `mask_changed` is where (in this layer's pixels) the area changed
-    /// since the last update. With a `band` of rows `(y0, y1)`, only those
-    /// rows are composited: another engine in the same state composites
-    /// the rest (the page's and the worker's engines share a frame), and
-    /// this layer composites them whole when an update of its own next
-    /// covers them (see [`Layer::put_rows`]). Everything else (which dots
-    /// are drawn, their sums and halos) is brought up to date everywhere.
+    /// since the last update. With a `band`, only its pixels are
+    /// composited, and only the dots that reach it drawn: another engine in
+    /// the same state composites other rows (the page's and the worker's
+    /// engines share a frame), columns left of it are hidden, and this
+    /// layer composites the rest whole when an update of its own next
+    /// covers them (see [`Band`]). The rectangle returned
+    /// never starts left of the band.
     pub fn update(
         &mut self,
         input: &LayerInput,
         mask_changed: Rect,
         look: &Look,
         t: &Transfer,
-        band: Option<(u32, u32)>,
+        band: Option<Band>,
     ) -> Rect {
         let LayerInput {
             photo,
@@ -364,7 +367,7 @@ impl Layer {
             self.keep_per_pixel();
             fresh_caches = true;
         }
-        let partial = band.y0 > 0 || band.y1 < self.height;
+        let partial = band != self.band_rect(None);
         // A banded update looks only at the dots (in spatial order) whose
         // rows can reach the band; a dot beyond it is left as it is drawn,
         // for the update that next covers its rows.
@@ -380,7 +383,7 @@ impl Layer {
             }
             for (&i, dot) in order[near.clone()].iter().zip(&ordered[near]) {
                 let i = i as usize;
-                if partial && !self.reaches_rows(dot, &shape, band) {
+                if partial && !self.reaches_band(dot, &shape, band) {
                     continue;
                 }
                 if self.halo_on[i] != visible[i] {
@@ -400,7 +403,7 @@ impl Layer {
             for (&i, dot) in order[near.clone()].iter().zip(&ordered[near]) {
                 let i = i as usize;
                 let (core, halo) = (self.shown[i] != visible[i], self.halo_on[i] != visible[i]);
-                if !(core || halo) || (partial && !self.reaches_rows(dot, &shape, band)) {
+                if !(core || halo) || (partial && !self.reaches_band(dot, &shape, band)) {
                     continue;
                 }
                 let mut r = Rect::default();
@@ -475,7 +478,12 @@ impl Layer {
         }
         self.redness_drawn = look.redness;
         let caught_up = self.settle_band((photo, mask, skin), band, look, t);
-        dirty.union(caught_up)
+        let shown = Rect {
+            y0: 0,
+            y1: self.height,
+            ..band
+        };
+        dirty.union(caught_up).within(shown)
     }
 
     /// The transmittance per coverage step: pigment absorbs in linear light,

@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use crate::engine::Engine as Core;
 use crate::error::{ErrorCode, SmpError};
 use crate::raster::{Mask, Rgba8Image};
+use crate::render::Band;
 use crate::Stroke;
 
 mod canvas;
@@ -572,15 +573,21 @@ impl Engine {
         Ok(self.last_preview_change())
     }
 
-    /// Renders the preview compositing only the rows `y0..y1`: the worker's
-    /// engine, in the same state, composites the others at the same time,
-    /// and `putPreviewRows` takes them. Puts nothing on a canvas (a frame
-    /// is shown only whole, see `drawPreviewRect`); returns the rectangle
-    /// that changed.
+    /// Renders the preview compositing only the rows `y0..y1` from column
+    /// `x0` on: the worker's engine, in the same state, composites the
+    /// other rows at the same time, and `putPreviewRows` takes them; the
+    /// columns left of `x0` are hidden behind the before-side. Puts nothing
+    /// on a canvas (a frame is shown only whole, see `drawPreviewRect`);
+    /// returns the rectangle that changed.
     #[wasm_bindgen(js_name = renderPreviewBand)]
-    pub fn render_preview_band(&mut self, y0: u32, y1: u32) -> Result<PreviewChange, JsValue> {
+    pub fn render_preview_band(
+        &mut self,
+        x0: u32,
+        y0: u32,
+        y1: u32,
+    ) -> Result<PreviewChange, JsValue> {
         self.core
-            .render_preview_band(Some((y0, y1)))
+            .render_preview_band(Some(Band { x0, y0, y1 }))
             .map_err(to_js)?;
         Ok(self.last_preview_change())
     }

@@ -41,14 +41,20 @@ export async function startBrowser() {
         document.addEventListener(type, (e) => window.__smpEvents.push({ type, detail: e.detail ?? null }));
       }
       // The after-image shown once the next frames are painted: its size
-      // and a hash of its pixels (frames compared with a fresh page's).
-      window.__shownFrame = async (v) => {
+      // and a hash of the pixels shown (frames compared with a fresh
+      // page's). In a compare view at 100 % those are right of the
+      // divider: the columns it hides are drawn once the view is idle.
+      // `whole` waits for that and hashes every column.
+      window.__shownFrame = async (v, whole = false) => {
+        if (whole) await new Promise((ok) => setTimeout(ok, 600));
         await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
         const c = v.shadowRoot.querySelector('canvas.after');
-        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const wipe = v.compareMode === 'wipe' && v.zoom.scale === 1;
+        const from = whole || !wipe ? 0 : Math.ceil(v.comparePosition * c.width);
+        const data = c.getContext('2d').getImageData(from, 0, c.width - from, c.height).data;
         let h = 2166136261;
         for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
-        return [c.width, c.height, h];
+        return [c.width, c.height, from, h];
       };
       // A blob's bytes out of the page as base64 (see `bytesOf`): an array
       // of numbers crosses number by number (a 2400×1800 PNG took a minute).

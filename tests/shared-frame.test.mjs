@@ -41,7 +41,7 @@ async function page2x() {
         for (let i = 3; i < m.data.length; i += 4) m.data[i] = 255;
         await v.setMask(m);
       },
-      shown: (v) => window.__shownFrame(v),
+      shown: (v, whole) => window.__shownFrame(v, whole),
       /** Waits until a setting change is shared with the worker (it is given
        * the area a moment after the last change of it). */
       async untilShared(v) {
@@ -58,6 +58,9 @@ async function page2x() {
   return page;
 }
 
+/** The settings a fresh page is given to match. */
+const pick = ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode }) => ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode });
+
 /** What a fresh page shows, drawing alone (its first frames come before
  * the worker has the area), for the photo, the whole area and `settings`. */
 async function freshFrame(settings) {
@@ -66,11 +69,11 @@ async function freshFrame(settings) {
     const v = document.querySelector('smp-visualiser');
     await window.__t.start(v);
     await v.setSettings(settings);
-    return { shown: await window.__t.shown(v), bands: window.__bands };
+    return { shown: await window.__t.shown(v), bands: window.__bands, whole: await window.__t.shown(v, true) };
   }, settings);
   assertNoErrors(assert, page);
   assert.equal(r.bands, 0, 'the fresh page drew alone');
-  return r.shown;
+  return r;
 }
 
 test('frames shared with the worker equal a fresh page\'s, through jumps, drags, a stroke and an export', async () => {
@@ -87,6 +90,9 @@ test('frames shared with the worker equal a fresh page\'s, through jumps, drags,
     await v.setSettings({ session: 1, healing: 'fresh' });
     await v.setSettings({ mode: 'full' });
     const jumps = { settings: v.settings, shown: await window.__t.shown(v), shared: window.__bands - first };
+    // The columns behind the divider, drawn once the view is idle (shared too).
+    jumps.whole = await window.__t.shown(v, true);
+    jumps.sharedIdle = window.__bands - first - jumps.shared;
     // Sliders dragged a step a frame, an export asked for in the middle.
     let exporting = null;
     for (const [name, values] of [['softness', [0.2, 0.3, 0.4, 0.5]], ['densityPerCm2', [100, 90, 80, 70]], ['yearsAfter', [1, 2, 3]]]) {
@@ -119,8 +125,11 @@ test('frames shared with the worker equal a fresh page\'s, through jumps, drags,
   // the page draws alone: how many drag frames are shared depends on timing.
   assert.equal(r.jumps.shared, 4, 'each jump was shared');
   assert.equal(r.sharedLast, 2, 'each change after the area was given again was shared');
-  const pick = ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode }) => ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, session, healing, mode });
-  assert.deepEqual(r.jumps.shown, await freshFrame(pick(r.jumps.settings)), 'after the jumps, the frame is a fresh page\'s');
+  const fresh1 = await freshFrame(pick(r.jumps.settings));
+  assert.deepEqual(r.jumps.shown, fresh1.shown, 'after the jumps, the frame shown is a fresh page\'s');
+  assert.equal(r.jumps.shown[2], 800, 'only the columns right of the divider were compared first');
+  assert.equal(r.jumps.sharedIdle, 1, 'the hidden columns were drawn once the view was idle, shared');
+  assert.deepEqual(r.jumps.whole, fresh1.whole, 'then every column is a fresh page\'s');
   // The last frame, with the area partly erased: a fresh page with the same area.
   const fresh = await page2x();
   const shown = await fresh.evaluate(async (settings) => {
@@ -135,4 +144,43 @@ test('frames shared with the worker equal a fresh page\'s, through jumps, drags,
   assertNoErrors(assert, fresh);
   assert.equal(shown.bands, 0, 'the fresh page drew alone');
   assert.deepEqual(r.shown, shown.shown, 'the last frame is a fresh page\'s');
+});
+
+test('uncovering the after-image right after a change (divider, zoom, side by side) shows no column left undrawn', async () => {
+  const page = await page2x();
+  const r = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const stage = v.shadowRoot.querySelector('.stage');
+    await window.__t.start(v);
+    const sharing = await window.__t.untilShared(v);
+    const seen = {};
+    /** A change, then at once a view change that uncovers columns the
+     * frame left out: what the stage says at once, and after two frames. */
+    const uncover = async (label, settings, act, style) => {
+      await v.setSettings(settings);
+      act();
+      const at = { style: stage.style.getPropertyValue(style), side: stage.classList.contains('side') };
+      const shown = await window.__t.shown(v);
+      seen[label] = { at, then: stage.style.getPropertyValue(style), side: stage.classList.contains('side'), shown, settings: v.settings };
+    };
+    await uncover('divider', { densityPerCm2: 120, shade: 0.7 }, () => { v.comparePosition = 0; }, '--split');
+    v.comparePosition = 0.5;
+    await uncover('zoom', { densityPerCm2: 70, shade: 0.4 }, () => { v.zoom = { scale: 2, x: 0.3, y: 0.5 }; }, '--zoom');
+    v.zoom = { scale: 1 };
+    await uncover('side', { densityPerCm2: 120, shade: 0.7 }, () => { v.compareMode = 'side-by-side'; }, '--split');
+    return { sharing, seen, errors: window.__smpEvents.filter((e) => e.type === 'smp-error') };
+  });
+  assert.deepEqual(r.errors, []);
+  assertNoErrors(assert, page);
+  assert.ok(r.sharing, 'frames were shared with the worker');
+  const { divider, zoom, side } = r.seen;
+  assert.deepEqual(pick(side.settings), pick(divider.settings));
+  const [a, b] = [await freshFrame(pick(divider.settings)), await freshFrame(pick(zoom.settings))];
+  // The view waits for the frame that draws what it uncovers.
+  assert.deepEqual([divider.at.style, divider.then], ['0.5', '0'], 'the divider moved once the frame was drawn');
+  assert.deepEqual(divider.shown, a.whole, 'every column then shown is a fresh page\'s');
+  assert.deepEqual([zoom.at.style, zoom.then], ['1', '2'], 'the zoom applied once the frame was drawn');
+  assert.deepEqual(zoom.shown, b.whole, 'every column of the zoomed view is a fresh page\'s');
+  assert.deepEqual([side.at.side, side.side], [false, true], 'side by side once the frame was drawn');
+  assert.deepEqual(side.shown, a.whole, 'every column side by side is a fresh page\'s');
 });

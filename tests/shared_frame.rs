@@ -3,6 +3,7 @@
 //! Whatever the order of shared and solo frames, the page's frame must be a
 //! fresh engine's frame, byte for byte.
 
+use smp_visualiser::render::Band;
 use smp_visualiser::{Engine, Stroke};
 
 mod common;
@@ -92,7 +93,9 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
         // The worker is brought to the page's state: its settings and area.
         same_settings(&page, &mut worker);
         worker.set_mask(page.mask().unwrap().clone()).unwrap();
-        let (_, [_, y0, _, y1]) = worker.render_preview_band(Some((split, h))).unwrap();
+        let (_, [_, y0, _, y1]) = worker
+            .render_preview_band(Some(Band::rows(split, h)))
+            .unwrap();
         let theirs = worker.preview_pixels().unwrap().to_vec();
         // The worker's band is the fresh frame's rows.
         let band = split as usize * row_bytes..h as usize * row_bytes;
@@ -100,7 +103,8 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
             theirs[band.clone()] == fresh[band],
             "frame {k}: the worker's rows differ"
         );
-        page.render_preview_band(Some((0, split))).unwrap();
+        page.render_preview_band(Some(Band::rows(0, split)))
+            .unwrap();
         // Only the rows the worker changed are sent, as the element does.
         let (r0, r1) = (y0.max(split), y1.min(h));
         if r1 > r0 {
@@ -131,7 +135,8 @@ fn rows_the_page_composited_itself_are_not_overwritten() {
     assert!(page.preview_pixels().unwrap() == &drawn[..]);
     // The top half composited here: only the bottom half is taken.
     page.set_settings(&[("densityPerCm2", 100.0)]).unwrap();
-    page.render_preview_band(Some((0, h / 2))).unwrap();
+    page.render_preview_band(Some(Band::rows(0, h / 2)))
+        .unwrap();
     let own = page.preview_pixels().unwrap()[..(h / 2 * w * 4) as usize].to_vec();
     assert_eq!(page.put_preview_rows(0, &junk), [0, h / 2, w, h]);
     let now = page.preview_pixels().unwrap();
@@ -141,4 +146,97 @@ fn rows_the_page_composited_itself_are_not_overwritten() {
     let fresh = page.render_preview().unwrap().to_vec();
     assert!(fresh[own.len()..].iter().any(|&v| v != 7));
     assert!(fresh == fresh_preview(&page, &sample.photo, 120));
+}
+
+/// A step of a compare view: the settings changed, how the frame is made,
+/// and the first column shown (right of the divider).
+type ShownStep = (Vec<(&'static str, f64)>, Frame, u32);
+
+#[test]
+fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
+    let side = 200;
+    let sample = smp_visualiser::sample::sample_scalp(240, 180, 7).unwrap();
+    let mut page = Engine::new();
+    let mut worker = Engine::new();
+    for e in [&mut page, &mut worker] {
+        e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
+        e.load_image(sample.photo.clone(), side).unwrap();
+        e.set_mask(sample.patches.clone()).unwrap();
+    }
+    let (w, h) = page.preview_size();
+    let split = h / 2;
+    let row_bytes = w as usize * 4;
+    let (half, third) = (w / 2, w / 3);
+    use Frame::*;
+    // The divider moves both ways between changes; a frame with nothing
+    // changed uncovers columns (as the element does before it moves the
+    // divider, or when the view is idle).
+    let steps: Vec<ShownStep> = vec![
+        (vec![], Shared, half),
+        (vec![("densityPerCm2", 110.0)], Shared, half),
+        (vec![], Shared, third),
+        (vec![("dotDiameterMm", 0.5)], Solo, 2 * third),
+        (vec![("shade", 0.8)], Shared, 2 * third),
+        (vec![], Shared, 0),
+        (vec![("softness", 0.7)], Shared, half),
+        (vec![("densityPerCm2", 60.0)], Solo, third),
+        (vec![("session", 1.0)], Shared, w - 1),
+        (vec![("yearsAfter", 6.0)], Shared, half),
+        (vec![], Solo, 0),
+        (vec![("mode", 2.0)], Shared, third),
+        (vec![("shade", 0.3), ("densityPerCm2", 90.0)], Shared, half),
+        (vec![], Shared, third),
+        (vec![("healing", 0.0)], Solo, 2 * third),
+        (vec![("dotDiameterMm", 0.3)], Shared, 2 * third),
+        (vec![], Shared, 0),
+    ];
+    for (k, (change, frame, x0)) in steps.iter().enumerate() {
+        let x0 = *x0;
+        page.set_settings(change).unwrap();
+        let fresh = fresh_preview(&page, &sample.photo, side);
+        if *frame == Solo {
+            let band = Band { x0, y0: 0, y1: h };
+            let (_, [cx0, ..]) = page.render_preview_band(Some(band)).unwrap();
+            assert!(cx0 >= x0, "frame {k}: a change reported left of the band");
+        } else {
+            same_settings(&page, &mut worker);
+            worker.set_mask(page.mask().unwrap().clone()).unwrap();
+            let band = Band {
+                x0,
+                y0: split,
+                y1: h,
+            };
+            let (_, [_, y0, _, y1]) = worker.render_preview_band(Some(band)).unwrap();
+            let theirs = worker.preview_pixels().unwrap().to_vec();
+            page.render_preview_band(Some(Band {
+                x0,
+                y0: 0,
+                y1: split,
+            }))
+            .unwrap();
+            let (r0, r1) = (y0.max(split), y1.min(h));
+            if r1 > r0 {
+                let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
+                page.put_preview_rows(r0, rows);
+            }
+        }
+        let drawn = page.preview_pixels().unwrap();
+        for y in 0..h as usize {
+            let shown = y * row_bytes + x0 as usize * 4..(y + 1) * row_bytes;
+            assert!(
+                drawn[shown.clone()] == fresh[shown],
+                "frame {k} ({change:?}, {frame:?} from column {x0}): row {y} differs from a fresh render"
+            );
+        }
+    }
+    // A last frame of every column, solo after shared ones, is whole.
+    page.set_settings(&[("densityPerCm2", 75.0)]).unwrap();
+    page.render_preview_band(Some(Band {
+        x0: half,
+        y0: 0,
+        y1: h,
+    }))
+    .unwrap();
+    let drawn = page.render_preview().unwrap().to_vec();
+    assert!(drawn == fresh_preview(&page, &sample.photo, side));
 }

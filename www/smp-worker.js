@@ -216,11 +216,11 @@ self.onmessage = async ({ data }) => {
       return;
     }
     if (data.type === 'band') {
-      // Rows y0..y1 of the page's next frame, with the page's settings; only
-      // the rows that changed go back.
+      // Rows y0..y1 of the page's next frame from column x0 on, with the
+      // page's settings; only the rows that changed go back.
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
       engine.setSettings(data.names, data.values);
-      const change = engine.renderPreviewBand(data.y0, data.y1);
+      const change = engine.renderPreviewBand(data.x0, data.y0, data.y1);
       const r0 = Math.max(change.y0, data.y0);
       const r1 = Math.min(change.y1, data.y1);
       const w = engine.previewWidth();

@@ -7,7 +7,7 @@
 use crate::color::Transfer;
 use crate::error::SmpError;
 use crate::raster::{Mask, Rgba8Image};
-use crate::render::{Layer, LayerInput, Look, Rect};
+use crate::render::{Band, Layer, LayerInput, Look, Rect};
 
 use super::area::whole;
 use super::pattern::Pattern;
@@ -58,15 +58,15 @@ impl Layers {
         self.full = None;
     }
 
-    /// Updates the preview's layer, compositing only the rows of `band`
-    /// when one is given (see [`Layer::update`]); returns its pixels and
+    /// Updates the preview's layer, compositing only `band` when one is
+    /// given (see [`Layer::update`]); returns its pixels and
     /// the rectangle that changed.
     pub fn render_preview(
         &mut self,
         src: &Sources,
         look: &Look,
         t: &Transfer,
-        band: Option<(u32, u32)>,
+        band: Option<Band>,
     ) -> Result<(&[u8], Rect), SmpError> {
         let (changed, layer) =
             Self::ready(&mut self.preview, &mut self.pending_preview, src, true)?;

@@ -32,7 +32,7 @@ use crate::error::{try_copy, try_zeroed, ErrorCode, SmpError};
 use crate::hairline::{self, HairlineStyle};
 use crate::placement;
 use crate::raster::{Mask, Rgba8Image};
-use crate::render::{Look, Rect};
+use crate::render::{Band, Look, Rect};
 use crate::settings::Settings;
 use crate::suggest::{self, Suggestion};
 
@@ -471,14 +471,14 @@ impl Engine {
         self.render_preview_band(None)
     }
 
-    /// Renders the preview compositing only the rows `band` (`(y0, y1)`)
-    /// when one is given: another engine in the same state composites the
-    /// others, and [`Engine::put_preview_rows`] takes its rows (see
-    /// [`crate::render::Layer::update`]). Returns the pixels and the
+    /// Renders the preview compositing only `band` when one is given:
+    /// another engine in the same state composites other rows, and
+    /// [`Engine::put_preview_rows`] takes its rows; columns left of the
+    /// band are hidden (see [`crate::render::Layer::update`]). Returns the pixels and the
     /// rectangle that changed, as [`Engine::render_preview_change`].
     pub fn render_preview_band(
         &mut self,
-        band: Option<(u32, u32)>,
+        band: Option<Band>,
     ) -> Result<(&[u8], [u32; 4]), SmpError> {
         let (look, l, transfer) = self.prepared()?;
         let src = Sources {

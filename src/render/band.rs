@@ -11,10 +11,16 @@
 //! and is drawn by the first update that covers its rows (which dots are
 //! drawn is kept per dot, so nothing else needs to remember it).
 //!
-//! A layer remembers which rows it left out. Their pixels may be filled in
-//! from the other engine ([`Layer::put_rows`]), but the per-pixel values
-//! the next update relies on (each pixel's halo value and table index) are
-//! not, so the first update that covers those rows composites them whole.
+//! A band may also start at a column: in a compare view the after-image
+//! left of the divider is hidden behind the photo, so a frame composites
+//! only the columns shown (the element draws the rest when the view is
+//! idle, or before the divider uncovers them).
+//!
+//! A layer remembers, per row, from which column on its pixels are up to
+//! date. The rest may be filled in from the other engine
+//! ([`Layer::put_rows`]), but the per-pixel values the next update relies
+//! on (each pixel's halo value and table index) are not, so the first
+//! update that covers them composites them whole.
 
 use super::composite::Pass;
 use super::{Layer, Look, Rect, ShapeKey};
@@ -25,33 +31,52 @@ use crate::raster::{Mask, Rgba8Image};
 use crate::tiles::order_band;
 use std::ops::Range;
 
+/// The part of a layer an update composites: the rows `y0..y1`, from
+/// column `x0` on (to the right edge).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    /// The first column composited.
+    pub x0: u32,
+    /// The first row composited.
+    pub y0: u32,
+    /// The row after the last one composited.
+    pub y1: u32,
+}
+
+impl Band {
+    /// The rows `y0..y1`, whole.
+    pub fn rows(y0: u32, y1: u32) -> Band {
+        Band { x0: 0, y0, y1 }
+    }
+}
+
 impl Layer {
-    /// The rows `band` names, as a rectangle of the layer's full width
-    /// (every row when `None`).
-    pub(super) fn band_rect(&self, band: Option<(u32, u32)>) -> Rect {
-        let (y0, y1) = band.unwrap_or((0, self.height));
+    /// The pixels `band` names, as a rectangle within the layer (every
+    /// pixel when `None`).
+    pub(super) fn band_rect(&self, band: Option<Band>) -> Rect {
+        let b = band.unwrap_or(Band::rows(0, self.height));
         Rect {
-            x0: 0,
-            y0: y0.min(self.height),
+            x0: b.x0.min(self.width),
+            y0: b.y0.min(self.height),
             x1: self.width,
-            y1: y1.min(self.height),
+            y1: b.y1.min(self.height),
         }
     }
 
-    /// Whether `dot` can change a pixel of the rows of `band`: its core,
-    /// its redness or its halo (read between nodes a cell apart), with a
-    /// pixel to spare. A dot that cannot is not drawn by a banded update.
-    pub(super) fn reaches_rows(&self, dot: &Dot, shape: &ShapeKey, band: Rect) -> bool {
+    /// Whether `dot` can change a pixel of `band`: its core, its redness
+    /// or its halo (read between nodes a cell apart), with a pixel to
+    /// spare. A dot that cannot is not drawn by a banded update.
+    pub(super) fn reaches_band(&self, dot: &Dot, shape: &ShapeKey, band: Rect) -> bool {
         let (_, _, core, red) = shape.reaches(dot.size_factor);
         let halo = shape.halo_reach_px + 0.5;
         let reach = core.max(red).max(halo) + self.halo.cell_px() + 2.0;
-        let cy = dot.y_mm * self.sy;
-        cy + reach >= band.y0 as f32 && cy - reach <= band.y1 as f32
+        let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
+        cy + reach >= band.y0 as f32 && cy - reach <= band.y1 as f32 && cx + reach >= band.x0 as f32
     }
 
     /// The dots of `ordered` (in [`crate::tiles::spatial_order`]) in the
     /// bands of rows that can reach `band`; within them, see
-    /// [`Self::reaches_rows`].
+    /// [`Self::reaches_band`].
     pub(super) fn dots_near(&self, ordered: &[Dot], shape: &ShapeKey, band: Rect) -> Range<usize> {
         let (_, _, core, red) = shape.reaches(self.largest_size_factor);
         let reach = core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0;
@@ -63,10 +88,10 @@ impl Layer {
         lo..hi.max(lo)
     }
 
-    /// After an update that composited `band`: marks the rows outside it
-    /// stale, and composites whole the stale rows inside it (their kept
-    /// values are out of date, so no shortcut applies). Returns the rows
-    /// it composited.
+    /// After an update that composited `band`: marks the pixels outside
+    /// it stale, and composites whole the stale pixels inside it (their
+    /// kept values are out of date, so no shortcut applies). Returns the
+    /// pixels it composited.
     pub(super) fn settle_band(
         &mut self,
         input: (&Rgba8Image, &Mask, &Skin),
@@ -74,12 +99,12 @@ impl Layer {
         look: &Look,
         t: &Transfer,
     ) -> Rect {
-        let h = self.height as usize;
-        let whole = band.y0 == 0 && band.y1 == self.height;
-        if !whole && self.stale_rows.len() != h {
-            self.stale_rows = vec![false; h];
+        let (w, h) = (self.width, self.height as usize);
+        let whole = band == self.band_rect(None);
+        if !whole && self.fresh_from.len() != h {
+            self.fresh_from = vec![0; h];
         }
-        if self.stale_rows.is_empty() {
+        if self.fresh_from.is_empty() {
             return Rect::default();
         }
         let mut caught_up = Rect::default();
@@ -87,23 +112,24 @@ impl Layer {
         while y < h {
             let inside = |y: usize| (band.y0 as usize..band.y1 as usize).contains(&y);
             if !inside(y) {
-                self.stale_rows[y] = true;
+                self.fresh_from[y] = w;
                 y += 1;
                 continue;
             }
-            if !self.stale_rows[y] {
-                y += 1;
-                continue;
-            }
+            // Consecutive rows stale from the same column on: one pass.
+            let stale_to = self.fresh_from[y];
             let start = y;
-            while y < h && inside(y) && self.stale_rows[y] {
-                self.stale_rows[y] = false;
+            while y < h && inside(y) && self.fresh_from[y] == stale_to {
+                self.fresh_from[y] = band.x0;
                 y += 1;
             }
-            let rows = Rect {
-                x0: 0,
+            if stale_to <= band.x0 {
+                continue;
+            }
+            let stale = Rect {
+                x0: band.x0,
                 y0: start as u32,
-                x1: self.width,
+                x1: stale_to,
                 y1: y as u32,
             };
             let pass = Pass {
@@ -111,35 +137,37 @@ impl Layer {
                 skip_same: false,
                 halo_live: true,
             };
-            self.composite(input, rows, pass, look, t);
-            caught_up = caught_up.union(rows);
+            self.composite(input, stale, pass, look, t);
+            caught_up = caught_up.union(stale);
         }
         if whole {
-            self.stale_rows = Vec::new();
+            self.fresh_from = Vec::new();
         }
         caught_up
     }
 
     /// Copies rows composited by another engine in the same state into the
     /// result, from row `y0` on (`rows` holds whole rows of RGBA). Only
-    /// rows this layer left out are written: the others are its own and
-    /// already right. Returns the rows written.
+    /// pixels this layer left out are written: the others are its own and
+    /// already right. Returns the pixels written.
     pub fn put_rows(&mut self, y0: u32, rows: &[u8]) -> Rect {
         let row_bytes = self.width as usize * 4;
-        if self.stale_rows.is_empty() || row_bytes == 0 {
+        if self.fresh_from.is_empty() || row_bytes == 0 {
             return Rect::default();
         }
         let mut written = Rect::default();
         for (k, row) in rows.chunks_exact(row_bytes).enumerate() {
             let y = y0 as usize + k;
-            if !self.stale_rows.get(y).copied().unwrap_or(false) {
+            let stale_to = self.fresh_from.get(y).copied().unwrap_or(0) as usize;
+            if stale_to == 0 {
                 continue;
             }
-            self.out[y * row_bytes..(y + 1) * row_bytes].copy_from_slice(row);
+            let at = y * row_bytes;
+            self.out[at..at + stale_to * 4].copy_from_slice(&row[..stale_to * 4]);
             let r = Rect {
                 x0: 0,
                 y0: y as u32,
-                x1: self.width,
+                x1: stale_to as u32,
                 y1: y as u32 + 1,
             };
             written = written.union(r);

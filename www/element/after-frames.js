@@ -3,7 +3,10 @@
 // and preview size and is free: each composites a band of rows at the same
 // time (a page gets a second core only through a worker), and the frame is
 // put on the canvas whole once both bands are in. Only what changed is
-// uploaded.
+// uploaded, and only the columns shown: in a compare view the after-image
+// left of the divider is hidden, so a frame composites from the divider
+// on, and the rest is drawn once the view is idle (or before the divider
+// uncovers it).
 
 import { asSmpError } from './engine-client.js';
 
@@ -17,6 +20,9 @@ const SHARE_FROM_PX = 400_000;
  * idle no sooner (much of a frame's work is per dot, not per row) and the
  * worker later. */
 const PAGE_ROWS = 0.5;
+/** The hidden columns are drawn once no frame has been asked for this
+ * long: after a drag or a jump, not between a drag's frames. */
+const CATCH_UP_MS = 250;
 
 /** Whether frames of a `pw`×`ph` preview are worth sharing. */
 export function sharedSize(pw, ph) {
@@ -45,13 +51,27 @@ export class AfterFrames {
   #undrawn = null;
   /** The buffer the worker's last rows came in: it carries the next ones. */
   #spare = null;
+  #shownFrom;
+  /** The after-canvas is up to date from this column on. */
+  #drawnFrom = Infinity;
+  /** The next frame draws every column (the view is idle). */
+  #whole = false;
+  #catchUpTimer = 0;
 
   /** @param {any} ctx the element's context (engine, worker, $, report,
    * settingsArrays) @param {(change: number[] | null) => void} onDrawn
-   * called after each frame with what it changed */
-  constructor(ctx, onDrawn) {
+   * called after each frame with what it changed @param {() => number}
+   * shownFrom the first preview column the view shows */
+  constructor(ctx, onDrawn, shownFrom) {
     this.#ctx = ctx;
     this.#onDrawn = onDrawn;
+    this.#shownFrom = shownFrom;
+  }
+
+  /** The after-canvas is up to date from this column on (Infinity before
+   * the first frame of a preview). */
+  get drawnFrom() {
+    return this.#drawnFrom;
   }
 
   /** The preview was made again (a new photo or size): a frame being
@@ -59,24 +79,49 @@ export class AfterFrames {
   newPreview() {
     this.#frames++;
     this.#undrawn = null;
+    this.#drawnFrom = Infinity;
+  }
+
+  /** The first column the next frame composites: the first one shown,
+   * or every one once the view is idle. */
+  #from() {
+    const from = this.#whole ? 0 : Math.max(0, Math.floor(this.#shownFrom()));
+    this.#whole = false;
+    return from;
+  }
+
+  /** After a frame drawn from column `from`: the canvas is up to date
+   * from there on, and the hidden columns follow once no frame is asked
+   * for a while. */
+  #drew(from, mayShare) {
+    this.#drawnFrom = from;
+    clearTimeout(this.#catchUpTimer);
+    if (from === 0) return;
+    this.#catchUpTimer = setTimeout(() => {
+      if (this.#drawnFrom === 0 || this.#sharing || this.#next || !this.#ctx.host.isConnected) return;
+      this.#whole = true;
+      this.renderFrame(mayShare);
+    }, CATCH_UP_MS);
   }
 
   /** Draws a frame now (synchronously) on this thread alone: one engine
    * call renders and puts what changed into the after-canvas. */
-  renderNow() {
+  renderNow(mayShare = true) {
     const { engine, $ } = this.#ctx;
     this.#frames++;
+    const from = this.#from();
     let change;
     try {
       const ctx = $('.after').getContext('2d');
-      const { x0, y0, x1, y1 } = engine.drawPreview(ctx);
+      const { x0, y0, x1, y1 } = engine.renderPreviewBand(from, 0, engine.previewHeight());
       change = union([x0, y0, x1, y1], this.#undrawn);
-      if (this.#undrawn) engine.drawPreviewRect(ctx, ...this.#undrawn);
+      if (change) engine.drawPreviewRect(ctx, ...change);
       this.#undrawn = null;
     } catch (e) {
       this.#ctx.report(asSmpError(e));
       return;
     }
+    this.#drew(from, mayShare);
     this.#onDrawn(change);
   }
 
@@ -94,7 +139,7 @@ export class AfterFrames {
     }
     const { engine, worker } = this.#ctx;
     if (!mayShare || !sharedSize(engine.previewWidth(), engine.previewHeight()) || !worker.canShare(engine)) {
-      this.renderNow();
+      this.renderNow(mayShare);
       return Promise.resolve();
     }
     this.#sharing = this.#share().finally(() => {
@@ -110,10 +155,11 @@ export class AfterFrames {
     this.#spare = null;
     const h = engine.previewHeight();
     const split = Math.round(h * PAGE_ROWS);
+    const from = this.#from();
     // Asked first, so that the worker starts while the page composites.
-    const theirs = worker.band(this.#ctx.settingsArrays(), split, h, spare);
+    const theirs = worker.band(this.#ctx.settingsArrays(), from, split, h, spare);
     try {
-      const { x0, y0, x1, y1 } = engine.renderPreviewBand(0, split);
+      const { x0, y0, x1, y1 } = engine.renderPreviewBand(from, 0, split);
       this.#undrawn = union(this.#undrawn, [x0, y0, x1, y1]);
     } catch (e) {
       this.#ctx.report(asSmpError(e));
@@ -134,6 +180,7 @@ export class AfterFrames {
       this.#ctx.report(asSmpError(e));
       return;
     }
+    this.#drew(from, true);
     this.#onDrawn(change);
   }
 }

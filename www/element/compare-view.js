@@ -53,7 +53,7 @@ export class CompareView {
 
   constructor(ctx) {
     this.#ctx = ctx;
-    this.#after = new AfterFrames(ctx, (change) => this.#drawn(change));
+    this.#after = new AfterFrames(ctx, (change) => this.#drawn(change), () => this.#shownFrom());
     this.#wire();
   }
 
@@ -65,7 +65,7 @@ export class CompareView {
   setSplit(v) {
     const $ = this.#ctx.$;
     this.#split = Math.min(1, Math.max(0, v));
-    $('.stage').style.setProperty('--split', String(this.#split));
+    this.#show();
     const pct = Math.round(this.#split * 100);
     const handle = $('.handle');
     handle.setAttribute('aria-valuenow', String(pct));
@@ -86,8 +86,48 @@ export class CompareView {
   setMode(mode) {
     this.#mode = mode;
     this.#ctx.$('.compare-mode').value = mode;
-    this.#ctx.$('.stage').classList.toggle('side', mode === 'side-by-side');
-    this.setAspect();
+    this.#show();
+  }
+
+  /** The first preview column the view shows: right of the divider in a
+   * compare view at 100 % (two columns to spare at its edge), else all. */
+  #shownFrom() {
+    if (this.#mode !== 'wipe' || this.#zoom.s !== 1) return 0;
+    return Math.max(0, Math.floor(this.#split * (this.#ctx.engine?.previewWidth() ?? 0)) - 2);
+  }
+
+  /** Puts the divider, the zoom and the mode on screen: at once, or after
+   * a frame when they uncover columns of the after-image not drawn yet
+   * (a hidden column may be out of date, and none may show). */
+  #show() {
+    if (!this.#hasPhoto || this.#after.drawnFrom <= this.#shownFrom()) {
+      this.#applyView();
+      return;
+    }
+    // Shared unless the view on screen is zoomed (see `renderFrame`).
+    const shared = !this.#ctx.$('.stage').classList.contains('zoomed');
+    this.#after.renderFrame(shared).then(() => {
+      if (this.#after.drawnFrom <= this.#shownFrom()) this.#applyView();
+    });
+  }
+
+  /** Writes the view's state into the stage's style, only what differs
+   * (the divider moves at every pointer move). */
+  #applyView() {
+    const { $ } = this.#ctx;
+    const stage = $('.stage');
+    const { s, ox, oy } = this.#zoom;
+    const vars = { '--split': this.#split, '--zoom': s, '--ox': ox, '--oy': oy };
+    for (const [name, v] of Object.entries(vars)) {
+      if (stage.style.getPropertyValue(name) !== String(v)) stage.style.setProperty(name, String(v));
+    }
+    stage.classList.toggle('zoomed', s > 1);
+    $('.zoom-reset').hidden = s <= 1;
+    const side = this.#mode === 'side-by-side';
+    if (stage.classList.contains('side') !== side) {
+      stage.classList.toggle('side', side);
+      this.setAspect();
+    }
   }
 
   setAspect() {
@@ -130,12 +170,7 @@ export class CompareView {
     s = Math.min(MAX_ZOOM, Math.max(1, s));
     const clamp = (v) => Math.min(Math.max(v, 0), 1 - 1 / s);
     this.#zoom = { s, ox: clamp(ox), oy: clamp(oy) };
-    const stage = this.#ctx.$('.stage');
-    stage.style.setProperty('--zoom', String(s));
-    stage.style.setProperty('--ox', String(this.#zoom.ox));
-    stage.style.setProperty('--oy', String(this.#zoom.oy));
-    stage.classList.toggle('zoomed', s > 1);
-    this.#ctx.$('.zoom-reset').hidden = s <= 1;
+    this.#show();
     this.#ctx.onZoom();
     this.#scheduleDetail();
   }
