@@ -177,10 +177,8 @@ pub struct Layer {
     halo_changed: bool,
     /// The fresh redness the result was last drawn with.
     redness_drawn: f32,
-    /// Per row, the first column whose pixel, kept halo value and table
-    /// index are up to date (see [`Layer::update`]'s `band`): those left
-    /// of it stay out of date until this layer composites them whole.
-    /// Empty when every pixel is up to date.
+    /// Per row, the first column from which pixels, kept halo values and
+    /// table indices are up to date (see [`Band`]); empty when all are.
     fresh_from: Vec<u32>,
 }
 
@@ -256,13 +254,10 @@ impl Layer {
 
     /// Brings the result up to date and returns the rectangle that changed.
     /// `mask_changed` is where (in this layer's pixels) the area changed
-    /// since the last update. With a `band`, only its pixels are
-    /// composited, and only the dots that reach it drawn: another engine in
-    /// the same state composites other rows (the page's and the worker's
-    /// engines share a frame), columns left of it are hidden, and this
-    /// layer composites the rest whole when an update of its own next
-    /// covers them (see [`Band`]). The rectangle returned
-    /// never starts left of the band.
+    /// since the last update. With a `band`, only its pixels are composited
+    /// and only the dots that reach it drawn (see [`Band`]: the rest is
+    /// composited whole by the update that next covers it); the rectangle
+    /// returned then never starts left of the band.
     pub fn update(
         &mut self,
         input: &LayerInput,

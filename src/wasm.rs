@@ -594,10 +594,11 @@ impl Engine {
 
     /// Takes the rows another engine composited for the rows the last
     /// `renderPreviewBand` left out, from row `y0` on (whole rows of
-    /// RGBA); returns the rows written as `[x0, y0, x1, y1]`.
+    /// RGBA), their columns from `x0` on (those shown); returns the pixels
+    /// written as `[x0, y0, x1, y1]`.
     #[wasm_bindgen(js_name = putPreviewRows)]
-    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8]) -> Vec<u32> {
-        self.core.put_preview_rows(y0, rows).to_vec()
+    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> Vec<u32> {
+        self.core.put_preview_rows(y0, rows, x0).to_vec()
     }
 
     /// Puts the rectangle `x0..x1` × `y0..y1` of the preview as it is now

@@ -109,7 +109,7 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
         let (r0, r1) = (y0.max(split), y1.min(h));
         if r1 > r0 {
             let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
-            let written = page.put_preview_rows(r0, rows);
+            let written = page.put_preview_rows(r0, rows, 0);
             assert_eq!([written[1], written[3]], [r0, r1], "frame {k}: rows taken");
         }
         let drawn = page.preview_pixels().unwrap().to_vec();
@@ -131,14 +131,14 @@ fn rows_the_page_composited_itself_are_not_overwritten() {
     // Nothing was left out: nothing is taken.
     let drawn = page.render_preview().unwrap().to_vec();
     let junk = vec![7u8; (w * h * 4) as usize];
-    assert_eq!(page.put_preview_rows(0, &junk), [0; 4]);
+    assert_eq!(page.put_preview_rows(0, &junk, 0), [0; 4]);
     assert!(page.preview_pixels().unwrap() == &drawn[..]);
     // The top half composited here: only the bottom half is taken.
     page.set_settings(&[("densityPerCm2", 100.0)]).unwrap();
     page.render_preview_band(Some(Band::rows(0, h / 2)))
         .unwrap();
     let own = page.preview_pixels().unwrap()[..(h / 2 * w * 4) as usize].to_vec();
-    assert_eq!(page.put_preview_rows(0, &junk), [0, h / 2, w, h]);
+    assert_eq!(page.put_preview_rows(0, &junk, 0), [0, h / 2, w, h]);
     let now = page.preview_pixels().unwrap();
     assert!(now[..own.len()] == own[..]);
     assert!(now[own.len()..].iter().all(|&v| v == 7));
@@ -217,7 +217,7 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
             let (r0, r1) = (y0.max(split), y1.min(h));
             if r1 > r0 {
                 let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
-                page.put_preview_rows(r0, rows);
+                page.put_preview_rows(r0, rows, x0);
             }
         }
         let drawn = page.preview_pixels().unwrap();

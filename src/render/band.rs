@@ -8,7 +8,7 @@
 //!
 //! Dots that come or go (a density change, a session, the area) are drawn
 //! only where they reach the band: a dot beyond it stays as it was drawn
-//! and is drawn by the first update that covers its rows (which dots are
+//! and is drawn by the first update that covers it (which dots are
 //! drawn is kept per dot, so nothing else needs to remember it).
 //!
 //! A band may also start at a column: in a compare view the after-image
@@ -147,10 +147,11 @@ impl Layer {
     }
 
     /// Copies rows composited by another engine in the same state into the
-    /// result, from row `y0` on (`rows` holds whole rows of RGBA). Only
-    /// pixels this layer left out are written: the others are its own and
-    /// already right. Returns the pixels written.
-    pub fn put_rows(&mut self, y0: u32, rows: &[u8]) -> Rect {
+    /// result, from row `y0` on (`rows` holds whole rows of RGBA), their
+    /// columns from `x0` on (those shown: the others are out of date
+    /// there too). Only pixels this layer left out are written: the others
+    /// are its own and already right. Returns the pixels written.
+    pub fn put_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> Rect {
         let row_bytes = self.width as usize * 4;
         if self.fresh_from.is_empty() || row_bytes == 0 {
             return Rect::default();
@@ -159,13 +160,15 @@ impl Layer {
         for (k, row) in rows.chunks_exact(row_bytes).enumerate() {
             let y = y0 as usize + k;
             let stale_to = self.fresh_from.get(y).copied().unwrap_or(0) as usize;
-            if stale_to == 0 {
+            let from = (x0 as usize).min(stale_to);
+            if stale_to == from {
                 continue;
             }
             let at = y * row_bytes;
-            self.out[at..at + stale_to * 4].copy_from_slice(&row[..stale_to * 4]);
+            self.out[at + from * 4..at + stale_to * 4]
+                .copy_from_slice(&row[from * 4..stale_to * 4]);
             let r = Rect {
-                x0: 0,
+                x0: from as u32,
                 y0: y as u32,
                 x1: stale_to as u32,
                 y1: y as u32 + 1,

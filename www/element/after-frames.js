@@ -172,7 +172,7 @@ export class AfterFrames {
     if (!reply.ok) return this.renderNow();
     let change;
     try {
-      const taken = reply.rows.length ? Array.from(engine.putPreviewRows(reply.r0, reply.rows)) : null;
+      const taken = reply.rows.length ? Array.from(engine.putPreviewRows(reply.r0, reply.rows, from)) : null;
       change = union(this.#undrawn, taken);
       this.#undrawn = null;
       if (change) engine.drawPreviewRect($('.after').getContext('2d'), ...change);
