@@ -4,6 +4,7 @@
 //! fresh engine's frame, byte for byte.
 
 use smp_visualiser::render::Band;
+use smp_visualiser::sample::Sample;
 use smp_visualiser::{Engine, Stroke};
 
 mod common;
@@ -21,17 +22,68 @@ enum Frame {
 /// A step: the settings changed, whether a stroke follows, how it is drawn.
 type Step = (Vec<(&'static str, f64)>, bool, Frame);
 
-#[test]
-fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
-    let side = 200;
-    let sample = smp_visualiser::sample::sample_scalp(240, 180, 5).unwrap();
+/// The sample photo for `seed`, and a page's engine and a worker's each
+/// holding it (a 200-px preview, its patches as the area).
+fn page_and_worker(seed: u32) -> (Sample, Engine, Engine) {
+    let sample = smp_visualiser::sample::sample_scalp(240, 180, seed).unwrap();
     let mut page = Engine::new();
     let mut worker = Engine::new();
     for e in [&mut page, &mut worker] {
         e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-        e.load_image(sample.photo.clone(), side).unwrap();
+        e.load_image(sample.photo.clone(), SIDE).unwrap();
         e.set_mask(sample.patches.clone()).unwrap();
     }
+    (sample, page, worker)
+}
+
+/// The preview's longest side in these tests.
+const SIDE: u32 = 200;
+
+/// One frame shared as the element shares it, from column `x0` on: the
+/// worker, brought to the page's state, composites the rows from `split`
+/// on while the page composites those above, and the page takes the rows
+/// the worker changed. Returns the worker's pixels, the rows it sent and
+/// the rows the page took (`[x0, y0, x1, y1]`).
+fn share_frame(
+    page: &mut Engine,
+    worker: &mut Engine,
+    x0: u32,
+    split: u32,
+) -> (Vec<u8>, (u32, u32), [u32; 4]) {
+    let (w, h) = page.preview_size();
+    let row_bytes = w as usize * 4;
+    same_settings(page, worker);
+    worker.set_mask(page.mask().unwrap().clone()).unwrap();
+    let (_, [_, y0, _, y1]) = worker
+        .render_preview_band(Some(Band {
+            x0,
+            y0: split,
+            y1: h,
+        }))
+        .unwrap();
+    let theirs = worker.preview_pixels().unwrap().to_vec();
+    page.render_preview_band(Some(Band {
+        x0,
+        y0: 0,
+        y1: split,
+    }))
+    .unwrap();
+    // Only the rows the worker changed are sent, as the element does.
+    let (r0, r1) = (y0.max(split), y1.min(h));
+    let mut taken = [0; 4];
+    if r1 > r0 {
+        taken = page.put_preview_rows(
+            r0,
+            &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes],
+            x0,
+        );
+    }
+    (theirs, (r0, r1), taken)
+}
+
+#[test]
+fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
+    let (sample, mut page, mut worker) = page_and_worker(5);
     let (w, h) = page.preview_size();
     let split = h / 2;
     let row_bytes = w as usize * 4;
@@ -81,7 +133,7 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
             })
             .unwrap();
         }
-        let fresh = fresh_preview(&page, &sample.photo, side);
+        let fresh = fresh_preview(&page, &sample.photo, SIDE);
         if *frame == Solo {
             let drawn = page.render_preview().unwrap().to_vec();
             assert!(
@@ -90,27 +142,15 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
             );
             continue;
         }
-        // The worker is brought to the page's state: its settings and area.
-        same_settings(&page, &mut worker);
-        worker.set_mask(page.mask().unwrap().clone()).unwrap();
-        let (_, [_, y0, _, y1]) = worker
-            .render_preview_band(Some(Band::rows(split, h)))
-            .unwrap();
-        let theirs = worker.preview_pixels().unwrap().to_vec();
+        let (theirs, (r0, r1), taken) = share_frame(&mut page, &mut worker, 0, split);
         // The worker's band is the fresh frame's rows.
         let band = split as usize * row_bytes..h as usize * row_bytes;
         assert!(
             theirs[band.clone()] == fresh[band],
             "frame {k}: the worker's rows differ"
         );
-        page.render_preview_band(Some(Band::rows(0, split)))
-            .unwrap();
-        // Only the rows the worker changed are sent, as the element does.
-        let (r0, r1) = (y0.max(split), y1.min(h));
         if r1 > r0 {
-            let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
-            let written = page.put_preview_rows(r0, rows, 0);
-            assert_eq!([written[1], written[3]], [r0, r1], "frame {k}: rows taken");
+            assert_eq!([taken[1], taken[3]], [r0, r1], "frame {k}: rows taken");
         }
         let drawn = page.preview_pixels().unwrap().to_vec();
         assert!(
@@ -154,15 +194,7 @@ type ShownStep = (Vec<(&'static str, f64)>, Frame, u32);
 
 #[test]
 fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
-    let side = 200;
-    let sample = smp_visualiser::sample::sample_scalp(240, 180, 7).unwrap();
-    let mut page = Engine::new();
-    let mut worker = Engine::new();
-    for e in [&mut page, &mut worker] {
-        e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-        e.load_image(sample.photo.clone(), side).unwrap();
-        e.set_mask(sample.patches.clone()).unwrap();
-    }
+    let (sample, mut page, mut worker) = page_and_worker(7);
     let (w, h) = page.preview_size();
     let split = h / 2;
     let row_bytes = w as usize * 4;
@@ -193,32 +225,13 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
     for (k, (change, frame, x0)) in steps.iter().enumerate() {
         let x0 = *x0;
         page.set_settings(change).unwrap();
-        let fresh = fresh_preview(&page, &sample.photo, side);
+        let fresh = fresh_preview(&page, &sample.photo, SIDE);
         if *frame == Solo {
             let band = Band { x0, y0: 0, y1: h };
             let (_, [cx0, ..]) = page.render_preview_band(Some(band)).unwrap();
             assert!(cx0 >= x0, "frame {k}: a change reported left of the band");
         } else {
-            same_settings(&page, &mut worker);
-            worker.set_mask(page.mask().unwrap().clone()).unwrap();
-            let band = Band {
-                x0,
-                y0: split,
-                y1: h,
-            };
-            let (_, [_, y0, _, y1]) = worker.render_preview_band(Some(band)).unwrap();
-            let theirs = worker.preview_pixels().unwrap().to_vec();
-            page.render_preview_band(Some(Band {
-                x0,
-                y0: 0,
-                y1: split,
-            }))
-            .unwrap();
-            let (r0, r1) = (y0.max(split), y1.min(h));
-            if r1 > r0 {
-                let rows = &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes];
-                page.put_preview_rows(r0, rows, x0);
-            }
+            share_frame(&mut page, &mut worker, x0, split);
         }
         let drawn = page.preview_pixels().unwrap();
         for y in 0..h as usize {
@@ -238,5 +251,5 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
     }))
     .unwrap();
     let drawn = page.render_preview().unwrap().to_vec();
-    assert!(drawn == fresh_preview(&page, &sample.photo, side));
+    assert!(drawn == fresh_preview(&page, &sample.photo, SIDE));
 }
