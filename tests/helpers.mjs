@@ -46,15 +46,28 @@ export async function startBrowser() {
       // divider: the columns it hides are drawn once the view is idle.
       // `whole` waits for that and hashes every column.
       window.__shownFrame = async (v, whole = false) => {
-        if (whole) await new Promise((ok) => setTimeout(ok, 600));
-        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
         const c = v.shadowRoot.querySelector('canvas.after');
         const wipe = v.compareMode === 'wipe' && v.zoom.scale === 1;
         const from = whole || !wipe ? 0 : Math.ceil(v.comparePosition * c.width);
-        const data = c.getContext('2d').getImageData(from, 0, c.width - from, c.height).data;
-        let h = 2166136261;
-        for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
-        return [c.width, c.height, from, h];
+        const hash = () => {
+          const data = c.getContext('2d').getImageData(from, 0, c.width - from, c.height).data;
+          let h = 2166136261;
+          for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
+          return h;
+        };
+        await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+        if (!whole) return [c.width, c.height, from, hash()];
+        // The idle frame comes 250 ms after the last one: wait for it,
+        // then until the pixels hold still (a busy machine draws late).
+        await new Promise((ok) => setTimeout(ok, 600));
+        let last = hash();
+        for (let still = 0, i = 0; still < 3 && i < 30; i++) {
+          await new Promise((ok) => setTimeout(ok, 100));
+          const h = hash();
+          still = h === last ? still + 1 : 0;
+          last = h;
+        }
+        return [c.width, c.height, from, last];
       };
       // A blob's bytes out of the page as base64 (see `bytesOf`): an array
       // of numbers crosses number by number (a 2400×1800 PNG took a minute).

@@ -42,6 +42,11 @@ async function page2x() {
         await v.setMask(m);
       },
       shown: (v, whole) => window.__shownFrame(v, whole),
+      /** Waits, a frame at a time, until `ok()` (at most 5 s). */
+      async until(ok) {
+        for (let i = 0; i < 300 && !ok(); i++) await new Promise((next) => requestAnimationFrame(next));
+        return ok();
+      },
       /** Waits until a setting change is shared with the worker (it is given
        * the area a moment after the last change of it). */
       async untilShared(v) {
@@ -63,14 +68,16 @@ const pick = ({ densityPerCm2, dotDiameterMm, shade, softness, yearsAfter, sessi
 
 /** What a fresh page shows, drawing alone (its first frames come before
  * the worker has the area), for the photo, the whole area and `settings`. */
-async function freshFrame(settings) {
+async function freshFrame(settings, comparePosition = 0.5) {
   const page = await page2x();
-  const r = await page.evaluate(async (settings) => {
+  const r = await page.evaluate(async ({ settings, comparePosition }) => {
     const v = document.querySelector('smp-visualiser');
     await window.__t.start(v);
     await v.setSettings(settings);
+    v.comparePosition = comparePosition;
+    await window.__t.until(() => v.shadowRoot.querySelector('.stage').style.getPropertyValue('--split') === String(comparePosition));
     return { shown: await window.__t.shown(v), bands: window.__bands, whole: await window.__t.shown(v, true) };
-  }, settings);
+  }, { settings, comparePosition });
   assertNoErrors(assert, page);
   assert.equal(r.bands, 0, 'the fresh page drew alone');
   return r;
@@ -155,32 +162,47 @@ test('uncovering the after-image right after a change (divider, zoom, side by si
     const sharing = await window.__t.untilShared(v);
     const seen = {};
     /** A change, then at once a view change that uncovers columns the
-     * frame left out: what the stage says at once, and after two frames. */
-    const uncover = async (label, settings, act, style) => {
-      await v.setSettings(settings);
+     * frame leaves out (`inFlight`: while that frame is being drawn, the
+     * view idle before it): what the stage says at once, and once it
+     * changed. */
+    const uncover = async (label, settings, act, style, want, inFlight = false) => {
+      if (inFlight) await new Promise((ok) => setTimeout(ok, 600));
+      const change = v.setSettings(settings);
+      if (!inFlight) await change;
       act();
       const at = { style: stage.style.getPropertyValue(style), side: stage.classList.contains('side') };
+      await change;
+      const changed = await window.__t.until(() => stage.style.getPropertyValue(style) === want && (label !== 'side' || stage.classList.contains('side')));
       const shown = await window.__t.shown(v);
-      seen[label] = { at, then: stage.style.getPropertyValue(style), side: stage.classList.contains('side'), shown, settings: v.settings };
+      seen[label] = { at, changed, shown, settings: v.settings };
     };
-    await uncover('divider', { densityPerCm2: 120, shade: 0.7 }, () => { v.comparePosition = 0; }, '--split');
+    await uncover('divider', { densityPerCm2: 120, shade: 0.7 }, () => { v.comparePosition = 0; }, '--split', '0');
     v.comparePosition = 0.5;
-    await uncover('zoom', { densityPerCm2: 70, shade: 0.4 }, () => { v.zoom = { scale: 2, x: 0.3, y: 0.5 }; }, '--zoom');
+    await uncover('zoom', { densityPerCm2: 70, shade: 0.4 }, () => { v.zoom = { scale: 2, x: 0.3, y: 0.5 }; }, '--zoom', '2');
     v.zoom = { scale: 1 };
-    await uncover('side', { densityPerCm2: 120, shade: 0.7 }, () => { v.compareMode = 'side-by-side'; }, '--split');
-    return { sharing, seen, errors: window.__smpEvents.filter((e) => e.type === 'smp-error') };
+    await window.__t.untilShared(v); // the worker drew the zoomed view's detail meanwhile
+    const bands = window.__bands;
+    await uncover('inFlight', { densityPerCm2: 95 }, () => { v.comparePosition = 0.2; }, '--split', '0.2', true);
+    const sharedInFlight = window.__bands > bands;
+    await uncover('side', { densityPerCm2: 120, shade: 0.7 }, () => { v.compareMode = 'side-by-side'; }, '--split', '0.2');
+    return { sharing, sharedInFlight, seen, errors: window.__smpEvents.filter((e) => e.type === 'smp-error') };
   });
   assert.deepEqual(r.errors, []);
   assertNoErrors(assert, page);
-  assert.ok(r.sharing, 'frames were shared with the worker');
-  const { divider, zoom, side } = r.seen;
+  assert.ok(r.sharing && r.sharedInFlight, 'frames were shared with the worker');
+  const { divider, zoom, inFlight, side } = r.seen;
   assert.deepEqual(pick(side.settings), pick(divider.settings));
   const [a, b] = [await freshFrame(pick(divider.settings)), await freshFrame(pick(zoom.settings))];
+  const c = await freshFrame(pick(inFlight.settings), 0.2);
   // The view waits for the frame that draws what it uncovers.
-  assert.deepEqual([divider.at.style, divider.then], ['0.5', '0'], 'the divider moved once the frame was drawn');
+  assert.deepEqual([divider.at.style, divider.changed], ['0.5', true], 'the divider moved once the frame was drawn');
   assert.deepEqual(divider.shown, a.whole, 'every column then shown is a fresh page\'s');
-  assert.deepEqual([zoom.at.style, zoom.then], ['1', '2'], 'the zoom applied once the frame was drawn');
+  assert.deepEqual([zoom.at.style, zoom.changed], ['1', true], 'the zoom applied once the frame was drawn');
   assert.deepEqual(zoom.shown, b.whole, 'every column of the zoomed view is a fresh page\'s');
-  assert.deepEqual([side.at.side, side.side], [false, true], 'side by side once the frame was drawn');
+  // A frame being drawn from the middle when the divider moves left: the
+  // divider waits for the frame after it, which draws from there.
+  assert.deepEqual([inFlight.at.style, inFlight.changed], ['0.5', true], 'the divider waited for the frame being drawn and the next');
+  assert.deepEqual(inFlight.shown, c.shown, 'every column then shown is a fresh page\'s');
+  assert.deepEqual([side.at.side, side.changed], [false, true], 'side by side once the frame was drawn');
   assert.deepEqual(side.shown, a.whole, 'every column side by side is a fresh page\'s');
 });

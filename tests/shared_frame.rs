@@ -17,6 +17,9 @@ enum Frame {
     Solo,
     /// The page composites the top rows, the worker the rest.
     Shared,
+    /// The worker alone, given the page's area and settings, draws its
+    /// whole preview (as the element's `sync` does); the page draws nothing.
+    Sync,
 }
 
 /// A step: the settings changed, whether a stroke follows, how it is drawn.
@@ -42,13 +45,15 @@ const SIDE: u32 = 200;
 /// One frame shared as the element shares it, from column `x0` on: the
 /// worker, brought to the page's state, composites the rows from `split`
 /// on while the page composites those above, and the page takes the rows
-/// the worker changed. Returns the worker's pixels, the rows it sent and
-/// the rows the page took (`[x0, y0, x1, y1]`).
+/// the worker changed (all of them with `all_rows`, as the element asks
+/// after a frame drawn alone). Returns the worker's pixels, the rows it
+/// sent and the pixels the page took (`[x0, y0, x1, y1]`).
 fn share_frame(
     page: &mut Engine,
     worker: &mut Engine,
     x0: u32,
     split: u32,
+    all_rows: bool,
 ) -> (Vec<u8>, (u32, u32), [u32; 4]) {
     let (w, h) = page.preview_size();
     let row_bytes = w as usize * 4;
@@ -69,7 +74,11 @@ fn share_frame(
     }))
     .unwrap();
     // Only the rows the worker changed are sent, as the element does.
-    let (r0, r1) = (y0.max(split), y1.min(h));
+    let (r0, r1) = if all_rows {
+        (split, h)
+    } else {
+        (y0.max(split), y1.min(h))
+    };
     let mut taken = [0; 4];
     if r1 > r0 {
         taken = page.put_preview_rows(
@@ -142,7 +151,7 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
             );
             continue;
         }
-        let (theirs, (r0, r1), taken) = share_frame(&mut page, &mut worker, 0, split);
+        let (theirs, (r0, r1), taken) = share_frame(&mut page, &mut worker, 0, split, false);
         // The worker's band is the fresh frame's rows.
         let band = split as usize * row_bytes..h as usize * row_bytes;
         assert!(
@@ -219,19 +228,37 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
         (vec![("shade", 0.3), ("densityPerCm2", 90.0)], Shared, half),
         (vec![], Shared, third),
         (vec![("healing", 0.0)], Solo, 2 * third),
+        // The worker is given the state and draws it whole, then the view
+        // is idle: its band changes nothing, yet the page lacks the
+        // columns its frame alone left out, in the worker's rows too.
+        (vec![], Sync, 0),
+        (vec![], Shared, 0),
         (vec![("dotDiameterMm", 0.3)], Shared, 2 * third),
         (vec![], Shared, 0),
     ];
+    // After a frame drawn alone the element asks for all the worker's rows.
+    let mut all_rows = true;
     for (k, (change, frame, x0)) in steps.iter().enumerate() {
         let x0 = *x0;
         page.set_settings(change).unwrap();
         let fresh = fresh_preview(&page, &sample.photo, SIDE);
-        if *frame == Solo {
-            let band = Band { x0, y0: 0, y1: h };
-            let (_, [cx0, ..]) = page.render_preview_band(Some(band)).unwrap();
-            assert!(cx0 >= x0, "frame {k}: a change reported left of the band");
-        } else {
-            share_frame(&mut page, &mut worker, x0, split);
+        match frame {
+            Solo => {
+                let band = Band { x0, y0: 0, y1: h };
+                let (_, [cx0, ..]) = page.render_preview_band(Some(band)).unwrap();
+                assert!(cx0 >= x0, "frame {k}: a change reported left of the band");
+                all_rows = true;
+            }
+            Shared => {
+                share_frame(&mut page, &mut worker, x0, split, all_rows);
+                all_rows = false;
+            }
+            Sync => {
+                same_settings(&page, &mut worker);
+                worker.set_mask(page.mask().unwrap().clone()).unwrap();
+                worker.render_preview().unwrap();
+                continue;
+            }
         }
         let drawn = page.preview_pixels().unwrap();
         for y in 0..h as usize {

@@ -217,12 +217,13 @@ self.onmessage = async ({ data }) => {
     }
     if (data.type === 'band') {
       // Rows y0..y1 of the page's next frame from column x0 on, with the
-      // page's settings; only the rows that changed go back.
+      // page's settings; only the rows that changed go back (unless the
+      // page asks for all: its canvas may not hold what this engine drew).
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
       engine.setSettings(data.names, data.values);
       const change = engine.renderPreviewBand(data.x0, data.y0, data.y1);
-      const r0 = Math.max(change.y0, data.y0);
-      const r1 = Math.min(change.y1, data.y1);
+      const r0 = data.allRows ? data.y0 : Math.max(change.y0, data.y0);
+      const r1 = data.allRows ? data.y1 : Math.min(change.y1, data.y1);
       const w = engine.previewWidth();
       const bytes = Math.max(0, r1 - r0) * w * 4;
       // Into the buffer the page gave back from the last frame, when it is

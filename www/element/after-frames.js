@@ -54,6 +54,13 @@ export class AfterFrames {
   #shownFrom;
   /** The after-canvas is up to date from this column on. */
   #drawnFrom = Infinity;
+  /** The first column of the shared frame being drawn (null when none). */
+  #sharingFrom = null;
+  /** The next shared frame takes all the worker's rows, not only those
+   * its engine changed: the canvas may not hold what the worker last drew
+   * there (after a frame drawn here alone, the hidden columns stay as
+   * they were; after a frame dropped, its rows were never drawn). */
+  #allRows = true;
   /** The next frame draws every column (the view is idle). */
   #whole = false;
   #catchUpTimer = 0;
@@ -68,10 +75,11 @@ export class AfterFrames {
     this.#shownFrom = shownFrom;
   }
 
-  /** The after-canvas is up to date from this column on (Infinity before
-   * the first frame of a preview). */
+  /** The after-canvas is up to date from this column on, and stays so
+   * once the frame being drawn is on it (Infinity before the first frame
+   * of a preview). */
   get drawnFrom() {
-    return this.#drawnFrom;
+    return Math.max(this.#drawnFrom, this.#sharingFrom ?? 0);
   }
 
   /** The preview was made again (a new photo or size): a frame being
@@ -80,6 +88,7 @@ export class AfterFrames {
     this.#frames++;
     this.#undrawn = null;
     this.#drawnFrom = Infinity;
+    this.#allRows = true;
   }
 
   /** The first column the next frame composites: the first one shown,
@@ -109,6 +118,7 @@ export class AfterFrames {
   renderNow(mayShare = true) {
     const { engine, $ } = this.#ctx;
     this.#frames++;
+    this.#allRows = true;
     const from = this.#from();
     let change;
     try {
@@ -144,6 +154,7 @@ export class AfterFrames {
     }
     this.#sharing = this.#share().finally(() => {
       this.#sharing = null;
+      this.#sharingFrom = null;
     });
     return this.#sharing;
   }
@@ -156,8 +167,11 @@ export class AfterFrames {
     const h = engine.previewHeight();
     const split = Math.round(h * PAGE_ROWS);
     const from = this.#from();
+    this.#sharingFrom = from;
+    const allRows = this.#allRows;
+    this.#allRows = true; // until its rows are on the canvas
     // Asked first, so that the worker starts while the page composites.
-    const theirs = worker.band(this.#ctx.settingsArrays(), from, split, h, spare);
+    const theirs = worker.band(this.#ctx.settingsArrays(), { x0: from, y0: split, y1: h, allRows }, spare);
     try {
       const { x0, y0, x1, y1 } = engine.renderPreviewBand(from, 0, split);
       this.#undrawn = union(this.#undrawn, [x0, y0, x1, y1]);
@@ -180,6 +194,7 @@ export class AfterFrames {
       this.#ctx.report(asSmpError(e));
       return;
     }
+    this.#allRows = false;
     this.#drew(from, true);
     this.#onDrawn(change);
   }

@@ -50,6 +50,8 @@ export class CompareView {
   #hasPhoto = false;
   /** The after-image's frames, drawn here or shared with the worker. */
   #after;
+  /** A divider, zoom or mode waits for a frame to draw what it uncovers. */
+  #viewPending = false;
 
   constructor(ctx) {
     this.#ctx = ctx;
@@ -100,15 +102,14 @@ export class CompareView {
    * a frame when they uncover columns of the after-image not drawn yet
    * (a hidden column may be out of date, and none may show). */
   #show() {
-    if (!this.#hasPhoto || this.#after.drawnFrom <= this.#shownFrom()) {
+    this.#viewPending = this.#hasPhoto && this.#after.drawnFrom > this.#shownFrom();
+    if (!this.#viewPending) {
       this.#applyView();
       return;
     }
-    // Shared unless the view on screen is zoomed (see `renderFrame`).
-    const shared = !this.#ctx.$('.stage').classList.contains('zoomed');
-    this.#after.renderFrame(shared).then(() => {
-      if (this.#after.drawnFrom <= this.#shownFrom()) this.#applyView();
-    });
+    // Put on screen by the frame that covers it (see `#drawn`); shared
+    // unless the view on screen is zoomed (see `renderFrame`).
+    this.#after.renderFrame(!this.#ctx.$('.stage').classList.contains('zoomed'));
   }
 
   /** Writes the view's state into the stage's style, only what differs
@@ -271,6 +272,10 @@ export class CompareView {
    * @param {number[] | null} change what the frame changed, `[x0, y0, x1, y1]` */
   #drawn(change) {
     const { engine, worker } = this.#ctx;
+    if (this.#viewPending && this.#after.drawnFrom <= this.#shownFrom()) {
+      this.#viewPending = false;
+      this.#applyView();
+    }
     const [x0, y0, x1, y1] = change ?? [0, 0, 0, 0];
     const pw = engine.previewWidth();
     const ph = engine.previewHeight();

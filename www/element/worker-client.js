@@ -183,12 +183,13 @@ export class WorkerClient {
 
   /** The worker's rows `y0..y1` of the frame for these settings, from
    * column `x0` on (the page composites the other rows meanwhile):
-   * `{ ok, r0, rows }`, the rows from `r0` on that changed, written into
-   * `spare` (an ArrayBuffer, given away) when it is large enough.
-   * @param {Array<any>} settings `[names, values]` @param {number} x0
-   * @param {number} y0 @param {number} y1 */
-  band([names, values], x0, y0, y1, spare = null) {
-    return this.#ask({ type: 'band', names, values, x0, y0, y1, spare }, spare ? [spare] : []);
+   * `{ ok, r0, rows }`, the rows from `r0` on that changed (all of them
+   * with `allRows`), written into `spare` (an ArrayBuffer, given away)
+   * when it is large enough.
+   * @param {Array<any>} settings `[names, values]`
+   * @param {{ x0: number, y0: number, y1: number, allRows: boolean }} band */
+  band([names, values], { x0, y0, y1, allRows }, spare = null) {
+    return this.#ask({ type: 'band', names, values, x0, y0, y1, allRows, spare }, spare ? [spare] : []);
   }
 
   /** The worker's wasm memory in bytes, or 0 when none runs. */
