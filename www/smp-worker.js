@@ -108,6 +108,9 @@ function warmUp() {
 
 let engine = null;
 let size = null;
+/** The page's canvas holds none of what this engine drew at its last
+ * 'sync': the next 'band' sends all its rows. */
+let syncedSinceBand = false;
 
 self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
@@ -212,6 +215,7 @@ self.onmessage = async ({ data }) => {
       engine.setPreviewSide(data.previewSide);
       engine.setMask(data.mask);
       engine.renderPreview();
+      syncedSinceBand = true;
       self.postMessage({ id: data.id, ok: true, width: engine.previewWidth(), height: engine.previewHeight() });
       return;
     }
@@ -222,8 +226,10 @@ self.onmessage = async ({ data }) => {
       if (!engine) throw Object.assign(new Error('No photo in the worker.'), { code: 'no-image' });
       engine.setSettings(data.names, data.values);
       const change = engine.renderPreviewBand(data.x0, data.y0, data.y1);
-      const r0 = data.allRows ? data.y0 : Math.max(change.y0, data.y0);
-      const r1 = data.allRows ? data.y1 : Math.min(change.y1, data.y1);
+      const all = data.allRows || syncedSinceBand;
+      syncedSinceBand = false;
+      const r0 = all ? data.y0 : Math.max(change.y0, data.y0);
+      const r1 = all ? data.y1 : Math.min(change.y1, data.y1);
       const w = engine.previewWidth();
       const bytes = Math.max(0, r1 - r0) * w * 4;
       // Into the buffer the page gave back from the last frame, when it is

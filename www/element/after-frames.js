@@ -82,13 +82,22 @@ export class AfterFrames {
     return Math.max(this.#drawnFrom, this.#sharingFrom ?? 0);
   }
 
-  /** The preview was made again (a new photo or size): a frame being
-   * shared was for the old one, and the new one's first frame is whole. */
+  /** The preview was made again (a new photo or size) and its canvas
+   * cleared: a frame being shared was for the old one, and the next frame
+   * puts every pixel on the canvas (the engine may have drawn the new
+   * preview already). */
   newPreview() {
+    const { engine } = this.#ctx;
     this.#frames++;
-    this.#undrawn = null;
+    this.#undrawn = [0, 0, engine.previewWidth(), engine.previewHeight()];
     this.#drawnFrom = Infinity;
     this.#allRows = true;
+  }
+
+  /** The next frame draws every column: a view about to uncover hidden
+   * ones then waits for one frame, not one per step of a divider drag. */
+  drawWhole() {
+    this.#whole = true;
   }
 
   /** The first column the next frame composites: the first one shown,
@@ -140,11 +149,13 @@ export class AfterFrames {
   renderFrame(mayShare = true) {
     if (this.#next) return this.#next;
     if (this.#sharing) {
-      // One frame after the one being shared, for whatever changed meanwhile.
-      this.#next = this.#sharing.then(() => {
+      // One frame after the one being shared, for whatever changed
+      // meanwhile (also if that one failed: frames must go on).
+      const next = () => {
         this.#next = null;
         return this.renderFrame(mayShare);
-      });
+      };
+      this.#next = this.#sharing.then(next, next);
       return this.#next;
     }
     const { engine, worker } = this.#ctx;

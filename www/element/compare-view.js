@@ -109,6 +109,7 @@ export class CompareView {
     }
     // Put on screen by the frame that covers it (see `#drawn`); shared
     // unless the view on screen is zoomed (see `renderFrame`).
+    this.#after.drawWhole();
     this.#after.renderFrame(!this.#ctx.$('.stage').classList.contains('zoomed'));
   }
 
@@ -230,7 +231,8 @@ export class CompareView {
       return;
     }
     this.showPhoto();
-    this.scheduleRender(false);
+    // Now: the canvas was just cleared, and must not be painted empty.
+    this.renderNow();
   }
 
   #scheduleFit() {
