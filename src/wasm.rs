@@ -74,6 +74,13 @@ fn to_js(e: SmpError) -> JsValue {
     err.into()
 }
 
+/// Room in wasm memory for a `width`×`height` photo and what loading it
+/// makes, or an `out-of-memory` error now rather than an abort later.
+fn room_for_photo(width: u32, height: u32) -> Result<(), JsValue> {
+    let per_px = crate::error::PHOTO_BYTES_PER_PX;
+    crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)
+}
+
 /// The settings table as JSON: name, label, unit, min, max, step, default,
 /// help, choices (names for a setting whose value is a choice index), and
 /// stops (named values: the shade stops; empty for other settings).
@@ -257,8 +264,7 @@ impl Engine {
         // Without this, the load would need room for two photos' state at
         // once, a peak that wasm memory (which only grows) would keep.
         self.core.make_room_for_load();
-        let per_px = crate::error::PHOTO_BYTES_PER_PX;
-        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        room_for_photo(width, height)?;
         let mut bytes = crate::error::try_zeroed::<u8>(len, "photo").map_err(to_js)?;
         rgba.copy_to(&mut bytes);
         Rgba8Image::new(width, height, bytes).map_err(to_js)

@@ -63,13 +63,18 @@ impl Layer {
         }
     }
 
-    /// Whether `dot` can change a pixel of `band`: its core, its redness
-    /// or its halo (read between nodes a cell apart), with a pixel to
-    /// spare. A dot that cannot is not drawn by a banded update.
+    /// How far from its centre a dot of `size_factor` can change a pixel:
+    /// its core, its redness or its halo (read between nodes a cell
+    /// apart), with a pixel to spare.
+    fn reach_px(&self, shape: &ShapeKey, size_factor: f32) -> f32 {
+        let (_, _, core, red) = shape.reaches(size_factor);
+        core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0
+    }
+
+    /// Whether `dot` can change a pixel of `band` (see [`Self::reach_px`]).
+    /// A dot that cannot is not drawn by a banded update.
     pub(super) fn reaches_band(&self, dot: &Dot, shape: &ShapeKey, band: Rect) -> bool {
-        let (_, _, core, red) = shape.reaches(dot.size_factor);
-        let halo = shape.halo_reach_px + 0.5;
-        let reach = core.max(red).max(halo) + self.halo.cell_px() + 2.0;
+        let reach = self.reach_px(shape, dot.size_factor);
         let (cx, cy) = (dot.x_mm * self.sx, dot.y_mm * self.sy);
         cy + reach >= band.y0 as f32 && cy - reach <= band.y1 as f32 && cx + reach >= band.x0 as f32
     }
@@ -78,8 +83,7 @@ impl Layer {
     /// bands of rows that can reach `band`; within them, see
     /// [`Self::reaches_band`].
     pub(super) fn dots_near(&self, ordered: &[Dot], shape: &ShapeKey, band: Rect) -> Range<usize> {
-        let (_, _, core, red) = shape.reaches(self.largest_size_factor);
-        let reach = core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0;
+        let reach = self.reach_px(shape, self.largest_size_factor);
         let px_to_mm = |y: f32| y / self.sy;
         let first = order_band(px_to_mm(band.y0 as f32 - reach), self.sy);
         let last = order_band(px_to_mm(band.y1 as f32 + reach), self.sy);

@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, Engine};
+use super::{room_for_photo, to_js, Engine};
 
 /// Another engine's prepared state copied into wasm memory (a photo-sized
 /// buffer that does not fit is an `out-of-memory` error, not an abort).
@@ -63,8 +63,7 @@ impl Engine {
         height: u32,
         preview_side_px: u32,
     ) -> Result<(), JsValue> {
-        let per_px = crate::error::PHOTO_BYTES_PER_PX;
-        crate::error::ensure_room_for(width, height, per_px, "photo").map_err(to_js)?;
+        room_for_photo(width, height)?;
         self.core
             .begin_staging(width, height, preview_side_px)
             .map_err(to_js)
