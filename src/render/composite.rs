@@ -197,11 +197,11 @@ fn maps_at(
     src: &[u8; 4],
     skin: &Skin,
     t: &Transfer,
-    ax: MmFieldAxis,
-    ay: MmFieldAxis,
+    ax: &MmFieldAxis,
+    ay: &MmFieldAxis,
 ) -> (u8, u16) {
     let lin = [t.linear(src[0]), t.linear(src[1]), t.linear(src[2])];
-    let scalp = (skin.scalp_at(lin, ax, ay) * 255.0 + 0.5) as u8;
+    let scalp = (skin.scalp_at(lin, *ax, *ay) * 255.0 + 0.5) as u8;
     let shine = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
     (scalp, shine)
 }
@@ -210,7 +210,9 @@ fn maps_at(
 /// where scalp shows (hair stays on top of the pigment).
 #[inline(always)]
 fn lut_index(cover: u32, scalp: u8) -> u16 {
-    let units = cover * scalp as u32 / 255;
+    // `x / 255` as a multiply and shift, exact for every u32 `x`: wasm has
+    // no multiply-high, so the compiler leaves a real division per pixel.
+    let units = ((u64::from(cover * scalp as u32) * 0x8080_8081) >> 39) as u32;
     ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
 }
 
@@ -293,7 +295,9 @@ impl<'a> Shader<'a> {
             .zip(shine.iter_mut())
             .zip(scalp.iter_mut());
         let sums = mask.iter().zip(acc).zip(halo).zip(cols);
-        for (((dst, px), ((index, shine), scalp)), (((&m, &acc), &halo), &col)) in
+        // The column's place on the skin grid is passed by reference: by
+        // value, it was copied to the stack for every pixel.
+        for (((dst, px), ((index, shine), scalp)), (((&m, &acc), &halo), col)) in
             pixels.zip(kept).zip(sums)
         {
             let cover = if m == 0 {
@@ -305,7 +309,7 @@ impl<'a> Shader<'a> {
                 NO_PIGMENT
             } else {
                 if *shine == NOT_YET {
-                    (*scalp, *shine) = maps_at(px, skin, self.t, col, row);
+                    (*scalp, *shine) = maps_at(px, skin, self.t, col, &row);
                 }
                 lut_index(cover, *scalp)
             };
