@@ -153,6 +153,7 @@ bench: build setup-browser
 	node tools/bench.mjs
 	node tools/bench-element.mjs
 	node tools/bench-element.mjs --dpr 2
+	node tools/bench-element.mjs --phone
 
 ## eval: detection scores (IoU) on the real photos in ../shared/data and on
 ## synthetic scalps, then the look table (tone on flat skin, patch contrast)

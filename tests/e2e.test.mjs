@@ -580,15 +580,34 @@ test('compare: side by side, hold to see before, and the compare tool', async ()
   });
   assert.ok(centre > 0, 'painted around the middle of the photo');
   await page.evaluate(() => { document.querySelector('smp-visualiser').compareMode = 'wipe'; });
-  // Hold to see before hides the after-image while pressed.
+  // Hold to see before hides the after-image while pressed, and shows the
+  // photo across the whole stage, not only on its side of the divider.
+  // (The area's tint off: it covers the photo's side only.)
+  await page.locator(`${el} input.show-area`).uncheck();
   const hold = page.locator(`${el} button.hold`);
   await hold.scrollIntoViewIfNeeded();
   const hb = await hold.boundingBox();
+  const sb = await page.locator(`${el} .stage`).boundingBox();
+  // Right of the divider and its handle, over the painted spot, clear of
+  // the labels.
+  const region = { x: sb.x + sb.width * 0.56, y: sb.y + sb.height * 0.4, width: sb.width * 0.1, height: sb.height * 0.2 };
+  const shot = () => page.screenshot({ clip: region });
+  const frames = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const shown = await shot();
   await page.mouse.move(hb.x + 5, hb.y + 5);
   await page.mouse.down();
   assert.equal(await page.locator(`${el} canvas.after`).evaluate((c) => getComputedStyle(c).visibility), 'hidden');
+  await frames();
+  const held = await shot();
   await page.mouse.up();
   assert.equal(await page.locator(`${el} canvas.after`).evaluate((c) => getComputedStyle(c).visibility), 'visible');
+  await page.evaluate(() => { document.querySelector('smp-visualiser').comparePosition = 1; });
+  await frames();
+  const photoOnly = await shot();
+  await page.evaluate(() => { document.querySelector('smp-visualiser').comparePosition = 0.5; });
+  await frames();
+  assert.ok(!held.equals(shown), 'holding hides the after-image');
+  assert.ok(held.equals(photoOnly), 'holding shows the photo right of the divider');
   // The compare tool: a drag anywhere moves the divider, and paints nothing.
   const before = await page.evaluate(() => document.querySelector('smp-visualiser').getMask().data.filter((v, i) => i % 4 === 3 && v > 0).length);
   await page.locator(`${el} .tool[data-tool=compare]`).click();

@@ -87,7 +87,12 @@ STYLES.replaceSync(`
   .view > * { position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
   .stage.zoomed canvas { image-rendering: pixelated; }
   .after-layer { clip-path: inset(0 0 0 calc(var(--split) * 100%)); }
-  .overlay-layer { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); pointer-events: none; }
+  /* The photo is clipped to its side too: the compositor then draws each
+     pixel once, not the photo under the after-image as well (in software
+     compositing, a whole-photo quad every frame). */
+  .before-layer, .overlay-layer { clip-path: inset(0 calc((1 - var(--split)) * 100%) 0 0); }
+  .overlay-layer { pointer-events: none; }
+  .stage.holding .before-layer { clip-path: none; }
   .marks-layer { pointer-events: none; }
   .stage.holding .after-layer { visibility: hidden; }
   .stage.side .before-layer, .stage.side .overlay-layer { right: 50%; clip-path: none; }
