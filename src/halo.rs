@@ -11,6 +11,19 @@
 use crate::error::{try_zeroed, SmpError};
 use crate::kept::{Footprint, KeptUnits};
 
+/// Coverage units of a non-negative value: the nearest whole number (ties
+/// to even). The value plus 1.5 × 2^23 is a float whose spacing is exactly
+/// 1, so its low mantissa bits are the rounded value: in wasm a plain add,
+/// where a float-to-int conversion saturates (checks for NaN and range) on
+/// every pixel. Every unit count in the sums is made here, so removing
+/// what was added stays exact. Values stay far below 2^22 (the sums hold
+/// 16 bits).
+#[inline(always)]
+pub(crate) fn round_units(v: f32) -> u32 {
+    debug_assert!((0.0..4_194_304.0).contains(&v));
+    (v + 12_582_912.0).to_bits() & 0x3F_FFFF
+}
+
 /// Spacing of the grid's nodes in mm: a few nodes across the halo's reach,
 /// which is smooth at that scale.
 pub const HALO_CELL_MM: f32 = 0.25;
@@ -169,7 +182,7 @@ impl HaloGrid {
             0.0
         };
         units.clear();
-        units.extend(values.iter().map(|&p| (p * scale + 0.5) as u32));
+        units.extend(values.iter().map(|&p| round_units(p * scale)));
         self.scratch = values;
         Some(HaloNodes {
             x0: gx0 as u32,
@@ -223,7 +236,7 @@ impl HaloGrid {
         let (ix, tx) = self.col_node[x];
         let k = ix as usize - row.first;
         let (v0, v1) = (row.values[k], row.values[k + 1]);
-        ((v0 + (v1 - v0) * tx) * gain + 0.5) as u32
+        round_units((v0 + (v1 - v0) * tx) * gain)
     }
 
     /// The halo's values before any gain at pixel columns `x0..` of a row

@@ -24,7 +24,7 @@
 use crate::analysis::{MmFieldAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
-use crate::halo::{HaloGrid, HaloRow};
+use crate::halo::{round_units, HaloGrid, HaloRow};
 use crate::kept::{Footprint, KeptUnits};
 pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
@@ -637,13 +637,13 @@ impl Layer {
             // `min(1.0)` for values that are never NaN, without the call
             // an f32 `min` is in wasm.
             let at_most_1 = |v: f32| if v < 1.0 { v } else { 1.0 };
-            let core_units = |c: f32| (at_most_1(c * core_scale) * strength + 0.5) as u32;
+            let core_units = |c: f32| round_units(at_most_1(c * core_scale) * strength);
             for (y, core_row) in (y0..y1).zip(cores.chunks_exact(span)) {
                 let sums = &mut self.acc[y * w + x0..y * w + x1];
                 if redness {
                     let red_row = &reds[(y - y0) * span..][..span];
                     for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
-                        let red = (at_most_1(r * red_scale) * UNITS + 0.5) as u32;
+                        let red = round_units(at_most_1(r * red_scale) * UNITS);
                         let units = core_units(c) | red << 16;
                         apply(a, units);
                         if keep {

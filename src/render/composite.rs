@@ -15,6 +15,7 @@ use super::{Layer, Look, Rect, LUT_LEN, LUT_PER_UNIT, NOT_YET, NO_PIGMENT, UNITS
 use crate::analysis::{MmFieldAxis, Skin};
 use crate::color::Transfer;
 use crate::error::try_zeroed;
+use crate::halo::round_units;
 use crate::raster::{Mask, Rgba8Image};
 
 /// How one composite pass may take shortcuts.
@@ -303,7 +304,7 @@ impl<'a> Shader<'a> {
             let cover = if m == 0 {
                 0
             } else {
-                (acc & 0xFFFF) + (halo * gain + 0.5) as u32
+                (acc & 0xFFFF) + round_units(halo * gain)
             };
             let new = if cover == 0 {
                 NO_PIGMENT
