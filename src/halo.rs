@@ -203,7 +203,7 @@ impl HaloGrid {
         let (gx0, gy0) = (n.x0 as usize, n.y0 as usize);
         let c = self.cell_px;
         let (gx1, gy1) = (gx0 + n.span as usize - 1, gy0 + n.rows as usize - 1);
-        let px = |g: usize, n: u32| (((g as f32) * c).max(0.0) as u32).min(n);
+        let px = |g: usize, n: u32| (((g as f32) * c) as u32).min(n);
         (
             px(gx0.saturating_sub(1), self.width),
             px(gy0.saturating_sub(1), self.height),

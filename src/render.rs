@@ -557,7 +557,7 @@ impl Layer {
         kept_units.clear();
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
-        let outer = reach.max(red_reach);
+        let outer = if reach > red_reach { reach } else { red_reach };
         let (w, h) = (self.width as usize, self.height as usize);
         // `as` saturates: a negative edge is 0 (an f32 `max` is a call in wasm).
         let x0 = (cx - outer).floor() as usize;

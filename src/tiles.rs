@@ -138,7 +138,9 @@ impl Tiles {
 /// The band of [`ORDER_BAND_PX`] rows a dot `y_mm` down falls in, at `sy`
 /// pixels per mm: the first key of [`spatial_order`].
 pub fn order_band(y_mm: f32, sy: f32) -> usize {
-    (y_mm * sy / ORDER_BAND_PX).max(0.0) as u32 as usize
+    // `as` saturates: a dot above the top is in band 0 (an f32 `max` is a
+    // call in wasm).
+    (y_mm * sy / ORDER_BAND_PX) as u32 as usize
 }
 
 /// Dot indices sorted by band of [`ORDER_BAND_PX`] rows, then by column, at a
@@ -166,7 +168,7 @@ pub fn spatial_order(placement: &Placement, sx: f32, sy: f32) -> Vec<u32> {
     let mut next = start.clone();
     for (i, d) in placement.dots.iter().enumerate() {
         let b = band_of(d.y_mm);
-        keyed[next[b]] = ((d.x_mm * sx).max(0.0) as u32, i as u32);
+        keyed[next[b]] = ((d.x_mm * sx) as u32, i as u32);
         next[b] += 1;
     }
     for b in 0..bands {
@@ -188,8 +190,8 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, d)| {
-                    let band = (d.y_mm * sy / ORDER_BAND_PX).max(0.0) as u32;
-                    (band, (d.x_mm * sx).max(0.0) as u32, i as u32)
+                    let band = (d.y_mm * sy / ORDER_BAND_PX) as u32;
+                    (band, (d.x_mm * sx) as u32, i as u32)
                 })
                 .collect();
             keyed.sort_unstable();

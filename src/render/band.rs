@@ -68,7 +68,10 @@ impl Layer {
     /// apart), with a pixel to spare.
     fn reach_px(&self, shape: &ShapeKey, size_factor: f32) -> f32 {
         let (_, _, core, red) = shape.reaches(size_factor);
-        core.max(red).max(shape.halo_reach_px + 0.5) + self.halo.cell_px() + 2.0
+        // Compares: an f32 `max` is a call in wasm, and this runs per dot.
+        let halo = shape.halo_reach_px + 0.5;
+        let reach = if core > red { core } else { red };
+        (if reach > halo { reach } else { halo }) + self.halo.cell_px() + 2.0
     }
 
     /// Whether `dot` can change a pixel of `band` (see [`Self::reach_px`]).
