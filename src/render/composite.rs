@@ -79,13 +79,15 @@ impl Layer {
             // The halo's values along the row, before the look's gain.
             let halo: &[f32] = if kept_halos && !pass.halo_live {
                 &self.halo_px[a..b]
+            } else if kept_halos {
+                // Read from the grid straight into the kept values.
+                self.halo.row(y, x0, x1, &mut halo_row);
+                self.halo.row_values(&halo_row, x0, &mut self.halo_px[a..b]);
+                &self.halo_px[a..b]
             } else {
                 self.halo.row(y, x0, x1, &mut halo_row);
                 halos.resize(x1 - x0, 0.0);
                 self.halo.row_values(&halo_row, x0, &mut halos);
-                if kept_halos {
-                    self.halo_px[a..b].copy_from_slice(&halos);
-                }
                 &halos
             };
             let indices = match cache.as_mut() {
