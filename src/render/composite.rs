@@ -209,13 +209,20 @@ fn maps_at(
     (scalp, shine)
 }
 
+/// `units × scalp / 255` (rounded down): units where scalp shows (hair
+/// stays on top of the pigment). The division as a multiply and shift,
+/// exact for every u32 product: wasm has no multiply-high, so the
+/// compiler leaves a real division per pixel.
+#[inline(always)]
+fn on_scalp(units: u32, scalp: u8) -> u32 {
+    ((u64::from(units * scalp as u32) * 0x8080_8081) >> 39) as u32
+}
+
 /// A pigmented pixel's entry in the transmittance table: its coverage
-/// where scalp shows (hair stays on top of the pigment).
+/// where scalp shows.
 #[inline(always)]
 fn lut_index(cover: u32, scalp: u8) -> u16 {
-    // `x / 255` as a multiply and shift, exact for every u32 `x`: wasm has
-    // no multiply-high, so the compiler leaves a real division per pixel.
-    let units = ((u64::from(cover * scalp as u32) * 0x8080_8081) >> 39) as u32;
+    let units = on_scalp(cover, scalp);
     ((units * LUT_PER_UNIT) / UNITS as u32).min(LUT_LEN as u32 - 1) as u16
 }
 
@@ -361,7 +368,7 @@ impl<'a> Shader<'a> {
         let shine = shine as u32;
         let mut px = src;
         if RED {
-            let halo = ((acc >> 16).min(UNITS as u32) * scalp as u32 / 255) as f32 / UNITS;
+            let halo = on_scalp((acc >> 16).min(UNITS as u32), scalp) as f32 / UNITS;
             let red = (self.redness * halo * 65535.0) as u32;
             let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
             for c in 0..3 {
