@@ -57,7 +57,29 @@ pub fn dot_weights(ctx: &DotContext, mode: Mode, region: Option<Rect>, out: &mut
 /// their share of the area.
 pub fn visible_dots(placement: &Placement, weights: &[f32], threshold: f32, out: &mut Vec<bool>) {
     out.resize(placement.dots.len(), false);
-    for ((v, dot), &w) in out.iter_mut().zip(&placement.dots).zip(weights) {
+    shown_up_to(placement.dots.len(), placement, weights, threshold, out);
+}
+
+/// [`visible_dots`] when only the threshold changed since `out` was made
+/// for `was` (the same shares). A share is at most 1, so a dot ranked
+/// above both thresholds is hidden in both; the pattern is in rank order,
+/// so only the dots before the first such one are looked at (a density
+/// change looks at the dots up to the higher density, not at all of them).
+pub fn visible_dots_after(
+    placement: &Placement,
+    weights: &[f32],
+    was: f32,
+    threshold: f32,
+    out: &mut [bool],
+) {
+    let highest = if was > threshold { was } else { threshold };
+    let upto = placement.dots.partition_point(|d| d.rank <= highest);
+    shown_up_to(upto, placement, weights, threshold, out);
+}
+
+fn shown_up_to(n: usize, placement: &Placement, weights: &[f32], threshold: f32, out: &mut [bool]) {
+    let dots = placement.dots[..n].iter().zip(weights);
+    for (v, (dot, &w)) in out[..n].iter_mut().zip(dots) {
         *v = w > 0.0 && dot.rank <= threshold * w;
     }
 }
@@ -99,5 +121,43 @@ fn on_scalp(
             x as f64 + 0.5,
             y as f64 + 0.5,
         ) >= 0.5;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::placement::place;
+    use crate::rng::Draws;
+
+    #[test]
+    fn the_pattern_is_in_rank_order() {
+        let p = place(60.0, 40.0, 11).unwrap();
+        assert!(p.dots.windows(2).all(|w| w[0].rank <= w[1].rank));
+    }
+
+    #[test]
+    fn a_threshold_change_looking_at_fewer_dots_shows_the_same_dots() {
+        let p = place(60.0, 40.0, 11).unwrap();
+        let mut rng = Draws::new(5, 0);
+        // Shares of every kind: none, partial, whole.
+        let weights: Vec<f32> = (0..p.dots.len())
+            .map(|i| match i % 3 {
+                0 => 0.0,
+                1 => rng.unit() as f32,
+                _ => 1.0,
+            })
+            .collect();
+        let (mut kept, mut fresh) = (Vec::new(), Vec::new());
+        let mut was = 0.3;
+        visible_dots(&p, &weights, was, &mut kept);
+        for t in [0.45, 0.3, 0.31, 1.0, 0.05, 0.0, 0.6, 0.59] {
+            visible_dots_after(&p, &weights, was, t, &mut kept);
+            visible_dots(&p, &weights, t, &mut fresh);
+            assert_eq!(kept, fresh, "threshold {was} then {t}");
+            was = t;
+        }
+        let shown = fresh.iter().filter(|&&v| v).count();
+        assert!(shown > 0 && shown < p.dots.len());
     }
 }

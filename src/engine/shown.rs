@@ -8,6 +8,7 @@ use crate::analysis;
 use crate::raster::Mask;
 use crate::render::{self, DotContext, Look, Rect};
 use crate::settings::Mode;
+use crate::visible;
 
 use super::pattern::Pattern;
 
@@ -71,12 +72,28 @@ impl Shown {
         }
         let key = (look.threshold.to_bits(), self.weights_version);
         if self.visible_key != Some(key) {
-            render::visible_dots(
-                &pattern.placement,
-                &self.weights,
-                look.threshold,
-                &mut self.visible,
-            );
+            let placement = &pattern.placement;
+            match self.visible_key {
+                // Only the threshold changed (a density or session change).
+                Some((was, version))
+                    if version == self.weights_version
+                        && self.visible.len() == placement.dots.len() =>
+                {
+                    visible::visible_dots_after(
+                        placement,
+                        &self.weights,
+                        f32::from_bits(was),
+                        look.threshold,
+                        &mut self.visible,
+                    );
+                }
+                _ => render::visible_dots(
+                    placement,
+                    &self.weights,
+                    look.threshold,
+                    &mut self.visible,
+                ),
+            }
             self.visible_key = Some(key);
         }
     }
