@@ -72,8 +72,9 @@ pub fn visible_dots_after(
     threshold: f32,
     out: &mut [bool],
 ) {
-    let highest = if was > threshold { was } else { threshold };
-    let upto = placement.dots.partition_point(|d| d.rank <= highest);
+    let upto = placement
+        .dots
+        .partition_point(|d| d.rank <= was.max(threshold));
     shown_up_to(upto, placement, weights, threshold, out);
 }
 

@@ -87,7 +87,7 @@ impl Shown {
                         &mut self.visible,
                     );
                 }
-                _ => render::visible_dots(
+                _ => visible::visible_dots(
                     placement,
                     &self.weights,
                     look.threshold,

@@ -79,16 +79,17 @@ impl Layer {
             // The halo's values along the row, before the look's gain.
             let halo: &[f32] = if kept_halos && !pass.halo_live {
                 &self.halo_px[a..b]
-            } else if kept_halos {
-                // Read from the grid straight into the kept values.
-                self.halo.row(y, x0, x1, &mut halo_row);
-                self.halo.row_values(&halo_row, x0, &mut self.halo_px[a..b]);
-                &self.halo_px[a..b]
             } else {
+                // Read from the grid straight into the kept values, if kept.
                 self.halo.row(y, x0, x1, &mut halo_row);
-                halos.resize(x1 - x0, 0.0);
-                self.halo.row_values(&halo_row, x0, &mut halos);
-                &halos
+                let values = if kept_halos {
+                    &mut self.halo_px[a..b]
+                } else {
+                    halos.resize(x1 - x0, 0.0);
+                    &mut halos[..]
+                };
+                self.halo.row_values(&halo_row, x0, values);
+                values
             };
             let indices = match cache.as_mut() {
                 Some(c) => &mut c[a..b],
