@@ -16,12 +16,34 @@ use crate::kept::{Footprint, KeptUnits};
 /// 1, so its low mantissa bits are the rounded value: in wasm a plain add,
 /// where a float-to-int conversion saturates (checks for NaN and range) on
 /// every pixel. Every unit count in the sums is made here, so removing
-/// what was added stays exact. Values stay far below 2^22 (the sums hold
-/// 16 bits).
+/// what was added stays exact. `v` must lie in 0..2^22 (checked in debug
+/// builds; outside it the result wraps): every caller's values stay far
+/// below (the sums hold 16 bits).
 #[inline(always)]
 pub(crate) fn round_units(v: f32) -> u32 {
     debug_assert!((0.0..4_194_304.0).contains(&v));
     (v + 12_582_912.0).to_bits() & 0x3F_FFFF
+}
+
+/// The larger of two values that are never NaN, by a compare: an f32
+/// `max` is a libm call in wasm, and these run per dot.
+#[inline(always)]
+pub(crate) fn larger(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The smaller of two values that are never NaN (see [`larger`]).
+#[inline(always)]
+pub(crate) fn smaller(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
 }
 
 /// Spacing of the grid's nodes in mm: a few nodes across the halo's reach,

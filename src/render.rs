@@ -24,7 +24,7 @@
 use crate::analysis::{MmFieldAxis, Skin};
 use crate::color::Transfer;
 use crate::error::{try_zeroed, SmpError};
-use crate::halo::{round_units, HaloGrid, HaloRow};
+use crate::halo::{larger, round_units, smaller, HaloGrid, HaloRow};
 use crate::kept::{Footprint, KeptUnits};
 pub use crate::look::Look;
 use crate::look::PIGMENT_CAST;
@@ -32,7 +32,6 @@ use crate::placement::{Dot, Placement};
 use crate::raster::{Mask, Rgba8Image};
 pub use crate::tiles::Rect;
 use crate::tiles::{spatial_order, Tiles};
-pub use crate::visible::{dot_weights, dots_on_scalp, visible_dots, DotContext};
 
 mod band;
 pub use band::Band;
@@ -557,7 +556,7 @@ impl Layer {
         kept_units.clear();
         // Fresh work also shows redness around each dot.
         let redness = shape.redness_spread_px > 0.0;
-        let outer = if reach > red_reach { reach } else { red_reach };
+        let outer = larger(reach, red_reach);
         let (w, h) = (self.width as usize, self.height as usize);
         // `as` saturates: a negative edge is 0 (an f32 `max` is a call in wasm).
         let x0 = (cx - outer).floor() as usize;
@@ -634,16 +633,13 @@ impl Layer {
                     a.wrapping_sub(units)
                 };
             };
-            // `min(1.0)` for values that are never NaN, without the call
-            // an f32 `min` is in wasm.
-            let at_most_1 = |v: f32| if v < 1.0 { v } else { 1.0 };
-            let core_units = |c: f32| round_units(at_most_1(c * core_scale) * strength);
+            let core_units = |c: f32| round_units(smaller(c * core_scale, 1.0) * strength);
             for (y, core_row) in (y0..y1).zip(cores.chunks_exact(span)) {
                 let sums = &mut self.acc[y * w + x0..y * w + x1];
                 if redness {
                     let red_row = &reds[(y - y0) * span..][..span];
                     for ((a, &c), &r) in sums.iter_mut().zip(core_row).zip(red_row) {
-                        let red = round_units(at_most_1(r * red_scale) * UNITS);
+                        let red = round_units(smaller(r * red_scale, 1.0) * UNITS);
                         let units = core_units(c) | red << 16;
                         apply(a, units);
                         if keep {

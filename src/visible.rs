@@ -72,9 +72,8 @@ pub fn visible_dots_after(
     threshold: f32,
     out: &mut [bool],
 ) {
-    let upto = placement
-        .dots
-        .partition_point(|d| d.rank <= was.max(threshold));
+    let highest = was.max(threshold);
+    let upto = placement.dots.partition_point(|d| d.rank <= highest);
     shown_up_to(upto, placement, weights, threshold, out);
 }
 

@@ -581,12 +581,9 @@ test('compare: side by side, hold to see before, and the compare tool', async ()
   assert.ok(centre > 0, 'painted around the middle of the photo');
   await page.evaluate(() => { document.querySelector('smp-visualiser').compareMode = 'wipe'; });
   // The stage's new size remakes the preview a moment later: wait until
-  // it holds still, so that no redraw falls between the shots below.
-  const previewWidth = () => page.locator(`${el} canvas.after`).evaluate((c) => c.width);
-  for (let last = -1, now = await previewWidth(); now !== last; ) {
-    await page.waitForTimeout(300);
-    [last, now] = [now, await previewWidth()];
-  }
+  // the after-image holds still, so that no redraw falls between the
+  // shots below.
+  await page.evaluate(() => window.__shownFrame(document.querySelector('smp-visualiser'), true));
   // Hold to see before hides the after-image while pressed, and shows the
   // photo across the whole stage, not only on its side of the divider.
   // (The area's tint off: it covers the photo's side only.)

@@ -9,7 +9,8 @@ use crate::color::Transfer;
 use crate::error::SmpError;
 use crate::placement::{self, Placement};
 use crate::raster::{Mask, Rgba8Image};
-use crate::render::{self, Rect};
+use crate::render::Rect;
+use crate::visible;
 
 pub(super) struct Pattern {
     pub seed: u32,
@@ -50,7 +51,7 @@ impl Pattern {
                 AreaFeather::new(mask, px_per_mm)?,
             ),
         };
-        let on_scalp = render::dots_on_scalp(&placement, photo, &skin, px_per_mm, transfer);
+        let on_scalp = visible::dots_on_scalp(&placement, photo, &skin, px_per_mm, transfer);
         Ok(Pattern {
             seed,
             px_per_mm,

@@ -6,9 +6,9 @@
 
 use crate::analysis;
 use crate::raster::Mask;
-use crate::render::{self, DotContext, Look, Rect};
+use crate::render::{Look, Rect};
 use crate::settings::Mode;
-use crate::visible;
+use crate::visible::{self, DotContext};
 
 use super::pattern::Pattern;
 
@@ -65,7 +65,7 @@ impl Shown {
                 feather: &feather,
                 px_per_mm: ppm,
             };
-            render::dot_weights(&ctx, look.mode, region, &mut self.weights);
+            visible::dot_weights(&ctx, look.mode, region, &mut self.weights);
             self.weights_mode = Some(look.mode);
             self.pending_weights = Rect::default();
             self.weights_version += 1;

@@ -26,6 +26,7 @@ use super::composite::Pass;
 use super::{Layer, Look, Rect, ShapeKey};
 use crate::analysis::Skin;
 use crate::color::Transfer;
+use crate::halo::larger;
 use crate::placement::Dot;
 use crate::raster::{Mask, Rgba8Image};
 use crate::tiles::order_band;
@@ -68,10 +69,8 @@ impl Layer {
     /// apart), with a pixel to spare.
     fn reach_px(&self, shape: &ShapeKey, size_factor: f32) -> f32 {
         let (_, _, core, red) = shape.reaches(size_factor);
-        // Compares: an f32 `max` is a call in wasm, and this runs per dot.
         let halo = shape.halo_reach_px + 0.5;
-        let reach = if core > red { core } else { red };
-        (if reach > halo { reach } else { halo }) + self.halo.cell_px() + 2.0
+        larger(larger(core, red), halo) + self.halo.cell_px() + 2.0
     }
 
     /// Whether `dot` can change a pixel of `band` (see [`Self::reach_px`]).
