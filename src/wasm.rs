@@ -208,6 +208,15 @@ pub fn preview_side_px() -> u32 {
     crate::DEFAULT_PREVIEW_SIDE_PX
 }
 
+/// The size of the preview a `width`×`height` photo gets for a longest
+/// side of `side_px` (as `Engine::setPreviewSide` makes it): `[width,
+/// height]`. The page sizes the stage from it, a screen pixel each.
+#[wasm_bindgen(js_name = previewSizeFor)]
+pub fn preview_size_for(width: u32, height: u32, side_px: u32) -> Vec<u32> {
+    let (w, h) = crate::raster::fit_size(width, height, side_px.max(1));
+    vec![w, h]
+}
+
 /// One engine: a photo, its area, its settings.
 #[wasm_bindgen]
 pub struct Engine {

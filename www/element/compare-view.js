@@ -3,32 +3,13 @@
 // variable) or shown side by side. Draws what the engine rendered, at most
 // once per animation frame, uploading only the rectangle that changed.
 
-import { pixelView, asSmpError, previewSidePx } from './engine-client.js';
+import { pixelView, asSmpError, previewSidePx, previewSizeFor } from './engine-client.js';
 import { AfterFrames, sharedSize } from './after-frames.js';
-
-/** The stage's width on the screen a new photo goes to, measured while
- * the photo screen hides it (one layout, no paint in between). An
- * estimate from the element's width made a preview larger than the stage
- * shows, remade once the photo was shown: some 70 ms more on the page's
- * thread before a 12 MP photo's first after-image. */
-function widthOnWorkScreen($, wrap) {
-  const app = $('.app');
-  const start = $('.start');
-  const work = $('.work');
-  const was = { screen: app.dataset.screen, start: start.hidden, work: work.hidden };
-  app.dataset.screen = app.dataset.controls === 'client' ? 'area' : 'result';
-  start.hidden = true;
-  work.hidden = false;
-  const width = wrap.getBoundingClientRect().width;
-  if (was.screen === undefined) delete app.dataset.screen;
-  else app.dataset.screen = was.screen;
-  start.hidden = was.start;
-  work.hidden = was.work;
-  return width;
-}
+import { borders, previewSide, stageSize, widthOnWorkScreen } from './stage-fit.js';
 
 /** Largest zoom: 800 %. */
 const MAX_ZOOM = 8;
+
 /** One element's view. `ctx` gives it the engine, the worker and the
  * element's ways to report and announce. */
 export class CompareView {
@@ -46,6 +27,8 @@ export class CompareView {
   #detailTimer = 0;
   #detailSeq = 0;
   #fitTimer = 0;
+  /** When the preview was last remade for the room (see `fitPreview`). */
+  #fittedAt = -Infinity;
   /** A photo has been shown (the engine never goes back to having none). */
   #hasPhoto = false;
   /** The after-image's frames, drawn here or shared with the worker. */
@@ -132,11 +115,25 @@ export class CompareView {
     }
   }
 
+  /** Shapes the stage for the photo and sizes it to the preview's pixels
+   * (see `stageSize`): a screen pixel each, the dots as the engine drew
+   * them. */
   setAspect() {
-    const engine = this.#ctx.engine;
+    const { engine, $ } = this.#ctx;
     if (!engine?.width()) return;
-    const aspect = (engine.width() / engine.height()) * (this.#mode === 'side-by-side' ? 2 : 1);
-    this.#ctx.$('.stage-wrap').style.setProperty('--aspect', String(aspect));
+    const halves = this.#mode === 'side-by-side' ? 2 : 1;
+    $('.view-col').style.setProperty('--aspect', String((engine.width() / engine.height()) * halves));
+    const pw = engine.previewWidth();
+    const ph = engine.previewHeight();
+    if (!pw || !ph) return;
+    const stage = $('.stage');
+    const dpr = globalThis.devicePixelRatio || 1;
+    const roomCss = $('.room').getBoundingClientRect().width;
+    const { width, height, own } = stageSize({ pw, ph, halves, dpr, border: borders(stage), roomCss });
+    stage.style.setProperty('--shown-aspect', `${width} / ${height}`);
+    const wrap = $('.stage-wrap');
+    if (own) wrap.style.setProperty('--shown-width', `${width}px`);
+    else wrap.style.removeProperty('--shown-width');
   }
 
   /** `{ s, ox, oy }`: scale and the photo's left/top edge in view. */
@@ -192,8 +189,8 @@ export class CompareView {
   }
 
   /** The preview's longest side for a `width`×`height` photo as this view
-   * shows it unzoomed: its longest displayed side in device pixels, never
-   * above the engine's cap. A frame then costs what the screen can show
+   * shows it unzoomed: as many pixels as the room has screen pixels (see
+   * `previewSide`), never above the engine's cap. A frame then costs what the screen can show
    * (a 2 MP photo on a laptop is drawn at a third of its pixels); a zoomed
    * view gets full-resolution detail from the worker, off this thread
    * (remaking the preview at the zoomed size here blocked it for 100 ms). */
@@ -201,35 +198,43 @@ export class CompareView {
     const { $, host } = this.#ctx;
     const halves = this.#mode === 'side-by-side' ? 2 : 1;
     const aspect = (width / height) * halves;
-    // Measure the stage as it will be for this photo's shape; when the stage
-    // is not shown yet (the client's photo screen), estimate from the element.
-    const wrap = $('.stage-wrap');
-    const before = wrap.style.getPropertyValue('--aspect');
-    wrap.style.setProperty('--aspect', String(aspect));
-    let cssWidth = wrap.getBoundingClientRect().width || widthOnWorkScreen($, wrap);
-    if (before) wrap.style.setProperty('--aspect', before);
-    else wrap.style.removeProperty('--aspect');
+    // Measure the room as it will be for this photo's shape; when it is not
+    // shown yet (the client's photo screen), estimate from the element.
+    const col = $('.view-col');
+    const room = $('.room');
+    const before = col.style.getPropertyValue('--aspect');
+    col.style.setProperty('--aspect', String(aspect));
+    let cssWidth = room.getBoundingClientRect().width || widthOnWorkScreen($, room);
+    if (before) col.style.setProperty('--aspect', before);
+    else col.style.removeProperty('--aspect');
     if (!cssWidth) cssWidth = Math.min(host.getBoundingClientRect().width || innerWidth, 0.72 * innerHeight * aspect);
-    const photoWidth = cssWidth / halves;
-    const long = Math.max(photoWidth, (photoWidth * height) / width);
-    return Math.min(previewSidePx(), Math.max(64, Math.ceil(long * (globalThis.devicePixelRatio || 1))));
+    const dpr = globalThis.devicePixelRatio || 1;
+    const border = borders($('.stage')).x;
+    return previewSide({ roomCss: cssWidth, borderCss: border, dpr, halves, width, height, cap: previewSidePx(), sizeFor: previewSizeFor });
   }
 
-  /** Remakes the preview when the photo is shown larger than it was made
-   * for (it would look soft) or much smaller (frames would cost more than
-   * the screen shows): after a resize, a rotation or a mode change. */
+  /** Remakes the preview for the room the photo now has (after a resize,
+   * a rotation or a mode change): larger, it would be scaled up and look
+   * soft; smaller, scaled down, it would blur the dots and cost frames
+   * more than the screen shows. */
   fitPreview() {
     const { engine } = this.#ctx;
     if (!engine?.width()) return;
     const want = this.previewSideFor(engine.width(), engine.height());
     const have = Math.max(engine.previewWidth(), engine.previewHeight());
-    if (want <= have && want >= have * 0.75) return;
+    // A remade preview can change the page's height and so its scrollbar,
+    // and the room with it: within a second, a small change only rescales.
+    const settling = performance.now() - this.#fittedAt < 1000 && Math.abs(want - have) <= have * 0.03;
     try {
-      if (!engine.setPreviewSide(want)) return;
+      if (want === have || settling || !engine.setPreviewSide(want)) {
+        this.setAspect();
+        return;
+      }
     } catch (e) {
       this.#ctx.report(asSmpError(e));
       return;
     }
+    this.#fittedAt = performance.now();
     this.showPhoto();
     // Now: the canvas was just cleared, and must not be painted empty.
     this.renderNow();
@@ -384,7 +389,7 @@ export class CompareView {
     const { $, root } = this.#ctx;
     const stage = $('.stage');
     const hasPhoto = () => this.#ctx.engine?.width() > 0;
-    new ResizeObserver(() => this.#scheduleFit()).observe(stage);
+    new ResizeObserver(() => this.#scheduleFit()).observe($('.room'));
     const at = (e) => {
       const rect = stage.getBoundingClientRect();
       return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];

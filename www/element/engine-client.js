@@ -3,12 +3,12 @@
 // into what the element works with (SmpError, ImageData views).
 
 import init, {
-  Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx,
+  Engine, settingsSchema, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx, previewSizeFor,
   sniffImage, sniffHeadBytes, lookVersion, presetsJson,
 } from '../pkg/smp_visualiser.js';
 
 export {
-  Engine, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx,
+  Engine, workingSize, checkDecodeSize, ensureRoom, ensureRoomForRender, previewSidePx, previewSizeFor,
   sniffImage, sniffHeadBytes, lookVersion, presetsJson,
 };
 

@@ -67,12 +67,17 @@ STYLES.replaceSync(`
   .tips ul { margin: 4px 0 0; padding-inline-start: 20px; display: grid; gap: 4px; }
   .step-hint { font-weight: 600; }
   .work { display: grid; gap: 12px; min-width: 0; }
-  .view-col { display: grid; gap: 10px; min-width: 0; align-content: start; }
-  .stage-wrap { position: relative; width: min(100%, calc(72vh * var(--aspect, 1.333))); margin: 0 auto; }
+  /* --room: the width the photo may take. The stage takes at most
+     --shown-width, the preview's own size: each of its pixels is then one
+     screen pixel (scaled, the browser would blur the dots). */
+  .view-col { display: grid; gap: 10px; min-width: 0; align-content: start; position: relative;
+    --room: min(100%, calc(72vh * var(--aspect, 1.333))); }
+  .room { position: absolute; top: 0; left: 0; height: 0; width: var(--room); visibility: hidden; }
+  .stage-wrap { position: relative; width: min(var(--room), var(--shown-width, 100%)); margin: 0 auto; }
   .stage {
     --split: 0.5;
     position: relative; width: 100%;
-    aspect-ratio: var(--aspect, 1.333); touch-action: none; user-select: none; -webkit-user-select: none;
+    aspect-ratio: var(--shown-aspect, var(--aspect, 1.333)); touch-action: none; user-select: none; -webkit-user-select: none;
     border-radius: 8px; overflow: hidden; background: #222; border: 2px solid transparent;
   }
   /* The compare tool (the default) leaves vertical swipes to the page, so a
@@ -161,8 +166,7 @@ STYLES.replaceSync(`
   .keys dd { margin: 0; color: var(--smp-muted); }
   @container (min-width: 900px) {
     [data-controls="technician"] .work { grid-template-columns: minmax(0, 1fr) minmax(300px, 360px); align-items: start; }
-    [data-controls="technician"] .stage-wrap { width: min(100%, calc(66vh * var(--aspect, 1.333))); }
-    [data-controls="technician"] .view-col { position: sticky; top: 0; }
+    [data-controls="technician"] .view-col { position: sticky; top: 0; --room: min(100%, calc(66vh * var(--aspect, 1.333))); }
     [data-controls="technician"] .bench { max-height: 100vh; overflow-y: auto; padding-inline-end: 4px; }
   }
 

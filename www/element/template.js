@@ -50,6 +50,7 @@ TEMPLATE.innerHTML = `
   </section>
   <div class="work" hidden>
     <div class="view-col">
+      <div class="room" aria-hidden="true"></div>
       <p class="step-hint" tabindex="-1"></p>
       <div class="stage-wrap">
         <div class="stage" part="stage" data-tool="compare">
