@@ -223,8 +223,10 @@ export class CompareView {
     const want = this.previewSideFor(engine.width(), engine.height());
     const have = Math.max(engine.previewWidth(), engine.previewHeight());
     // A remade preview can change the page's height and so its scrollbar,
-    // and the room with it: within a second, a small change only rescales.
-    const settling = performance.now() - this.#fittedAt < 1000 && Math.abs(want - have) <= have * 0.03;
+    // and the room with it: within a second, a room a little larger keeps
+    // the preview (still shown at its own size, not scaled). A smaller
+    // room would squeeze it: that is always remade.
+    const settling = performance.now() - this.#fittedAt < 1000 && want > have && want <= have * 1.03;
     try {
       if (want === have || settling || !engine.setPreviewSide(want)) {
         this.setAspect();
