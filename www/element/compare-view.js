@@ -190,8 +190,9 @@ export class CompareView {
 
   /** The preview's longest side for a `width`×`height` photo as this view
    * shows it unzoomed: as many pixels as the room has screen pixels (see
-   * `previewSide`), never above the engine's cap. A frame then costs what the screen can show
-   * (a 2 MP photo on a laptop is drawn at a third of its pixels); a zoomed
+   * `previewSide`), never above the engine's cap. A frame then costs what
+   * the screen can show (a 2 MP photo on a laptop is drawn at a third of
+   * its pixels); a zoomed
    * view gets full-resolution detail from the worker, off this thread
    * (remaking the preview at the zoomed size here blocked it for 100 ms). */
   previewSideFor(width, height) {
