@@ -256,7 +256,7 @@ impl Layer {
     /// since the last update. With a `band`, only its pixels are composited
     /// and only the dots that reach it drawn (see [`Band`]: the rest is
     /// composited whole by the update that next covers it); the rectangle
-    /// returned then never starts left of the band.
+    /// returned then lies within the band.
     pub fn update(
         &mut self,
         input: &LayerInput,
@@ -472,12 +472,9 @@ impl Layer {
         }
         self.redness_drawn = look.redness;
         let caught_up = self.settle_band((photo, mask, skin), band, look, t);
-        let shown = Rect {
-            y0: 0,
-            y1: self.height,
-            ..band
-        };
-        dirty.union(caught_up).within(shown)
+        // Only the band's pixels were composited: a changed dot reaching
+        // beyond it is drawn there by the other engine (or a later update).
+        dirty.union(caught_up).within(band)
     }
 
     /// The transmittance per coverage step: pigment absorbs in linear light,

@@ -590,8 +590,9 @@ impl Engine {
 
     /// Renders the preview compositing only the rows `y0..y1` from column
     /// `x0` on: the worker's engine, in the same state, composites the
-    /// other rows at the same time, and `putPreviewRows` takes them; the
-    /// columns left of `x0` are hidden behind the before-side. Puts nothing
+    /// other rows at the same time, and the page puts them on the canvas
+    /// beside these; the columns left of `x0` are hidden behind the
+    /// before-side. Puts nothing
     /// on a canvas (a frame is shown only whole, see `drawPreviewRect`);
     /// returns the rectangle that changed.
     #[wasm_bindgen(js_name = renderPreviewBand)]
@@ -605,15 +606,6 @@ impl Engine {
             .render_preview_band(Some(Band { x0, y0, y1 }))
             .map_err(to_js)?;
         Ok(self.last_preview_change())
-    }
-
-    /// Takes the rows another engine composited for the rows the last
-    /// `renderPreviewBand` left out, from row `y0` on (whole rows of
-    /// RGBA), their columns from `x0` on (those shown); returns the pixels
-    /// written as `[x0, y0, x1, y1]`.
-    #[wasm_bindgen(js_name = putPreviewRows)]
-    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> Vec<u32> {
-        self.core.put_preview_rows(y0, rows, x0).to_vec()
     }
 
     /// Puts the rectangle `x0..x1` × `y0..y1` of the preview as it is now

@@ -1,14 +1,53 @@
 //! A frame shared by two engines: the page's engine composites one band of
 //! the preview's rows and the worker's engine, in the same state, the other.
-//! Whatever the order of shared and solo frames, the page's frame must be a
-//! fresh engine's frame, byte for byte.
+//! The element puts the page's rows on the canvas from its engine and the
+//! worker's rows straight from the worker; whatever the order of shared and
+//! solo frames, the canvas must show a fresh engine's frame, byte for byte.
 
 use smp_visualiser::render::Band;
 use smp_visualiser::sample::Sample;
-use smp_visualiser::{Engine, Stroke};
+use smp_visualiser::{Engine, Mask, Stroke};
 
 mod common;
 use common::{fresh_preview, same_settings};
+
+/// The after-canvas as the element draws on it: rectangles of the page's
+/// pixels, and rows the worker sent.
+struct Canvas {
+    width: usize,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    /// A blank canvas of `width`×`height` (nothing drawn yet).
+    fn new(width: u32, height: u32) -> Canvas {
+        Canvas {
+            width: width as usize,
+            pixels: vec![0; width as usize * height as usize * 4],
+        }
+    }
+
+    /// Puts the rectangle `[x0, y0, x1, y1]` of `src` (pixels of the
+    /// canvas's size) at the same place.
+    fn draw(&mut self, src: &[u8], [x0, y0, x1, y1]: [u32; 4]) {
+        for y in y0 as usize..y1 as usize {
+            let row = y * self.width * 4;
+            let span = row + x0 as usize * 4..row + x1 as usize * 4;
+            self.pixels[span.clone()].copy_from_slice(&src[span]);
+        }
+    }
+
+    /// Puts whole rows of RGBA from row `r0` on, their columns from `x0`
+    /// on (the element's `putRows`).
+    fn put_rows(&mut self, rows: &[u8], r0: u32, x0: u32) {
+        let row_bytes = self.width * 4;
+        for (k, row) in rows.chunks_exact(row_bytes).enumerate() {
+            let at = (r0 as usize + k) * row_bytes;
+            self.pixels[at + x0 as usize * 4..at + row_bytes]
+                .copy_from_slice(&row[x0 as usize * 4..]);
+        }
+    }
+}
 
 /// How a step's frame is made.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,17 +83,18 @@ const SIDE: u32 = 200;
 
 /// One frame shared as the element shares it, from column `x0` on: the
 /// worker, brought to the page's state, composites the rows from `split`
-/// on while the page composites those above, and the page takes the rows
-/// the worker changed (all of them with `all_rows`, as the element asks
-/// after a frame drawn alone). Returns the worker's pixels, the rows it
-/// sent and the pixels the page took (`[x0, y0, x1, y1]`).
+/// on while the page composites those above; the page's changed pixels go
+/// on the canvas, then the rows the worker changed (all of them with
+/// `all_rows`, as the element asks after a frame drawn alone), from `x0`
+/// on. Returns the worker's pixels and the rows it sent.
 fn share_frame(
     page: &mut Engine,
     worker: &mut Engine,
+    canvas: &mut Canvas,
     x0: u32,
     split: u32,
     all_rows: bool,
-) -> (Vec<u8>, (u32, u32), [u32; 4]) {
+) -> (Vec<u8>, (u32, u32)) {
     let (w, h) = page.preview_size();
     let row_bytes = w as usize * 4;
     same_settings(page, worker);
@@ -67,27 +107,39 @@ fn share_frame(
         }))
         .unwrap();
     let theirs = worker.preview_pixels().unwrap().to_vec();
-    page.render_preview_band(Some(Band {
-        x0,
-        y0: 0,
-        y1: split,
-    }))
-    .unwrap();
+    let (ours, changed) = page
+        .render_preview_band(Some(Band {
+            x0,
+            y0: 0,
+            y1: split,
+        }))
+        .unwrap();
+    canvas.draw(ours, changed);
     // Only the rows the worker changed are sent, as the element does.
     let (r0, r1) = if all_rows {
         (split, h)
     } else {
         (y0.max(split), y1.min(h))
     };
-    let mut taken = [0; 4];
     if r1 > r0 {
-        taken = page.put_preview_rows(
-            r0,
+        canvas.put_rows(
             &theirs[r0 as usize * row_bytes..r1 as usize * row_bytes],
+            r0,
             x0,
         );
     }
-    (theirs, (r0, r1), taken)
+    (theirs, (r0, r1))
+}
+
+/// A frame of the page's engine alone from column `x0` on, its changed
+/// pixels put on the canvas.
+fn solo_frame(page: &mut Engine, canvas: &mut Canvas, x0: u32) -> [u32; 4] {
+    let (_, h) = page.preview_size();
+    let (pixels, changed) = page
+        .render_preview_band(Some(Band { x0, y0: 0, y1: h }))
+        .unwrap();
+    canvas.draw(pixels, changed);
+    changed
 }
 
 #[test]
@@ -96,6 +148,7 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
     let (w, h) = page.preview_size();
     let split = h / 2;
     let row_bytes = w as usize * 4;
+    let mut canvas = Canvas::new(w, h);
     use Frame::*;
     // Every kind of change, shared and solo in turn; strokes are solo (the
     // worker gets the area afterwards, as the element sends it).
@@ -144,57 +197,60 @@ fn a_frame_shared_with_the_worker_equals_a_fresh_render() {
         }
         let fresh = fresh_preview(&page, &sample.photo, SIDE);
         if *frame == Solo {
-            let drawn = page.render_preview().unwrap().to_vec();
+            solo_frame(&mut page, &mut canvas, 0);
             assert!(
-                drawn == fresh,
+                canvas.pixels == fresh,
                 "solo frame {k} ({change:?}) differs from a fresh render"
             );
             continue;
         }
-        let (theirs, (r0, r1), taken) = share_frame(&mut page, &mut worker, 0, split, false);
+        let (theirs, (r0, r1)) = share_frame(&mut page, &mut worker, &mut canvas, 0, split, false);
         // The worker's band is the fresh frame's rows.
         let band = split as usize * row_bytes..h as usize * row_bytes;
         assert!(
             theirs[band.clone()] == fresh[band],
             "frame {k}: the worker's rows differ"
         );
-        if r1 > r0 {
-            assert_eq!([taken[1], taken[3]], [r0, r1], "frame {k}: rows taken");
-        }
-        let drawn = page.preview_pixels().unwrap().to_vec();
+        assert!(r1 >= r0, "frame {k}: rows sent");
         assert!(
-            drawn == fresh,
+            canvas.pixels == fresh,
             "shared frame {k} ({change:?}) differs from a fresh render"
         );
     }
 }
 
 #[test]
-fn rows_the_page_composited_itself_are_not_overwritten() {
+fn rows_the_page_left_out_are_composited_by_its_next_frame() {
     let sample = smp_visualiser::sample::sample_scalp(120, 90, 2).unwrap();
     let mut page = Engine::new();
     page.set_settings(&[("pxPerMm", 5.0)]).unwrap();
     page.load_image(sample.photo.clone(), 120).unwrap();
-    page.set_mask(sample.patches.clone()).unwrap();
     let (w, h) = page.preview_size();
-    // Nothing was left out: nothing is taken.
-    let drawn = page.render_preview().unwrap().to_vec();
-    let junk = vec![7u8; (w * h * 4) as usize];
-    assert_eq!(page.put_preview_rows(0, &junk, 0), [0; 4]);
-    assert!(page.preview_pixels().unwrap() == &drawn[..]);
-    // The top half composited here: only the bottom half is taken.
-    page.set_settings(&[("densityPerCm2", 100.0)]).unwrap();
-    page.render_preview_band(Some(Band::rows(0, h / 2)))
+    page.set_mask(Mask::new(w, h, vec![255; (w * h) as usize]).unwrap())
         .unwrap();
-    let own = page.preview_pixels().unwrap()[..(h / 2 * w * 4) as usize].to_vec();
-    assert_eq!(page.put_preview_rows(0, &junk, 0), [0, h / 2, w, h]);
-    let now = page.preview_pixels().unwrap();
-    assert!(now[..own.len()] == own[..]);
-    assert!(now[own.len()..].iter().all(|&v| v == 7));
-    // A solo frame then composites the taken rows again, from its own state.
-    let fresh = page.render_preview().unwrap().to_vec();
-    assert!(fresh[own.len()..].iter().any(|&v| v != 7));
-    assert!(fresh == fresh_preview(&page, &sample.photo, 120));
+    page.render_preview().unwrap();
+    // The top half composited here; the bottom half is another engine's
+    // (shown from its own pixels), and this one's stay as they were.
+    page.set_settings(&[("densityPerCm2", 100.0)]).unwrap();
+    let (_, changed) = page
+        .render_preview_band(Some(Band::rows(0, h / 2)))
+        .unwrap();
+    assert!(
+        changed[3] <= h / 2,
+        "a change reported below the band: {changed:?}"
+    );
+    let fresh = fresh_preview(&page, &sample.photo, 120);
+    let half = (h / 2 * w * 4) as usize;
+    let ours = page.preview_pixels().unwrap();
+    assert!(ours[..half] == fresh[..half]);
+    assert!(
+        ours[half..] != fresh[half..],
+        "the rows left out were drawn"
+    );
+    // A frame drawn alone then composites them, and says so.
+    let (pixels, changed) = page.render_preview_change().unwrap();
+    assert!(pixels == &fresh[..]);
+    assert!(changed[1] <= h / 2 && changed[3] == h, "{changed:?}");
 }
 
 /// A step of a compare view: the settings changed, how the frame is made,
@@ -208,6 +264,7 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
     let split = h / 2;
     let row_bytes = w as usize * 4;
     let (half, third) = (w / 2, w / 3);
+    let mut canvas = Canvas::new(w, h);
     use Frame::*;
     // The divider moves both ways between changes; a frame with nothing
     // changed uncovers columns (as the element does before it moves the
@@ -244,13 +301,12 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
         let fresh = fresh_preview(&page, &sample.photo, SIDE);
         match frame {
             Solo => {
-                let band = Band { x0, y0: 0, y1: h };
-                let (_, [cx0, ..]) = page.render_preview_band(Some(band)).unwrap();
+                let [cx0, ..] = solo_frame(&mut page, &mut canvas, x0);
                 assert!(cx0 >= x0, "frame {k}: a change reported left of the band");
                 all_rows = true;
             }
             Shared => {
-                share_frame(&mut page, &mut worker, x0, split, all_rows);
+                share_frame(&mut page, &mut worker, &mut canvas, x0, split, all_rows);
                 all_rows = false;
             }
             Sync => {
@@ -260,7 +316,7 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
                 continue;
             }
         }
-        let drawn = page.preview_pixels().unwrap();
+        let drawn = &canvas.pixels;
         for y in 0..h as usize {
             let shown = y * row_bytes + x0 as usize * 4..(y + 1) * row_bytes;
             assert!(
@@ -271,12 +327,7 @@ fn a_frame_of_the_shown_columns_equals_a_fresh_render_there() {
     }
     // A last frame of every column, solo after shared ones, is whole.
     page.set_settings(&[("densityPerCm2", 75.0)]).unwrap();
-    page.render_preview_band(Some(Band {
-        x0: half,
-        y0: 0,
-        y1: h,
-    }))
-    .unwrap();
-    let drawn = page.render_preview().unwrap().to_vec();
-    assert!(drawn == fresh_preview(&page, &sample.photo, SIDE));
+    solo_frame(&mut page, &mut canvas, half);
+    solo_frame(&mut page, &mut canvas, 0);
+    assert!(canvas.pixels == fresh_preview(&page, &sample.photo, SIDE));
 }

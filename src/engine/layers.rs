@@ -76,15 +76,6 @@ impl Layers {
         Ok((layer.pixels(), self.last_preview_change))
     }
 
-    /// Copies preview rows another engine composited (see
-    /// [`Layer::put_rows`]); returns the rows written (none without a
-    /// preview layer).
-    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> Rect {
-        self.preview
-            .as_mut()
-            .map_or(Rect::default(), |layer| layer.put_rows(y0, rows, x0))
-    }
-
     /// The preview's current pixels, if it has been rendered.
     pub fn preview_pixels(&self) -> Option<&[u8]> {
         self.preview.as_ref().map(Layer::pixels)

@@ -472,9 +472,9 @@ impl Engine {
     }
 
     /// Renders the preview compositing only `band` when one is given:
-    /// another engine in the same state composites other rows, and
-    /// [`Engine::put_preview_rows`] takes its rows; columns left of the
-    /// band are hidden (see [`crate::render::Layer::update`]). Returns the
+    /// another engine in the same state composites other rows, which are
+    /// shown beside these (this engine's stay out of date there until an
+    /// update covers them); columns left of the band are hidden (see [`crate::render::Layer::update`]). Returns the
     /// pixels and the rectangle that changed, as
     /// [`Engine::render_preview_change`].
     pub fn render_preview_band(
@@ -491,17 +491,6 @@ impl Engine {
         };
         let (pixels, r) = l.layers.render_preview(&src, &look, transfer, band)?;
         Ok((pixels, [r.x0, r.y0, r.x1, r.y1]))
-    }
-
-    /// Takes preview rows that another engine in the same state composited
-    /// for the rows this one left out of its last band, from row `y0` on
-    /// (whole rows of RGBA), their columns from `x0` on (those shown);
-    /// returns the pixels written, `[x0, y0, x1, y1]`.
-    pub fn put_preview_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> [u32; 4] {
-        self.loaded.as_mut().map_or([0; 4], |l| {
-            let r = l.layers.put_preview_rows(y0, rows, x0);
-            [r.x0, r.y0, r.x1, r.y1]
-        })
     }
 
     /// A number that changes with every edit of the area and differs

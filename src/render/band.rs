@@ -17,10 +17,10 @@
 //! idle, or before the divider uncovers them).
 //!
 //! A layer remembers, per row, from which column on its pixels are up to
-//! date. The rest may be filled in from the other engine
-//! ([`Layer::put_rows`]), but the per-pixel values the next update relies
-//! on (each pixel's halo value and table index) are not, so the first
-//! update that covers them composites them whole.
+//! date. The other engine's rows are shown from its own pixels, and this
+//! layer's stay out of date there (pixels, and the per-pixel values the
+//! next update relies on: each pixel's halo value and table index), so
+//! the first update that covers them composites them whole.
 
 use super::composite::Pass;
 use super::{Layer, Look, Rect, ShapeKey};
@@ -150,37 +150,5 @@ impl Layer {
             self.fresh_from = Vec::new();
         }
         caught_up
-    }
-
-    /// Copies rows composited by another engine in the same state into the
-    /// result, from row `y0` on (`rows` holds whole rows of RGBA), their
-    /// columns from `x0` on (those shown: the others are out of date
-    /// there too). Only pixels this layer left out are written: the others
-    /// are its own and already right. Returns the pixels written.
-    pub fn put_rows(&mut self, y0: u32, rows: &[u8], x0: u32) -> Rect {
-        let row_bytes = self.width as usize * 4;
-        if self.fresh_from.is_empty() || row_bytes == 0 {
-            return Rect::default();
-        }
-        let mut written = Rect::default();
-        for (k, row) in rows.chunks_exact(row_bytes).enumerate() {
-            let y = y0 as usize + k;
-            let stale_to = self.fresh_from.get(y).copied().unwrap_or(0) as usize;
-            let from = (x0 as usize).min(stale_to);
-            if stale_to == from {
-                continue;
-            }
-            let at = y * row_bytes;
-            self.out[at + from * 4..at + stale_to * 4]
-                .copy_from_slice(&row[from * 4..stale_to * 4]);
-            let r = Rect {
-                x0: from as u32,
-                y0: y as u32,
-                x1: stale_to as u32,
-                y1: y as u32 + 1,
-            };
-            written = written.union(r);
-        }
-        written
     }
 }
