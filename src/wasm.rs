@@ -592,9 +592,8 @@ impl Engine {
     /// `x0` on: the worker's engine, in the same state, composites the
     /// other rows at the same time, and the page puts them on the canvas
     /// beside these; the columns left of `x0` are hidden behind the
-    /// before-side. Puts nothing
-    /// on a canvas (a frame is shown only whole, see `drawPreviewRect`);
-    /// returns the rectangle that changed.
+    /// before-side. Puts nothing on a canvas (a frame is shown only whole,
+    /// see `drawPreviewRect`); returns the rectangle that changed.
     #[wasm_bindgen(js_name = renderPreviewBand)]
     pub fn render_preview_band(
         &mut self,

@@ -474,9 +474,9 @@ impl Engine {
     /// Renders the preview compositing only `band` when one is given:
     /// another engine in the same state composites other rows, which are
     /// shown beside these (this engine's stay out of date there until an
-    /// update covers them); columns left of the band are hidden (see [`crate::render::Layer::update`]). Returns the
-    /// pixels and the rectangle that changed, as
-    /// [`Engine::render_preview_change`].
+    /// update covers them); columns left of the band are hidden (see
+    /// [`crate::render::Layer::update`]). Returns the pixels and the
+    /// rectangle that changed, as [`Engine::render_preview_change`].
     pub fn render_preview_band(
         &mut self,
         band: Option<Band>,

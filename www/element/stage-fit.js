@@ -56,17 +56,18 @@ const SEARCH = 40;
  * largest side whose preview is a whole number of CSS px both ways. */
 export function previewSide({ roomCss, borderCss, dpr, halves, width, height, cap, sizeFor }) {
   const across = Math.floor(((roomCss - borderCss) * dpr) / halves + 1e-6);
-  const long = Math.max(width, height);
-  let side = Math.min(cap, Math.floor((across * long) / width + 1e-6));
-  const fits = (s) => sizeFor(width, height, s)[0] <= across;
-  while (side > 64 && !fits(side)) side--;
-  side = Math.max(64, side);
+  const largest = Math.min(cap, Math.floor((across * Math.max(width, height)) / width + 1e-6));
   const whole = (px) => Math.abs(px / dpr - Math.round(px / dpr)) < 1e-6;
-  for (let s = side; s > Math.max(64, side - SEARCH); s--) {
+  // The largest side that fits across (the shorter side's rounding can
+  // take one more pixel), unless one a little smaller is whole.
+  let fitting = 0;
+  for (let s = largest; s > Math.max(64, largest - SEARCH); s--) {
     const [w, h] = sizeFor(width, height, s);
+    if (w > across) continue;
     if (whole(w) && whole(h)) return s;
+    fitting ||= s;
   }
-  return side;
+  return Math.max(64, fitting || largest);
 }
 
 /** The stage's size for a `pw`×`ph` preview, `halves` across, with its
