@@ -130,6 +130,13 @@ impl Rgba8Image {
         })
     }
 
+    /// Whether every pixel is fully opaque (the usual photo). The element
+    /// then shows the after-image in an opaque canvas, which a compositor
+    /// draws as a copy rather than blending it over what lies beneath.
+    pub fn is_opaque(&self) -> bool {
+        self.pixels.iter().skip(3).step_by(4).all(|&a| a == 255)
+    }
+
     /// The same photo reduced by area averaging so that neither side exceeds
     /// `max_side` (returned unchanged in size when it already fits).
     pub fn downscaled_to_fit(&self, max_side: u32) -> Result<Rgba8Image, SmpError> {
@@ -432,6 +439,17 @@ fn truncated_rows() -> SmpError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pixel_short_of_opaque_is_not_opaque() {
+        let mut photo = Rgba8Image::filled(3, 2, [10, 20, 30, 255]).unwrap();
+        assert!(photo.is_opaque());
+        photo.pixels[4 * 5 + 3] = 254;
+        assert!(!photo.is_opaque());
+        photo.pixels[4 * 5 + 3] = 255;
+        photo.pixels[4 * 5 + 2] = 0; // a colour channel is not alpha
+        assert!(photo.is_opaque());
+    }
 
     #[test]
     fn halving_averages_blocks_exactly() {

@@ -540,6 +540,13 @@ impl Engine {
         Ok(self.core.preview_before().map_err(to_js)?.pixels.as_ptr())
     }
 
+    /// Whether every pixel of the preview photo is fully opaque (see
+    /// [`Rgba8Image::is_opaque`]).
+    #[wasm_bindgen(js_name = previewIsOpaque)]
+    pub fn preview_is_opaque(&self) -> Result<bool, JsValue> {
+        Ok(self.core.preview_before().map_err(to_js)?.is_opaque())
+    }
+
     /// Pointer to the untouched full photo (RGBA).
     #[wasm_bindgen(js_name = beforePtr)]
     pub fn before_ptr(&self) -> Result<*const u8, JsValue> {

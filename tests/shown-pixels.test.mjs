@@ -97,3 +97,41 @@ test("a client's 3× phone: the result is shown a screen pixel per pixel", async
   assert.ok(at.share > 0.999, `${(at.share * 100).toFixed(1)} % of the pixels shown as drawn`);
   assertNoErrors(assert, page);
 });
+
+test('an opaque photo is shown in an opaque after-canvas, a photo with see-through parts in a transparent one', async () => {
+  const page = await withSample('?for=technician', { viewport: { width: 1100, height: 900 } });
+  const afterCanvas = () => page.evaluate(() => {
+    const c = document.querySelector('smp-visualiser').shadowRoot.querySelector('canvas.after');
+    return { alpha: c.getContext('2d').getContextAttributes().alpha, width: c.width, label: c.getAttribute('aria-label'), shown: c.getBoundingClientRect().width > 0 };
+  });
+  const sample = await afterCanvas();
+  assert.equal(sample.alpha, false, 'the sample photo is opaque: so is its canvas');
+  // A photo whose top half is see-through, wholly in the area.
+  const seen = await page.evaluate(async () => {
+    const v = document.querySelector('smp-visualiser');
+    const photo = new OffscreenCanvas(400, 300);
+    const g = photo.getContext('2d');
+    g.fillStyle = '#8a6a5a';
+    g.fillRect(0, 150, 400, 150);
+    await v.loadImage(await photo.convertToBlob({ type: 'image/png' }));
+    const all = new ImageData(400, 300);
+    for (let i = 3; i < all.data.length; i += 4) all.data[i] = 255;
+    await v.setMask(all);
+    v.comparePosition = 0;
+    await window.__shownFrame(v, true);
+    const c = v.shadowRoot.querySelector('canvas.after');
+    const at = (fy) => [...c.getContext('2d').getImageData(c.width >> 1, Math.floor(c.height * fy), 1, 1).data];
+    return { top: at(0.25), bottom: at(0.75) };
+  });
+  const clear = await afterCanvas();
+  assert.equal(clear.alpha, true, 'a photo with see-through parts gets a transparent canvas');
+  assert.equal(seen.top[3], 0, 'its see-through half stays see-through in the after-image');
+  assert.equal(seen.bottom[3], 255);
+  assert.ok(seen.bottom[0] < 0x8a, `and its opaque half is pigmented (${seen.bottom})`);
+  assert.equal(clear.label, sample.label, 'the new canvas is the same element to a screen reader');
+  assert.ok(clear.shown);
+  // An opaque photo again: an opaque canvas again.
+  await page.evaluate(() => document.querySelector('smp-visualiser').loadSample());
+  assert.equal((await afterCanvas()).alpha, false);
+  assertNoErrors(assert, page);
+});
