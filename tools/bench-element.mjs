@@ -8,12 +8,14 @@
 // brush stroke one move per frame (on a phone, `--phone`, the client's
 // 72-px finger brush); a 12 MP export. Beside it, in the
 // same run, a Canvas-2D peer: 28,000 soft dots with multiply blending on
-// the same photo, as a web developer would draw them. Not a test: it prints
-// a table.
+// the same photo, as a web developer would draw them; before and after the
+// run, how fast each CPU ran (`cpu-speed.mjs`). Not a test: it prints a
+// table.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowser, ready, ROOT, OUT } from '../tests/helpers.mjs';
+import { cpuSpeeds, cpuLine } from './cpu-speed.mjs';
 
 const W = 1732;
 const H = 1155;
@@ -23,6 +25,7 @@ execFileSync(join(ROOT, 'target', 'release', 'smp'), ['sample', '--out', photo, 
 const big = join(OUT, 'bench-element-12mp.png');
 execFileSync(join(ROOT, 'target', 'release', 'smp'), ['sample', '--out', big, '--width', '4243', '--height', '2828', '--seed', '9']);
 
+const cpusBefore = cpuSpeeds();
 const browser = await startBrowser();
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 try {
@@ -188,6 +191,7 @@ try {
   for (const [name, d] of Object.entries(r.jumpAll)) row(`${name} jump`, fmt(d.median), fmt(d.p95), `≤ 16 ms ${ok(d.median, 16)}`);
   console.log(`\n| 12 MP full-resolution export, PNG encoded (worker) | ${fmt(r.export12)} | target ≤ 2000 ms ${ok(r.export12, 2000)} |`);
   console.log(`| Canvas-2D peer: 28,000 soft dots, multiply, 2 MP redraw (median) | ${fmt(r.peer)} | |`);
+  console.log(`\n${cpuLine('Before this run', cpusBefore)}.\n${cpuLine('After it', cpuSpeeds())}.`);
 } finally {
   await browser.close();
 }
