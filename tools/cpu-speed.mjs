@@ -1,10 +1,11 @@
 // How fast each of the machine's CPUs runs at the moment: a fixed loop
-// pinned to each in turn. On a shared virtual machine one CPU can run at a
-// third of its own speed, or of the other's, for minutes (on the 2-core
-// development machine the same loop took 290–941 ms on one CPU and
-// 290–582 ms on the other within a minute, in turn). Every timing through
-// the element depends on it: a shared frame runs on both CPUs at once, and
-// waits for the slower. `make bench` prints it beside its tables.
+// pinned to each in turn. On a shared virtual machine a CPU can run at a
+// third of its best speed for minutes, and the two CPUs at different
+// speeds (on the 2-core development machine, within an hour, this loop
+// took 476–2,851 ms pinned to one CPU and 489–1,076 ms to the other).
+// Every timing through the element depends on it: a shared frame runs on
+// both CPUs at once and waits for the slower. `make bench` prints it
+// beside the element's tables.
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
