@@ -9,13 +9,14 @@
 // 72-px finger brush); a 12 MP export. Beside it, in the
 // same run, a Canvas-2D peer: 28,000 soft dots with multiply blending on
 // the same photo, as a web developer would draw them; before and after the
-// run, how fast each CPU ran (`cpu-speed.mjs`). Not a test: it prints a
-// table.
+// run, how fast each CPU ran, and during the whole-image density jumps,
+// the CPU each of Chromium's threads used (`cpu-speed.mjs`). Not a test:
+// it prints a table.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowser, ready, ROOT, OUT } from '../tests/helpers.mjs';
-import { cpuSpeeds, cpuLine } from './cpu-speed.mjs';
+import { cpuSpeeds, cpuLine, chromiumThreadCpu, threadCpuLine } from './cpu-speed.mjs';
 
 const W = 1732;
 const H = 1155;
@@ -47,6 +48,11 @@ try {
     }, { b64, name });
   };
   await toPage(photo, 'photo2');
+  // CPU by thread around the whole-image density jumps (the slowest).
+  const cpuMarks = {};
+  await page.exposeFunction('__cpuMark', (tag) => {
+    cpuMarks[tag] = { cpu: chromiumThreadCpu(), at: performance.now() };
+  });
   const brushPx = phone ? 72 : 160;
   const r = await page.evaluate(async ({ W, H, brushPx }) => {
     const v = document.querySelector('smp-visualiser');
@@ -114,7 +120,11 @@ try {
     v.comparePosition = 0;
     await new Promise((ok) => setTimeout(ok, 400));
     out.jumpAll = {};
-    for (const [name, [a, b]] of Object.entries(jumps)) out.jumpAll[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+    for (const [name, [a, b]] of Object.entries(jumps)) {
+      if (name === 'densityPerCm2') await window.__cpuMark('from');
+      out.jumpAll[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+      if (name === 'densityPerCm2') await window.__cpuMark('to');
+    }
     v.comparePosition = 0.5;
     const choices = { mode: ['patch', 'full'], session: [1, 3], healing: ['fresh', 'healed'] };
     for (const [name, [a, b]] of Object.entries(choices)) out.choice[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
@@ -189,6 +199,8 @@ try {
   console.log('\n| the same jumps, the divider at the left edge (the whole after-image shown) | median | p95 | target |');
   console.log('|---|---|---|---|');
   for (const [name, d] of Object.entries(r.jumpAll)) row(`${name} jump`, fmt(d.median), fmt(d.p95), `≤ 16 ms ${ok(d.median, 16)}`);
+  const { from, to } = cpuMarks;
+  console.log(`\n${threadCpuLine('A whole-image density jump and the frame after it, 9 times', from.cpu, to.cpu, 9, to.at - from.at)}.`);
   console.log(`\n| 12 MP full-resolution export, PNG encoded (worker) | ${fmt(r.export12)} | target ≤ 2000 ms ${ok(r.export12, 2000)} |`);
   console.log(`| Canvas-2D peer: 28,000 soft dots, multiply, 2 MP redraw (median) | ${fmt(r.peer)} | |`);
   console.log(`\n${cpuLine('Before this run', cpusBefore)}.\n${cpuLine('After it', cpuSpeeds())}.`);
