@@ -36,7 +36,7 @@ export function cpuLine(when, speeds) {
 }
 
 /** CPU time so far (ms, from /proc) of each Chromium thread, keyed
- * `process type/thread name/process id/thread id`; null off Linux. */
+ * `process type/process id/thread id/thread name`; null off Linux. */
 export function chromiumThreadCpu() {
   let pids;
   try {
@@ -55,7 +55,7 @@ export function chromiumThreadCpu() {
         // Time on a CPU in ns (schedstat's first field): `stat`'s times
         // step by 10 ms, too coarse for a few frames.
         const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-        out.set(`${type}/${name}/${pid}/${tid}`, ns / 1e6);
+        out.set(`${type}/${pid}/${tid}/${name}`, ns / 1e6);
       }
     } catch {
       // The process or thread ended meanwhile.
@@ -66,7 +66,8 @@ export function chromiumThreadCpu() {
 
 /** Names a Chromium thread in the user's terms. */
 function threadRole(key) {
-  const [type, name, pid, tid] = key.split('/');
+  const [type, pid, tid, ...rest] = key.split('/');
+  const name = rest.join('/');
   if (type === 'renderer' && name === 'DedicatedWorker') return 'worker';
   // A process's main thread has the process's own id.
   if (type === 'renderer' && pid === tid) return "page's thread";
