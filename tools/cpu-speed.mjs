@@ -35,8 +35,8 @@ export function cpuLine(when, speeds) {
   return `${when}, a fixed loop pinned to each CPU took ${speeds.map((t, cpu) => `CPU ${cpu}: ${t.join(', ')} ms`).join('; ')} (the same work each time: the longer, the slower that CPU ran)`;
 }
 
-/** CPU time so far (ms, from /proc) of each Chromium thread, keyed
- * `process type/process id/thread id/thread name`; null off Linux. */
+/** CPU time so far (ms, from /proc) of each Chromium thread and its role,
+ * keyed by thread id (unique across processes); null off Linux. */
 export function chromiumThreadCpu() {
   let pids;
   try {
@@ -55,7 +55,7 @@ export function chromiumThreadCpu() {
         // Time on a CPU in ns (schedstat's first field): `stat`'s times
         // step by 10 ms, too coarse for a few frames.
         const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-        out.set(`${type}/${pid}/${tid}/${name}`, ns / 1e6);
+        out.set(tid, { role: threadRole(type, pid === tid, name), ms: ns / 1e6 });
       }
     } catch {
       // The process or thread ended meanwhile.
@@ -64,13 +64,11 @@ export function chromiumThreadCpu() {
   return out;
 }
 
-/** Names a Chromium thread in the user's terms. */
-function threadRole(key) {
-  const [type, pid, tid, ...rest] = key.split('/');
-  const name = rest.join('/');
+/** Names a Chromium thread (of a process of `type`; `main`: the
+ * process's first thread) in the user's terms. */
+function threadRole(type, main, name) {
   if (type === 'renderer' && name === 'DedicatedWorker') return 'worker';
-  // A process's main thread has the process's own id.
-  if (type === 'renderer' && pid === tid) return "page's thread";
+  if (type === 'renderer' && main) return "page's thread";
   if (type === 'gpu-process' && name.startsWith('VizCompositor')) return 'display compositor';
   if (type === 'renderer' && name === 'Compositor') return "page's compositor";
   return 'other';
@@ -81,9 +79,9 @@ function threadRole(key) {
 export function threadCpuLine(what, before, after, n, wallMs) {
   if (!before || !after) return `${what}: CPU by thread not measured (no /proc)`;
   const roles = new Map();
-  for (const [key, ms] of after) {
-    const used = ms - (before.get(key) ?? 0);
-    if (used > 0) roles.set(threadRole(key), (roles.get(threadRole(key)) ?? 0) + used);
+  for (const [tid, { role, ms }] of after) {
+    const used = ms - (before.get(tid)?.ms ?? 0);
+    if (used > 0) roles.set(role, (roles.get(role) ?? 0) + used);
   }
   const total = [...roles.values()].reduce((a, b) => a + b, 0);
   const parts = [...roles].sort((a, b) => b[1] - a[1]).map(([role, ms]) => `${role} ${(ms / n).toFixed(1)}`);
