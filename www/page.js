@@ -19,15 +19,8 @@ function choose(audience, { remember = true } = {}) {
 for (const b of buttons) b.addEventListener('click', () => choose(b.dataset.for));
 choose(new URLSearchParams(location.search).get('for'), { remember: false });
 
-// Offline support for consultations, registered once the page has
-// settled: installing fetches and stores every file of the build (some
-// 0.4 s of a CPU in the worker, and more in the browser), which, begun at
-// once, shared the cores with a first photo's decoding and preparing (a
-// 12 MP photo given as the element was ready: first after-image some
-// 0.1-0.3 s later). A visit that goes offline within its first seconds
-// has no offline copy yet.
-const SETTLE_MS = 3000;
-function keepForOffline() {
+// Offline support for consultations.
+if ('serviceWorker' in navigator) {
   navigator.serviceWorker
     .register('sw.js')
     .then(async () => {
@@ -38,9 +31,4 @@ function keepForOffline() {
     .catch(() => {
       // Without a service worker the app still works online.
     });
-}
-if ('serviceWorker' in navigator) {
-  const later = () => setTimeout(keepForOffline, SETTLE_MS);
-  if (document.readyState === 'complete') later();
-  else addEventListener('load', later, { once: true });
 }
