@@ -29,7 +29,7 @@ async function coldLoad(browser, png) {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push({ at: e.startTime, ms: e.duration }); }).observe({ type: 'longtask' });
   });
   await page.goto(`${browser.base}?for=technician`);
-  const result = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     await customElements.whenDefined('smp-visualiser');
     const v = document.querySelector('smp-visualiser');
     const blob = await window.__photo;
@@ -46,10 +46,6 @@ async function coldLoad(browser, png) {
     const during = window.__long.filter((e) => e.at >= t0 && e.at < shown).map((e) => e.ms);
     return { first: shown - t0, longest: Math.max(0, ...during) };
   });
-  // Closed now: left open, its page's timers (the offline copy, asked
-  // for 3 s after it loaded) would run during the next fresh page's load.
-  await context.close();
-  return result;
 }
 
 const browser = await startBrowser();
