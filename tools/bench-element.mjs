@@ -119,23 +119,25 @@ try {
       return stats(t);
     };
     const jumps = { densityPerCm2: [60, 90], dotDiameterMm: [0.2, 0.6], shade: [0.2, 0.8], softness: [0.1, 0.9], yearsAfter: [0, 8] };
-    for (const [name, [a, b]] of Object.entries(jumps)) out.jump[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+    /** Back and forth between the two values of `name`, a change a call. */
+    const between = (name, [a, b]) => (i) => v.setSettings({ [name]: i % 2 ? a : b });
+    for (const [name, values] of Object.entries(jumps)) out.jump[name] = await timed(9, between(name, values));
     // The same jumps with the divider at the left edge: the whole
     // after-image shown, no column left for later.
     v.comparePosition = 0;
     await new Promise((ok) => setTimeout(ok, 400));
     out.jumpAll = {};
     out.jumpIdle = {};
-    for (const [name, [a, b]] of Object.entries(jumps)) {
+    for (const [name, values] of Object.entries(jumps)) {
       if (name === 'densityPerCm2') await window.__cpuMark('from');
-      out.jumpAll[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+      out.jumpAll[name] = await timed(9, between(name, values));
       if (name === 'densityPerCm2') await window.__cpuMark('to');
       // One at a time: nothing of the last jump's frame is left to do.
-      out.jumpIdle[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }), 250);
+      out.jumpIdle[name] = await timed(9, between(name, values), 250);
     }
     v.comparePosition = 0.5;
     const choices = { mode: ['patch', 'full'], session: [1, 3], healing: ['fresh', 'healed'] };
-    for (const [name, [a, b]] of Object.entries(choices)) out.choice[name] = await timed(9, (i) => v.setSettings({ [name]: i % 2 ? a : b }));
+    for (const [name, values] of Object.entries(choices)) out.choice[name] = await timed(9, between(name, values));
     out.choice.preset = await timed(9, (i) => v.applyPreset(i % 2 ? 'Full buzz cut' : 'Alopecia patch'));
     await v.setSettings({ mode: 'patch', session: 3, healing: 'healed', yearsAfter: 0 });
     // A 160-px brush stroke, one move per frame (on a phone, the 72-px
@@ -190,7 +192,7 @@ try {
     return out;
   }, { W, H }));
 
-  const row = (what, a, b, target) => console.log(`| ${what} | ${a} | ${b} | ${target} |`);
+  const row = (...cells) => console.log(`| ${cells.join(' | ')} |`);
   // A frame at 60 Hz is 16.67 ms; timestamps jitter by a fraction of a ms.
   const ok = (ms, limit) => (ms <= limit + 0.3 ? '✓' : '✗');
   console.log(`\nthrough the element, 2 MP photo (1732×1155) wholly in the area, headless Chromium at ${viewport.width}×${viewport.height}${phone ? ' (a phone: touch, mobile)' : ''}, ${dpr} device px per CSS px: the preview drawn at ${r.preview}, the compare view's divider in the middle\n`);
@@ -208,7 +210,7 @@ try {
   console.log('|---|---|---|---|---|---|');
   for (const [name, d] of Object.entries(r.jumpAll)) {
     const one = r.jumpIdle[name];
-    console.log(`| ${name} jump | ${fmt(d.median)} | ${fmt(d.p95)} | ${fmt(one.median)} | ${fmt(one.p95)} | ≤ 16 ms ${ok(d.median, 16)} ${ok(one.median, 16)} |`);
+    row(`${name} jump`, fmt(d.median), fmt(d.p95), fmt(one.median), fmt(one.p95), `≤ 16 ms ${ok(d.median, 16)} ${ok(one.median, 16)}`);
   }
   const { from, to } = cpuMarks;
   console.log(`\n${threadCpuLine('A whole-image density jump and the frame after it, 9 times', from.cpu, to.cpu, 9, to.at - from.at)}.`);
