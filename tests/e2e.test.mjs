@@ -190,6 +190,9 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
     await v.setSettings({ densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, pxPerMm: 6, mode: 'full', session: 2, healing: 'fresh', yearsAfter: 1.5 });
     out.changeFired = window.__smpEvents.filter((e) => e.type === 'smp-change').length === changes + 1;
     out.applied = v.settings;
+    // The controls follow the frame (see setSettings): they show it once it resolves.
+    const density = v.shadowRoot.querySelector('input[data-setting=densityPerCm2]');
+    out.controls = [density.value, density.getAttribute('aria-valuetext'), v.shadowRoot.querySelector('.looks input:checked')?.value];
     const mask = new ImageData(640, 480);
     for (let y = 100; y < 300; y++) for (let x = 100; x < 400; x++) mask.data[(y * 640 + x) * 4 + 3] = 255;
     await v.setMask(mask);
@@ -235,6 +238,7 @@ test('scripting API: settings, setMask/getMask, exports, paste', async () => {
     exportLayout: 'invalid-export:true',
   });
   assert.equal(r.changeFired, true);
+  assert.deepEqual(r.controls, ['120', '120 dots/cm²', 'full']);
   assert.deepEqual(r.applied, {
     densityPerCm2: 120, dotDiameterMm: 0.5, shade: 0.8, softness: 0.35, seed: 1, pxPerMm: 6,
     mode: 'full', session: 2, healing: 'fresh', yearsAfter: 1.5,

@@ -356,8 +356,8 @@ export class SmpVisualiser extends HTMLElement {
       const names = Object.keys(partial);
       const settings = settingsFrom(this.#engine.setSettingsByName(names, Object.values(partial)), this.#schema);
       this.#controls.chosenByScript(names);
-      this.#controls.sync(settings);
       if (this.hasPhoto) await this.#view.renderFrame();
+      this.#controls.sync(); // after the frame: first, the panel's repaint held up the worker's rows
       this.#emit('smp-change', { settings });
     });
   }
