@@ -36,6 +36,8 @@ const cpusBefore = cpuSpeeds();
  * the next animation frame's work after it (the frame that shows it). */
 async function clickJumps(page, name, tap) {
   await page.evaluate(() => {
+    // The listeners once a page: more would count each click again.
+    if (window.__clicks) return void (window.__clicks = []);
     const v = document.querySelector('smp-visualiser');
     window.__clicks = [];
     let from = null;

@@ -357,7 +357,7 @@ export class SmpVisualiser extends HTMLElement {
       const settings = settingsFrom(this.#engine.setSettingsByName(names, Object.values(partial)), this.#schema);
       this.#controls.chosenByScript(names);
       if (this.hasPhoto) await this.#view.renderFrame();
-      this.#controls.sync(); // after the frame: first, the panel's repaint held up the worker's rows
+      this.#controls.sync(); // after the frame: synced before it, the panel's repaint held up the worker's rows
       this.#emit('smp-change', { settings });
     });
   }
