@@ -115,6 +115,9 @@ pub struct Layer {
     to_full_y: f64,
     scalp: Vec<u8>,
     shine: Vec<u16>,
+    /// The preview's: each pixel's light that pigment darkens (see
+    /// `composite`); empty elsewhere.
+    light: Vec<[u16; 3]>,
     /// Low 16 bits: pigment coverage units; high 16 bits: fresh-redness units.
     acc: Vec<u32>,
     /// The dots' scatter halos, on a coarse grid.
@@ -211,6 +214,7 @@ impl Layer {
             to_full_y,
             scalp,
             shine,
+            light: Vec::new(),
             acc: try_zeroed(n, "result")?,
             halo_row: HaloRow::default(),
             kept_halos: keep_dots.then(KeptUnits::default),
@@ -358,7 +362,7 @@ impl Layer {
         let mut fresh_caches = false;
         let keeps = keep_halo || (redraw_all && self.kept_halos.is_some());
         if keeps && (self.halo_px.is_empty() || self.shade_index.is_none()) {
-            self.keep_per_pixel();
+            self.keep_per_pixel(photo, t);
             fresh_caches = true;
         }
         let partial = band != self.band_rect(None);

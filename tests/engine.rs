@@ -261,6 +261,37 @@ fn preview_shows_the_same_dots_as_the_export() {
 }
 
 #[test]
+fn a_preview_that_keeps_each_pixels_light_draws_the_exports_pixels() {
+    // The preview keeps each pixel's light (the photo in linear light less
+    // its shine); the export works it out as it shades. At the photo's own
+    // size the two must agree bit for bit through shade, look, redness
+    // and density changes (a shade change reshades from the kept values).
+    let sample = smp_visualiser::sample::sample_scalp(300, 220, 4).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", 6.0)]).unwrap();
+    e.load_image(sample.photo.clone(), 300).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    assert_eq!(e.preview_size(), (300, 220));
+    let steps: [&[(&str, f64)]; 7] = [
+        &[],
+        &[("shade", 0.8)],
+        &[("healing", 0.0)],
+        &[("shade", 0.3)],
+        &[("dotDiameterMm", 0.5), ("yearsAfter", 4.0)],
+        &[("densityPerCm2", 140.0), ("healing", 1.0)],
+        &[("shade", 0.6)],
+    ];
+    for step in steps {
+        e.set_settings(step).unwrap();
+        let preview = e.render_preview().unwrap().to_vec();
+        assert!(
+            preview == e.render_full().unwrap(),
+            "after {step:?} the preview differs from the export"
+        );
+    }
+}
+
+#[test]
 fn errors_are_values_and_leave_the_engine_working() {
     let mut e = Engine::new();
     assert_eq!(e.render_preview().unwrap_err().code, ErrorCode::NoImage);

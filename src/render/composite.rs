@@ -9,7 +9,11 @@
 //!   recomposited in the same update, which refreshes them);
 //! - with each pixel's transmittance-table index kept, a pixel whose index
 //!   is the one it was drawn with, under the same table, is already right
-//!   (a softness step changes only the dots' edges).
+//!   (a softness step changes only the dots' edges);
+//! - the preview keeps each pixel's light that the pigment darkens (the
+//!   photo in linear light, less the shine on top: it depends on the photo
+//!   alone), read only where a pixel is shaded: working it out was a table
+//!   read and a saturating subtraction a channel.
 
 use super::{Layer, Look, Rect, LUT_LEN, LUT_PER_UNIT, NOT_YET, NO_PIGMENT, UNITS};
 use crate::analysis::{MmFieldAxis, Skin};
@@ -34,9 +38,22 @@ pub(super) struct Pass {
 impl Layer {
     /// Keeps each pixel's halo value and table index from now on (4 + 2
     /// bytes a pixel, only for layers whose look changes after their first
-    /// draw: the preview). Without the memory, it goes on without. The
-    /// update that makes them must recomposite every pixel.
-    pub(super) fn keep_per_pixel(&mut self) {
+    /// draw), and in the preview (a layer that keeps its dots) each
+    /// pixel's light (6 bytes more: `photo` gives it where the shine is
+    /// known already). Without the memory, it goes on without. The update
+    /// that makes them must recomposite every pixel.
+    pub(super) fn keep_per_pixel(&mut self, photo: &Rgba8Image, t: &Transfer) {
+        if self.light.is_empty() && self.kept_halos.is_some() {
+            if let Ok(mut light) = try_zeroed::<[u16; 3]>(self.acc.len(), "result") {
+                let pixels = photo.pixels.as_chunks::<4>().0;
+                for ((l, &shine), px) in light.iter_mut().zip(&self.shine).zip(pixels) {
+                    if shine != NOT_YET {
+                        *l = Light::made(t, px, shine);
+                    }
+                }
+                self.light = light;
+            }
+        }
         if self.halo_px.is_empty() {
             if let Ok(v) = try_zeroed::<f32>(self.acc.len(), "result") {
                 self.halo_px = v;
@@ -110,11 +127,13 @@ impl Layer {
                 cols: &self.skin_cols[x0..x1],
                 row: self.skin_rows[y],
             };
-            // One loop per redness: the test stays out of the pixel loop.
-            if look.redness > 0.0 {
-                shader.row::<true>(job, skin, look.halo_gain, pass, skip_same);
+            let how = (skin, look.halo_gain, pass, skip_same);
+            // One loop per kind of kept light (a slice of `()` takes no
+            // memory): the test stays out of the pixel loop.
+            if self.light.is_empty() {
+                shader.row(job, &mut vec![(); b - a], look.redness > 0.0, how);
             } else {
-                shader.row::<false>(job, skin, look.halo_gain, pass, skip_same);
+                shader.row(job, &mut self.light[a..b], look.redness > 0.0, how);
             }
         }
         self.shade_index = cache;
@@ -158,22 +177,20 @@ impl Layer {
         let r = inked;
         let (x0, x1) = (r.x0 as usize, r.x1 as usize);
         let shader = Shader::new(&self.lut, look, t);
-        // Row slices: the loop indexes nothing it must bounds-check.
         for y in r.y0 as usize..r.y1 as usize {
             let (a, b) = (y * w + x0, y * w + x1);
-            let pixels = self.out[a * 4..b * 4]
-                .as_chunks_mut::<4>()
-                .0
-                .iter_mut()
-                .zip(photo.pixels[a * 4..b * 4].as_chunks::<4>().0);
-            let maps = cache[a..b]
-                .iter()
-                .zip(&self.shine[a..b])
-                .zip(self.acc[a..b].iter().zip(&self.scalp[a..b]));
-            for ((dst, src), ((&index, &shine), (&acc, &scalp))) in pixels.zip(maps) {
-                if index != NO_PIGMENT {
-                    *dst = shader.shade(*src, index, shine, acc, scalp);
-                }
+            let out = &mut self.out[a * 4..b * 4];
+            let src = &photo.pixels[a * 4..b * 4];
+            let kept = (
+                &cache[a..b],
+                &self.shine[a..b],
+                &self.acc[a..b],
+                &self.scalp[a..b],
+            );
+            if self.light.is_empty() {
+                shader.shade_row(out, src, &vec![(); b - a], kept);
+            } else {
+                shader.shade_row(out, src, &self.light[a..b], kept);
             }
         }
         self.shade_index = Some(cache);
@@ -208,6 +225,39 @@ fn maps_at(
     let scalp = (skin.scalp_at(lin, *ax, *ay) * 255.0 + 0.5) as u8;
     let shine = ((skin.shine(lin) * 65535.0 + 0.5) as u16).min(NOT_YET - 1);
     (scalp, shine)
+}
+
+/// The light of a photo's pixel that pigment darkens (each channel in
+/// 16-bit linear light, less the pixel's shine: that is reflected at the
+/// surface, so on top of the pigment), as a layer keeps it: not at all
+/// (`()`: worked out each time, from nothing a pixel; a slice of them
+/// takes no memory), or each pixel's.
+trait Light: Copy {
+    /// The light of the photo's pixel `px`, whose shine is `shine`.
+    fn light(self, t: &Transfer, px: &[u8; 4], shine: u16) -> [u16; 3];
+    /// What is kept for the photo's pixel `px` with its `shine`.
+    fn made(t: &Transfer, px: &[u8; 4], shine: u16) -> Self;
+}
+
+impl Light for () {
+    #[inline(always)]
+    fn light(self, t: &Transfer, px: &[u8; 4], shine: u16) -> [u16; 3] {
+        let shine = shine as u32;
+        [0, 1, 2].map(|c| t.linear16(px[c]).saturating_sub(shine) as u16)
+    }
+    #[inline(always)]
+    fn made(_: &Transfer, _: &[u8; 4], _: u16) -> Self {}
+}
+
+impl Light for [u16; 3] {
+    #[inline(always)]
+    fn light(self, _: &Transfer, _: &[u8; 4], _: u16) -> [u16; 3] {
+        self
+    }
+    #[inline(always)]
+    fn made(t: &Transfer, px: &[u8; 4], shine: u16) -> Self {
+        ().light(t, px, shine)
+    }
 }
 
 /// `units × scalp / 255` (rounded down): units where scalp shows (hair
@@ -269,16 +319,26 @@ impl<'a> Shader<'a> {
     /// outside the area), its table entry, then its colour. With
     /// `skip_same`, a pixel whose entry is the kept one is left as it is.
     /// One pass: in wasm nothing vectorises, so every extra pass over a
-    /// row buffer is paid in full.
+    /// row buffer is paid in full. `lit`: each pixel's kept light, see
+    /// [`Light`]; `red`: the redness is above 0.
     #[inline(always)]
-    fn row<const RED: bool>(
+    fn row<K: Light>(&self, job: RowJob, lit: &mut [K], red: bool, how: (&Skin, f32, Pass, bool)) {
+        if red {
+            self.row_as::<true, K>(job, lit, how);
+        } else {
+            self.row_as::<false, K>(job, lit, how);
+        }
+    }
+
+    /// [`Self::row`] with the redness test made (`RED`).
+    #[inline(always)]
+    fn row_as<const RED: bool, K: Light>(
         &self,
         job: RowJob,
-        skin: &Skin,
-        gain: f32,
-        pass: Pass,
-        skip_same: bool,
+        lit: &mut [K],
+        how: (&Skin, f32, Pass, bool),
     ) {
+        let (skin, gain, pass, skip_same) = how;
         let RowJob {
             out,
             indices,
@@ -296,6 +356,7 @@ impl<'a> Shader<'a> {
         // nothing they must bounds-check (in wasm every check is paid).
         assert!(out.len() == 4 * n && src.len() == 4 * n && mask.len() == n && acc.len() == n);
         assert!(halo.len() == n && shine.len() == n && scalp.len() == n && cols.len() == n);
+        assert!(lit.len() == n);
         let pixels = out
             .as_chunks_mut::<4>()
             .0
@@ -304,11 +365,11 @@ impl<'a> Shader<'a> {
         let kept = indices
             .iter_mut()
             .zip(shine.iter_mut())
-            .zip(scalp.iter_mut());
+            .zip(scalp.iter_mut().zip(lit.iter_mut()));
         let sums = mask.iter().zip(acc).zip(halo).zip(cols);
         // The column's place on the skin grid is passed by reference: by
         // value, it was copied to the stack for every pixel.
-        for (((dst, px), ((index, shine), scalp)), (((&m, &acc), &halo), col)) in
+        for (((dst, px), ((index, shine), (scalp, lit))), (((&m, &acc), &halo), col)) in
             pixels.zip(kept).zip(sums)
         {
             let cover = if m == 0 {
@@ -321,6 +382,7 @@ impl<'a> Shader<'a> {
             } else {
                 if *shine == NOT_YET {
                     (*scalp, *shine) = maps_at(px, skin, self.t, col, &row);
+                    *lit = K::made(self.t, px, *shine);
                 }
                 lut_index(cover, *scalp)
             };
@@ -334,34 +396,72 @@ impl<'a> Shader<'a> {
                 }
                 continue;
             }
-            *dst = self.shade_as::<RED>(*px, new, *shine, acc, *scalp);
+            *dst = self.shade_as::<RED, K>(*px, (*lit, *shine), new, acc, *scalp);
+        }
+    }
+
+    /// Shades again the pigmented pixels of one row (`out`, from the
+    /// photo's `src`, 4 bytes a pixel) from what is kept of them: their
+    /// light `lit`, and their table indices, shine, sums and scalp shares
+    /// (`kept`), each one a pixel.
+    #[inline(always)]
+    fn shade_row<K: Light>(
+        &self,
+        out: &mut [u8],
+        src: &[u8],
+        lit: &[K],
+        kept: (&[u16], &[u16], &[u32], &[u8]),
+    ) {
+        if self.redness > 0.0 {
+            self.shade_row_as::<true, K>(out, src, lit, kept);
+        } else {
+            self.shade_row_as::<false, K>(out, src, lit, kept);
+        }
+    }
+
+    /// [`Self::shade_row`] with the redness test made (`RED`).
+    #[inline(always)]
+    fn shade_row_as<const RED: bool, K: Light>(
+        &self,
+        out: &mut [u8],
+        src: &[u8],
+        lit: &[K],
+        kept: (&[u16], &[u16], &[u32], &[u8]),
+    ) {
+        let (indices, shine, acc, scalp) = kept;
+        // Zipped row slices: the loop indexes nothing it must bounds-check.
+        let pixels = out
+            .as_chunks_mut::<4>()
+            .0
+            .iter_mut()
+            .zip(src.as_chunks::<4>().0);
+        let maps = indices
+            .iter()
+            .zip(lit.iter().zip(shine))
+            .zip(acc.iter().zip(scalp));
+        for ((dst, src), ((&index, (&lit, &shine)), (&acc, &scalp))) in pixels.zip(maps) {
+            if index != NO_PIGMENT {
+                *dst = self.shade_as::<RED, K>(*src, (lit, shine), index, acc, scalp);
+            }
         }
     }
 
     /// The photo's pixel `src` seen through the pigment of table entry
-    /// `index`, with its `shine` on top, reddened by the fresh-redness units
-    /// of its sums `acc` where scalp (`scalp`) shows.
+    /// `index`, with its shine on top (`lit`: its light and shine),
+    /// reddened by the fresh-redness units of its sums `acc` where scalp
+    /// (`scalp`) shows. `RED`: the redness is above 0 (tested by the
+    /// caller, once for many pixels).
     #[inline(always)]
-    fn shade(&self, src: [u8; 4], index: u16, shine: u16, acc: u32, scalp: u8) -> [u8; 4] {
-        if self.redness > 0.0 {
-            self.shade_as::<true>(src, index, shine, acc, scalp)
-        } else {
-            self.shade_as::<false>(src, index, shine, acc, scalp)
-        }
-    }
-
-    /// [`Self::shade`] with the redness test (`RED`: the redness is above
-    /// 0) made by the caller, once for many pixels.
-    #[inline(always)]
-    fn shade_as<const RED: bool>(
+    fn shade_as<const RED: bool, K: Light>(
         &self,
         src: [u8; 4],
+        lit: (K, u16),
         index: u16,
-        shine: u16,
         acc: u32,
         scalp: u8,
     ) -> [u8; 4] {
         let t = self.t;
+        let (light, shine) = (lit.0.light(t, &src, lit.1), lit.1);
         // Indices are below LUT_LEN (a power of two): the mask only drops
         // the bounds check.
         let tr = self.lut[index as usize & (LUT_LEN - 1)];
@@ -373,12 +473,12 @@ impl<'a> Shader<'a> {
             let red = (self.redness * halo * 65535.0) as u32;
             let redden = [65535, 65535 - red * 25 / 100, 65535 - red * 28 / 100];
             for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
+                let lin = light[c] as u32;
                 px[c] = t.srgb16(((((lin * tr[c] as u32) >> 16) * redden[c]) >> 16) + shine);
             }
         } else {
             for c in 0..3 {
-                let lin = t.linear16(src[c]).saturating_sub(shine);
+                let lin = light[c] as u32;
                 px[c] = t.srgb16(((lin * tr[c] as u32) >> 16) + shine);
             }
         }
