@@ -17,6 +17,23 @@ fn full_mask(w: u32, h: u32) -> Mask {
 }
 
 /// Counts 4-connected blobs of pixels darker than `threshold` (green channel).
+/// An engine on the sample scalp `size` (made with `seed`) at `px_per_mm`,
+/// its preview no larger than `preview_side_px`, the sample's patches as
+/// its area; and the sample.
+fn engine_on_sample(
+    size: (u32, u32),
+    seed: u32,
+    px_per_mm: f64,
+    preview_side_px: u32,
+) -> (smp_visualiser::sample::Sample, Engine) {
+    let sample = smp_visualiser::sample::sample_scalp(size.0, size.1, seed).unwrap();
+    let mut e = Engine::new();
+    e.set_settings(&[("pxPerMm", px_per_mm)]).unwrap();
+    e.load_image(sample.photo.clone(), preview_side_px).unwrap();
+    e.set_mask(sample.patches.clone()).unwrap();
+    (sample, e)
+}
+
 fn count_blobs(img: &Rgba8Image, threshold: u8) -> usize {
     let (w, h) = (img.width as usize, img.height as usize);
     let dark: Vec<bool> = img
@@ -266,11 +283,7 @@ fn a_preview_that_keeps_each_pixels_light_draws_the_exports_pixels() {
     // its shine); the export works it out as it shades. At the photo's own
     // size the two must agree bit for bit through shade, look, redness
     // and density changes (a shade change reshades from the kept values).
-    let sample = smp_visualiser::sample::sample_scalp(300, 220, 4).unwrap();
-    let mut e = Engine::new();
-    e.set_settings(&[("pxPerMm", 6.0)]).unwrap();
-    e.load_image(sample.photo.clone(), 300).unwrap();
-    e.set_mask(sample.patches.clone()).unwrap();
+    let (_, mut e) = engine_on_sample((300, 220), 4, 6.0, 300);
     assert_eq!(e.preview_size(), (300, 220));
     let steps: [&[(&str, f64)]; 7] = [
         &[],
@@ -419,11 +432,7 @@ fn real_photos_render_inside_their_areas() {
 fn cached_updates_give_the_same_pixels_as_a_fresh_render() {
     // Drive one engine through many changes, then compare with a render from
     // scratch of the final state: the caches must never leave a trace.
-    let sample = smp_visualiser::sample::sample_scalp(300, 220, 3).unwrap();
-    let mut e = Engine::new();
-    e.set_settings(&[("pxPerMm", 6.0)]).unwrap();
-    e.load_image(sample.photo.clone(), 120).unwrap();
-    e.set_mask(sample.patches.clone()).unwrap();
+    let (sample, mut e) = engine_on_sample((300, 220), 3, 6.0, 120);
     let steps: Vec<Vec<(&str, f64)>> = vec![
         vec![("densityPerCm2", 40.0)],
         vec![("densityPerCm2", 160.0), ("shade", 0.9)],
@@ -489,11 +498,7 @@ fn every_frame_of_a_drag_equals_a_fresh_render() {
     // table entry, and leaves the pixels whose entry stays; every frame of
     // the drag, with density, shade, healing and brush strokes between,
     // must be the frame a fresh engine draws for the same state.
-    let sample = smp_visualiser::sample::sample_scalp(260, 200, 7).unwrap();
-    let mut e = Engine::new();
-    e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-    e.load_image(sample.photo.clone(), 180).unwrap();
-    e.set_mask(sample.patches.clone()).unwrap();
+    let (sample, mut e) = engine_on_sample((260, 200), 7, 5.0, 180);
     e.render_preview().unwrap();
     let steps: Vec<Vec<(&str, f64)>> = vec![
         vec![("dotDiameterMm", 0.36)],
@@ -545,11 +550,7 @@ fn dots_that_come_and_go_again_leave_no_trace() {
     // brush has drawn it, and adds or takes them again the next time: a
     // density drag back and forth, sessions, looks and strokes that paint
     // and erase the same place must each give a fresh engine's frame.
-    let sample = smp_visualiser::sample::sample_scalp(240, 180, 11).unwrap();
-    let mut e = Engine::new();
-    e.set_settings(&[("pxPerMm", 5.0)]).unwrap();
-    e.load_image(sample.photo.clone(), 200).unwrap();
-    e.set_mask(sample.patches.clone()).unwrap();
+    let (sample, mut e) = engine_on_sample((240, 180), 11, 5.0, 200);
     e.render_preview().unwrap();
     let steps: Vec<Vec<(&str, f64)>> = vec![
         vec![("densityPerCm2", 60.0)],

@@ -21,6 +21,8 @@ use crate::color::Transfer;
 use crate::error::try_zeroed;
 use crate::halo::round_units;
 use crate::raster::{Mask, Rgba8Image};
+use std::iter::Zip;
+use std::slice::{Iter, IterMut};
 
 /// How one composite pass may take shortcuts.
 #[derive(Clone, Copy)]
@@ -260,6 +262,20 @@ impl Light for [u16; 3] {
     }
 }
 
+/// Each pixel of a row of `out` with the photo's pixel `src` under it (4
+/// bytes a pixel), zipped: the loop indexes nothing it must bounds-check
+/// (the type is named so that zipping it with more slices keeps that).
+#[inline(always)]
+fn pixel_pairs<'a>(
+    out: &'a mut [u8],
+    src: &'a [u8],
+) -> Zip<IterMut<'a, [u8; 4]>, Iter<'a, [u8; 4]>> {
+    out.as_chunks_mut::<4>()
+        .0
+        .iter_mut()
+        .zip(src.as_chunks::<4>().0)
+}
+
 /// `units × scalp / 255` (rounded down): units where scalp shows (hair
 /// stays on top of the pigment). The division as a multiply and shift,
 /// exact for every u32 product: wasm has no multiply-high, so the
@@ -357,11 +373,7 @@ impl<'a> Shader<'a> {
         assert!(out.len() == 4 * n && src.len() == 4 * n && mask.len() == n && acc.len() == n);
         assert!(halo.len() == n && shine.len() == n && scalp.len() == n && cols.len() == n);
         assert!(lit.len() == n);
-        let pixels = out
-            .as_chunks_mut::<4>()
-            .0
-            .iter_mut()
-            .zip(src.as_chunks::<4>().0);
+        let pixels = pixel_pairs(out, src);
         let kept = indices
             .iter_mut()
             .zip(shine.iter_mut())
@@ -430,11 +442,7 @@ impl<'a> Shader<'a> {
     ) {
         let (indices, shine, acc, scalp) = kept;
         // Zipped row slices: the loop indexes nothing it must bounds-check.
-        let pixels = out
-            .as_chunks_mut::<4>()
-            .0
-            .iter_mut()
-            .zip(src.as_chunks::<4>().0);
+        let pixels = pixel_pairs(out, src);
         let maps = indices
             .iter()
             .zip(lit.iter().zip(shine))
