@@ -116,7 +116,8 @@ pub struct Layer {
     scalp: Vec<u8>,
     shine: Vec<u16>,
     /// The preview's: each pixel's light that pigment darkens (see
-    /// `composite`); empty elsewhere.
+    /// `composite`); empty elsewhere, and until the preview's first draw
+    /// (or when there was no memory for it).
     light: Vec<[u16; 3]>,
     /// Low 16 bits: pigment coverage units; high 16 bits: fresh-redness units.
     acc: Vec<u32>,

@@ -16,7 +16,6 @@ fn full_mask(w: u32, h: u32) -> Mask {
     Mask::new(w, h, vec![255; (w * h) as usize]).unwrap()
 }
 
-/// Counts 4-connected blobs of pixels darker than `threshold` (green channel).
 /// An engine on the sample scalp `size` (made with `seed`) at `px_per_mm`,
 /// its preview no larger than `preview_side_px`, the sample's patches as
 /// its area; and the sample.
@@ -34,6 +33,7 @@ fn engine_on_sample(
     (sample, e)
 }
 
+/// Counts 4-connected blobs of pixels darker than `threshold` (green channel).
 fn count_blobs(img: &Rgba8Image, threshold: u8) -> usize {
     let (w, h) = (img.width as usize, img.height as usize);
     let dark: Vec<bool> = img

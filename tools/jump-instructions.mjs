@@ -76,20 +76,28 @@ if (process.argv[2] === '--run') {
   const dir = process.argv[2] ?? 'www/pkg';
   const n = Number(process.argv[3] ?? 12);
   const only = process.argv[4]?.split(',');
+  const unknown = only?.filter((name) => !JUMPS.some(([known]) => known === name)) ?? [];
+  if (!Number.isInteger(n) || n < 1 || unknown.length) {
+    console.error(`usage: node tools/jump-instructions.mjs [pkg directory] [jumps, 1 or more] [settings: ${JUMPS.map(([name]) => name)}]`);
+    process.exit(2);
+  }
   const { m, wasm } = await engine(dir);
   const sample = new m.Engine();
   sample.loadSample(W, H, 1, 2000);
   const photo = join(tmpdir(), `smp-jump-sample-${process.pid}.rgba`);
   writeFileSync(photo, new Uint8Array(wasm.memory.buffer, sample.beforePtr(), W * H * 4));
   sample.free();
-  console.log(`${dir}: instructions a jump (${n} jumps, less the same run without them)\n`);
-  console.log('| jump | instructions a jump |');
-  console.log('|---|---|');
-  for (const [name, a, b] of JUMPS.filter(([name]) => !only || only.includes(name))) {
-    // Two processes at a time: the count does not depend on the cores.
-    const run = (jumps) => counted([dir, photo, name, a, b, jumps]);
-    const [without, withJumps] = await Promise.all([run(0), run(n)]);
-    console.log(`| ${name} ${a}↔${b} | ${((withJumps - without) / n / 1e6).toFixed(1)} M |`);
+  try {
+    console.log(`${dir}: instructions a jump (${n} jumps, less the same run without them)\n`);
+    console.log('| jump | instructions a jump |');
+    console.log('|---|---|');
+    for (const [name, a, b] of JUMPS.filter(([name]) => !only || only.includes(name))) {
+      // Two processes at a time: the count does not depend on the cores.
+      const run = (jumps) => counted([dir, photo, name, a, b, jumps]);
+      const [without, withJumps] = await Promise.all([run(0), run(n)]);
+      console.log(`| ${name} ${a}↔${b} | ${((withJumps - without) / n / 1e6).toFixed(1)} M |`);
+    }
+  } finally {
+    rmSync(photo, { force: true });
   }
-  rmSync(photo);
 }

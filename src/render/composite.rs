@@ -2,7 +2,7 @@
 //! from the grid) turned into the photo seen through that much pigment.
 //!
 //! A look change (size, softness, years, healing) recomposites the whole
-//! layer, so this is the inner loop a drag waits on. Two things keep it
+//! layer, so this is the inner loop a drag waits on. Three things keep it
 //! short without changing a pixel:
 //! - each pixel's halo value before the look's gain is kept (the grid
 //!   changes only where dots come and go, and those pixels are always
@@ -408,7 +408,8 @@ impl<'a> Shader<'a> {
                 }
                 continue;
             }
-            *dst = self.shade_as::<RED, K>(*px, (*lit, *shine), new, acc, *scalp);
+            let light = lit.light(self.t, px, *shine);
+            *dst = self.shade_as::<RED>(*px, (light, *shine), new, acc, *scalp);
         }
     }
 
@@ -449,27 +450,28 @@ impl<'a> Shader<'a> {
             .zip(acc.iter().zip(scalp));
         for ((dst, src), ((&index, (&lit, &shine)), (&acc, &scalp))) in pixels.zip(maps) {
             if index != NO_PIGMENT {
-                *dst = self.shade_as::<RED, K>(*src, (lit, shine), index, acc, scalp);
+                let light = lit.light(self.t, src, shine);
+                *dst = self.shade_as::<RED>(*src, (light, shine), index, acc, scalp);
             }
         }
     }
 
     /// The photo's pixel `src` seen through the pigment of table entry
-    /// `index`, with its shine on top (`lit`: its light and shine),
-    /// reddened by the fresh-redness units of its sums `acc` where scalp
+    /// `index`, with its shine on top (`lit`: its light, see [`Light`],
+    /// and its shine), reddened by the fresh-redness units of its sums `acc` where scalp
     /// (`scalp`) shows. `RED`: the redness is above 0 (tested by the
     /// caller, once for many pixels).
     #[inline(always)]
-    fn shade_as<const RED: bool, K: Light>(
+    fn shade_as<const RED: bool>(
         &self,
         src: [u8; 4],
-        lit: (K, u16),
+        lit: ([u16; 3], u16),
         index: u16,
         acc: u32,
         scalp: u8,
     ) -> [u8; 4] {
         let t = self.t;
-        let (light, shine) = (lit.0.light(t, &src, lit.1), lit.1);
+        let (light, shine) = lit;
         // Indices are below LUT_LEN (a power of two): the mask only drops
         // the bounds check.
         let tr = self.lut[index as usize & (LUT_LEN - 1)];
